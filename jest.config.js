@@ -1,0 +1,54 @@
+/**
+ * Jest in native ESM mode (Nest 12 is ESM-only) with @swc/jest; decorator metadata on.
+ * Two projects: `unit` (pure logic beside the code) and `e2e` (the real app on real PostgreSQL).
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2023',
+      keepClassNames: true,
+    },
+    module: { type: 'es6' },
+    sourceMaps: 'inline',
+  },
+];
+
+/**
+ * ESM-only packages that CommonJS dependencies `require()` (content-disposition 3, required by
+ * @fastify/static): Node 20.19 runs that natively, Jest's runtime only on Node 24.9+, so Jest
+ * gets them compiled to CommonJS.
+ */
+const REQUIRED_ESM = ['content-disposition'];
+const swcToCommonJs = ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }];
+
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': swc,
+    [`/node_modules/(${REQUIRED_ESM.join('|')})/.+\\.js$`]: swcToCommonJs,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${REQUIRED_ESM.join('|')})/)`],
+  moduleNameMapper: {
+    '^@/(.*)\\.js$': '<rootDir>/src/$1',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+      testTimeout: 30_000,
+    },
+  ],
+  maxWorkers: 2,
+};

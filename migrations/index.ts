@@ -1,0 +1,7 @@
+import { Accounts1764140000000 } from './1764140000000-accounts.js';
+
+/**
+ * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
+ * ts-node) loads them through its own module loader.
+ */
+export const migrations = [Accounts1764140000000];

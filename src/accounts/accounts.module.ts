@@ -1,0 +1,63 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '@/config/app-config.js';
+import { APP_CONFIG } from '@/config/config.module.js';
+import { AuthRateLimitGuard } from './auth-rate-limit.guard.js';
+import { AuthController } from './auth.controller.js';
+import { JwtAuthGuard, RolesGuard } from './auth.guards.js';
+import { AuthService } from './auth.service.js';
+import { JwtStrategy } from './jwt.strategy.js';
+import { MeController } from './me.controller.js';
+import { PasswordHasher } from './password-hasher.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { TokensService } from './tokens.service.js';
+import { User } from './user.entity.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, RefreshToken]),
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256', expiresIn: config.jwtAccessTtl },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [AuthController, MeController, UsersController],
+  providers: [
+    PasswordHasher,
+    TokensService,
+    UsersService,
+    AuthService,
+    JwtStrategy,
+    AuthRateLimitGuard,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [UsersService],
+})
+export class AccountsModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AccountsModule.name);
+
+  constructor(
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** `ADMIN_EMAIL` + `ADMIN_PASSWORD`: make sure that admin exists (idempotent, safe on every instance). */
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminEmail, adminPassword } = this.config;
+    if (adminEmail && adminPassword) {
+      const outcome = await this.users.ensureAdmin(adminEmail, adminPassword);
+      this.logger.log(`ADMIN_EMAIL ${adminEmail}: ${outcome}`);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { applyDecorators, type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimitedError } from '@/common/domain-error.js';
+import { ApiErrors } from '@/common/openapi.js';
+import type { AppConfig } from '@/config/app-config.js';
+import { APP_CONFIG } from '@/config/config.module.js';
+import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
+
+type Scope = 'ip' | 'ip+email';
+const RATE_LIMIT = 'auth:rateLimit';
+const WINDOW_SECONDS = 60;
+
+/** Limits a route to `AUTH_RATE_LIMIT` requests a minute per client IP (and per email with `ip+email`). */
+export const AuthRateLimit = (scope: Scope = 'ip'): MethodDecorator =>
+  applyDecorators(SetMetadata(RATE_LIMIT, scope), ApiErrors(429));
+
+/**
+ * Counts in Redis when `REDIS_URL` is set, so every instance shares one budget per client; while
+ * Redis is unreachable it counts in memory (per instance) instead, so limits stay on and a Redis
+ * outage never fails a login. rate-limiter-flexible rather than @nestjs/throttler: the latter is
+ * CommonJS requiring the ESM-only @nestjs/common, which Jest's runtime cannot load on Node 20.
+ */
+@Injectable()
+export class AuthRateLimitGuard implements CanActivate {
+  private readonly byIp: RateLimiterAbstract | undefined;
+  private readonly byEmail: RateLimiterAbstract | undefined;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(REDIS_CLIENT) redis: RedisClient | null,
+  ) {
+    const points = config.authRateLimit;
+    if (points === 0) return;
+    const limiter = (name: string): RateLimiterAbstract => {
+      const keyPrefix = `ratelimit:auth:${name}`;
+      const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS, keyPrefix });
+      if (!redis) return memory;
+      return new RateLimiterRedis({
+        storeClient: redis,
+        useRedisPackage: true,
+        rejectIfRedisNotReady: true,
+        points,
+        duration: WINDOW_SECONDS,
+        keyPrefix,
+        insuranceLimiter: memory,
+      });
+    };
+    this.byIp = limiter('ip');
+    this.byEmail = limiter('email');
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const scope = this.reflector.get<Scope | undefined>(RATE_LIMIT, context.getHandler());
+    if (!scope || !this.byIp || !this.byEmail) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    await this.consume(this.byIp, request.ip);
+    const email = (request.body as { email?: unknown } | undefined)?.email;
+    if (scope === 'ip+email' && typeof email === 'string') {
+      await this.consume(this.byEmail, email.trim().toLowerCase());
+    }
+    return true;
+  }
+
+  private async consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+    try {
+      await limiter.consume(key);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      }
+      throw rejection;
+    }
+  }
+}

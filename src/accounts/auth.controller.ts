@@ -1,0 +1,71 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '@/common/auth.js';
+import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
+import { AuthRateLimit, AuthRateLimitGuard } from './auth-rate-limit.guard.js';
+import { AuthService, type Session } from './auth.service.js';
+import { AuthResponseDto, LoginDto, RefreshTokenDto, RegisterDto } from './dto/auth.dto.js';
+import { toUserDto } from './dto/user.dto.js';
+
+const toAuthResponse = (session: Session): AuthResponseDto => ({
+  user: toUserDto(session.user),
+  accessToken: session.accessToken,
+  refreshToken: session.refreshToken,
+  expiresIn: session.expiresIn,
+});
+
+@ApiTags('auth')
+@Public()
+@UseGuards(AuthRateLimitGuard)
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('register')
+  @AuthRateLimit('ip')
+  @ApiOperation({ summary: 'Create a customer account', description: 'Returns the new user and a session (tokens).' })
+  @ApiCreatedResponse({ type: AuthResponseDto })
+  @ApiBodyErrors()
+  @ApiErrors(409)
+  async register(@Body() dto: RegisterDto): Promise<AuthResponseDto> {
+    return toAuthResponse(await this.auth.register(dto));
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @AuthRateLimit('ip+email')
+  @ApiOperation({
+    summary: 'Log in with email and password',
+    description: 'One 401 for an unknown email and a wrong password. Rate-limited per client IP and per email.',
+  })
+  @ApiOkResponse({ type: AuthResponseDto })
+  @ApiBodyErrors()
+  @ApiErrors(401)
+  async login(@Body() dto: LoginDto): Promise<AuthResponseDto> {
+    return toAuthResponse(await this.auth.login(dto));
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @AuthRateLimit('ip')
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new pair',
+    description:
+      'A refresh token works once. Presenting a spent one answers 401 and revokes every token of its family (all sessions descending from that login).',
+  })
+  @ApiOkResponse({ type: AuthResponseDto })
+  @ApiBodyErrors()
+  @ApiErrors(401)
+  async refreshToken(@Body() dto: RefreshTokenDto): Promise<AuthResponseDto> {
+    return toAuthResponse(await this.auth.refresh(dto.refreshToken));
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Log out', description: 'Revokes the refresh token family; unknown tokens are accepted silently.' })
+  @ApiNoContentResponse({ description: 'Logged out' })
+  @ApiBodyErrors()
+  async logout(@Body() dto: RefreshTokenDto): Promise<void> {
+    await this.auth.logout(dto.refreshToken);
+  }
+}

@@ -1,0 +1,38 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AddressDto } from '@/common/address.js';
+import { ROLES, type Role, type User } from '../user.entity.js';
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'email' })
+  email!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ enum: ROLES, enumName: 'Role' })
+  role!: Role;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  phone!: string | null;
+
+  @ApiProperty({ type: () => AddressDto, nullable: true })
+  defaultShippingAddress!: AddressDto | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+export function toUserDto(user: User): UserDto {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    phone: user.phone,
+    defaultShippingAddress: user.defaultShippingAddress,
+    createdAt: user.createdAt.toISOString(),
+  };
+}

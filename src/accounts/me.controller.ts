@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser } from '@/common/auth.js';
+import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
+import { ChangePasswordDto, UpdateMeDto } from './dto/me.dto.js';
+import { toUserDto, UserDto } from './dto/user.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('me')
+@ApiBearerAuth()
+@ApiErrors(401)
+@Controller('api/me')
+export class MeController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your profile' })
+  @ApiOkResponse({ type: UserDto })
+  async getMe(@CurrentUser() actor: AuthUser): Promise<UserDto> {
+    return toUserDto(await this.users.get(actor.id));
+  }
+
+  @Patch()
+  @ApiOperation({ summary: 'Update your name, phone or default shipping address' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiBodyErrors()
+  async updateMe(@CurrentUser() actor: AuthUser, @Body() dto: UpdateMeDto): Promise<UserDto> {
+    return toUserDto(await this.users.updateProfile(actor, dto));
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Change your password',
+    description: 'A wrong current password is a 400. Every refresh token of yours is revoked: other sessions must log in again.',
+  })
+  @ApiNoContentResponse({ description: 'Password changed' })
+  @ApiBodyErrors()
+  async changePassword(@CurrentUser() actor: AuthUser, @Body() dto: ChangePasswordDto): Promise<void> {
+    await this.users.changePassword(actor, dto.currentPassword, dto.newPassword);
+  }
+}

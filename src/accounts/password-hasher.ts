@@ -1,0 +1,42 @@
+import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+
+const KEY_LENGTH = 32;
+/** OWASP's scrypt minimum (N=2^17, r=8, p=1: 128 MiB) halved in cost for a 2-core API node. */
+const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+const MAX_MEMORY = 128 * PARAMS.N * PARAMS.r * 2;
+
+function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+  const options: ScryptOptions = { ...params, maxmem: Math.max(MAX_MEMORY, 128 * params.N * params.r * 2) };
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+/**
+ * Memory-hard password hashing with Node's scrypt (no native add-on to build). The stored form
+ * `scrypt$N$r$p$salt$hash` keeps its parameters so they can be raised later.
+ */
+export class PasswordHasher {
+  private dummyHash: Promise<string> | undefined;
+
+  async hash(password: string): Promise<string> {
+    const salt = randomBytes(16);
+    const key = await derive(password, salt, PARAMS);
+    return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+  }
+
+  async verify(password: string, stored: string): Promise<boolean> {
+    const [scheme, n, r, p, salt, hash] = stored.split('$');
+    if (scheme !== 'scrypt' || !salt || !hash) return false;
+    const expected = Buffer.from(hash, 'base64');
+    const actual = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
+
+  /** Spends the same time as a real verification, so an unknown email is not revealed by timing. */
+  async verifyAgainstNothing(password: string): Promise<false> {
+    this.dummyHash ??= this.hash('not-a-real-password');
+    await this.verify(password, await this.dummyHash);
+    return false;
+  }
+}

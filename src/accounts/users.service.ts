@@ -1,0 +1,130 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, Repository } from 'typeorm';
+import type { AuthUser } from '@/common/auth.js';
+import { found } from '@/common/domain-error.js';
+import { type Page, pageOf, resolvePage } from '@/common/pagination.js';
+import { EmailTakenError, WeakPasswordError, WrongCurrentPasswordError } from './accounts.errors.js';
+import type { ListUsersQueryDto, UpdateMeDto } from './dto/me.dto.js';
+import { PasswordHasher } from './password-hasher.js';
+import { passwordWeakness } from './password-policy.js';
+import { TokensService } from './tokens.service.js';
+import { type Role, User } from './user.entity.js';
+
+const UNIQUE_VIOLATION = '23505';
+
+export const toAuthUser = (user: User): AuthUser => ({ id: user.id, email: user.email, role: user.role });
+
+/** Users: creation, profiles, passwords and roles. */
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokensService,
+  ) {}
+
+  async create(input: { email: string; password: string; name: string; role?: Role }): Promise<User> {
+    const weakness = passwordWeakness(input.password, input.email);
+    if (weakness) throw new WeakPasswordError(weakness);
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      return await this.users.save(
+        this.users.create({
+          email: input.email,
+          name: input.name,
+          passwordHash,
+          role: input.role ?? 'customer',
+          phone: null,
+          defaultShippingAddress: null,
+        }),
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new EmailTakenError();
+      throw error;
+    }
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
+  }
+
+  async findAuthUser(id: string, manager: EntityManager = this.users.manager): Promise<AuthUser | null> {
+    const user = await manager.findOne(User, { where: { id } });
+    return user ? toAuthUser(user) : null;
+  }
+
+  async get(id: string): Promise<User> {
+    return found(await this.users.findOne({ where: { id } }), 'User');
+  }
+
+  async updateProfile(actor: AuthUser, dto: UpdateMeDto): Promise<User> {
+    const user = await this.get(actor.id);
+    if (dto.name !== undefined) user.name = dto.name;
+    if (dto.phone !== undefined) user.phone = dto.phone;
+    if (dto.defaultShippingAddress !== undefined) {
+      user.defaultShippingAddress = dto.defaultShippingAddress ? { ...dto.defaultShippingAddress } : null;
+    }
+    return this.users.save(user);
+  }
+
+  /** Changes the password and signs the user out everywhere (every refresh token revoked). */
+  async changePassword(actor: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.get(actor.id);
+    if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw new WrongCurrentPasswordError();
+    const weakness = passwordWeakness(newPassword, user.email);
+    if (weakness) throw new WeakPasswordError(weakness, 'newPassword');
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.users.manager.transaction(async (manager) => {
+      await manager.update(User, { id: user.id }, { passwordHash });
+      await this.tokens.revokeAllOf(user.id, manager);
+    });
+  }
+
+  async list(query: ListUsersQueryDto): Promise<Page<User>> {
+    const { page, pageSize, offset } = resolvePage(query);
+    const qb = this.users.createQueryBuilder('u').orderBy('u.createdAt', 'DESC').addOrderBy('u.id', 'ASC');
+    if (query.q) {
+      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.where('(u.email ILIKE :pattern OR u.name ILIKE :pattern)', { pattern });
+    }
+    const [items, total] = await qb.skip(offset).take(pageSize).getManyAndCount();
+    return pageOf(items, total, page, pageSize);
+  }
+
+  /** Sets a user's role; their refresh tokens are revoked so the new role applies at once on next login. */
+  async updateRole(id: string, role: Role): Promise<User> {
+    const user = await this.get(id);
+    if (user.role === role) return user;
+    user.role = role;
+    await this.users.manager.transaction(async (manager) => {
+      await manager.update(User, { id }, { role });
+      await this.tokens.revokeAllOf(id, manager);
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Makes sure an admin with this email exists (idempotent): creates one, or promotes the
+   * existing user. The password is set only when the account is created.
+   */
+  async ensureAdmin(email: string, password: string): Promise<'created' | 'promoted' | 'unchanged'> {
+    const existing = await this.findByEmail(email);
+    if (!existing) {
+      try {
+        await this.create({ email, password, name: 'Administrator', role: 'admin' });
+        this.logger.log(`admin ${email} created`);
+        return 'created';
+      } catch (error) {
+        if (!(error instanceof EmailTakenError)) throw error;
+        return 'unchanged'; // another instance created it at the same moment
+      }
+    }
+    if (existing.role === 'admin') return 'unchanged';
+    await this.users.update({ id: existing.id }, { role: 'admin' });
+    this.logger.log(`user ${email} promoted to admin`);
+    return 'promoted';
+  }
+}

@@ -1,0 +1,61 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { createClient } from 'redis';
+import type { AppConfig } from '@/config/app-config.js';
+import { APP_CONFIG } from '@/config/config.module.js';
+
+export type RedisClient = ReturnType<typeof createClient>;
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/** Injects the shared Redis client, or `null` when `REDIS_URL` is unset. */
+export const InjectRedis = (): ParameterDecorator => Inject(REDIS_CLIENT);
+
+const logger = new Logger('Redis');
+
+/**
+ * A client that never makes a request wait on a Redis outage: commands fail at once while it
+ * is disconnected (no offline queue) and callers fall back; it reconnects with backoff by itself.
+ */
+export async function connectRedis(url: string, name: string): Promise<RedisClient> {
+  const client = createClient({
+    url,
+    name,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 2_000,
+      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000),
+    },
+  });
+  let lastError = '';
+  client.on('error', (error: Error) => {
+    if (error.message !== lastError) logger.warn(`${name}: ${error.message}`);
+    lastError = error.message;
+  });
+  client.on('ready', () => {
+    if (lastError) logger.log(`${name}: connected again`);
+    lastError = '';
+  });
+  const connecting = client.connect().catch(() => undefined);
+  // Serve degraded rather than not at all: wait a moment for Redis, then start regardless.
+  await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+  return client;
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => (config.redisUrl ? connectRedis(config.redisUrl, 'shop-api') : null),
+    },
+  ],
+  exports: [REDIS_CLIENT],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly client: RedisClient | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.client?.isOpen) await this.client.close().catch(() => this.client?.destroy());
+    else this.client?.destroy();
+  }
+}
