@@ -1,7 +1,8 @@
 import { Accounts1764140000000 } from './1764140000000-accounts.js';
+import { Catalog1764140100000 } from './1764140100000-catalog.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
  * ts-node) loads them through its own module loader.
  */
-export const migrations = [Accounts1764140000000];
+export const migrations = [Accounts1764140000000, Catalog1764140100000];

@@ -29,7 +29,7 @@ function configureFastify(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    parseJson(request, text, done);
+    void parseJson(request, text, done);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -39,7 +39,9 @@ function configureFastify(fastify: FastifyInstance): void {
 }
 
 /** Builds the whole HTTP (and Socket.IO) application for a resolved configuration. */
-export async function createApp(config: AppConfig & { databaseUrl: string }): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig & { databaseUrl: string },
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
@@ -72,8 +74,20 @@ export async function createApp(config: AppConfig & { databaseUrl: string }): Pr
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'X-Cart-Token'],
-    exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'X-Cache', 'Retry-After', 'X-Cart-Token'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Idempotency-Key',
+      'X-Request-Id',
+      'X-Cart-Token',
+    ],
+    exposedHeaders: [
+      'X-Request-Id',
+      'Idempotent-Replayed',
+      'X-Cache',
+      'Retry-After',
+      'X-Cart-Token',
+    ],
     maxAge: 600,
   });
   app.useGlobalPipes(createValidationPipe());

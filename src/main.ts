@@ -46,7 +46,9 @@ async function bootstrap(): Promise<void> {
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 
-  const url = (await server.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  const url = (await server.getUrl())
+    .replace('[::1]', 'localhost')
+    .replace('127.0.0.1', 'localhost');
   logger.log(
     `ready in ${Math.round(performance.now() - started)} ms: ${url}/api · docs ${url}/docs · health ${url}/health/ready` +
       (database.embedded ? ' (embedded PostgreSQL)' : ''),

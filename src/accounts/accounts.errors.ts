@@ -1,4 +1,9 @@
-import { ConflictError, DomainError, UnauthorizedError, ValidationFailedError } from '@/common/domain-error.js';
+import {
+  ConflictError,
+  DomainError,
+  UnauthorizedError,
+  ValidationFailedError,
+} from '@/common/domain-error.js';
 
 export class EmailTakenError extends ConflictError {
   constructor() {
@@ -29,6 +34,8 @@ export class WrongCurrentPasswordError extends DomainError {
   readonly code = 'WRONG_CURRENT_PASSWORD';
   readonly status = 400;
   constructor() {
-    super('Current password is wrong', [{ field: 'currentPassword', message: 'Current password is wrong' }]);
+    super('Current password is wrong', [
+      { field: 'currentPassword', message: 'Current password is wrong' },
+    ]);
   }
 }

@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Public } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { AuthRateLimit, AuthRateLimitGuard } from './auth-rate-limit.guard.js';
@@ -23,7 +29,10 @@ export class AuthController {
 
   @Post('register')
   @AuthRateLimit('ip')
-  @ApiOperation({ summary: 'Create a customer account', description: 'Returns the new user and a session (tokens).' })
+  @ApiOperation({
+    summary: 'Create a customer account',
+    description: 'Returns the new user and a session (tokens).',
+  })
   @ApiCreatedResponse({ type: AuthResponseDto })
   @ApiBodyErrors()
   @ApiErrors(409)
@@ -36,7 +45,8 @@ export class AuthController {
   @AuthRateLimit('ip+email')
   @ApiOperation({
     summary: 'Log in with email and password',
-    description: 'One 401 for an unknown email and a wrong password. Rate-limited per client IP and per email.',
+    description:
+      'One 401 for an unknown email and a wrong password. Rate-limited per client IP and per email.',
   })
   @ApiOkResponse({ type: AuthResponseDto })
   @ApiBodyErrors()
@@ -62,7 +72,10 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Log out', description: 'Revokes the refresh token family; unknown tokens are accepted silently.' })
+  @ApiOperation({
+    summary: 'Log out',
+    description: 'Revokes the refresh token family; unknown tokens are accepted silently.',
+  })
   @ApiNoContentResponse({ description: 'Logged out' })
   @ApiBodyErrors()
   async logout(@Body() dto: RefreshTokenDto): Promise<void> {

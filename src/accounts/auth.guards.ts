@@ -17,7 +17,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override canActivate(context: ExecutionContext): ReturnType<CanActivate['canActivate']> {
     if (context.getType() !== 'http') return true;
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) {
       const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
       if (!request.headers.authorization) return true;
@@ -25,12 +28,23 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return super.canActivate(context);
   }
 
-  override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false, info: unknown, context: ExecutionContext): TUser {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+  override handleRequest<TUser = AuthUser>(
+    err: unknown,
+    user: TUser | false,
+    info: unknown,
+    context: ExecutionContext,
+  ): TUser {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return (user || undefined) as TUser;
     if (err || !user) {
       const expired = (info as { name?: string } | undefined)?.name === 'TokenExpiredError';
-      throw new UnauthorizedError(expired ? 'Access token expired' : 'Missing or invalid access token', expired ? 'TOKEN_EXPIRED' : 'UNAUTHORIZED');
+      throw new UnauthorizedError(
+        expired ? 'Access token expired' : 'Missing or invalid access token',
+        expired ? 'TOKEN_EXPIRED' : 'UNAUTHORIZED',
+      );
     }
     return user;
   }
@@ -42,7 +56,10 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!roles || roles.length === 0 || context.getType() !== 'http') return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (!user) throw new UnauthorizedError();

@@ -21,7 +21,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   validate(claims: Partial<AccessTokenClaims>): AuthUser | false {
     const { sub, email, role } = claims;
-    if (typeof sub !== 'string' || typeof email !== 'string' || !ROLES.includes(role as AuthUser['role'])) return false;
+    if (
+      typeof sub !== 'string' ||
+      typeof email !== 'string' ||
+      !ROLES.includes(role as AuthUser['role'])
+    )
+      return false;
     return { id: sub, email, role: role as AuthUser['role'] };
   }
 }

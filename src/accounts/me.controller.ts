@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type AuthUser, CurrentUser } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { ChangePasswordDto, UpdateMeDto } from './dto/me.dto.js';
@@ -32,11 +38,15 @@ export class MeController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Change your password',
-    description: 'A wrong current password is a 400. Every refresh token of yours is revoked: other sessions must log in again.',
+    description:
+      'A wrong current password is a 400. Every refresh token of yours is revoked: other sessions must log in again.',
   })
   @ApiNoContentResponse({ description: 'Password changed' })
   @ApiBodyErrors()
-  async changePassword(@CurrentUser() actor: AuthUser, @Body() dto: ChangePasswordDto): Promise<void> {
+  async changePassword(
+    @CurrentUser() actor: AuthUser,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<void> {
     await this.users.changePassword(actor, dto.currentPassword, dto.newPassword);
   }
 }

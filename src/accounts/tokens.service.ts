@@ -27,7 +27,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /** The outcome of presenting a refresh token; a reuse must be committed before failing. */
-type Rotation = { kind: 'rotated'; pair: TokenPair & { userId: string } } | { kind: 'invalid' } | { kind: 'reused' };
+type Rotation =
+  | { kind: 'rotated'; pair: TokenPair & { userId: string } }
+  | { kind: 'invalid' }
+  | { kind: 'reused' };
 
 /**
  * Access JWTs and single-use, rotating refresh tokens grouped in families.
@@ -56,23 +59,26 @@ export class TokensService {
   ): Promise<TokenPair & { userId: string }> {
     const parsed = this.parse(presented);
     if (!parsed) throw new InvalidRefreshTokenError();
-    const outcome = await this.refreshTokens.manager.transaction(async (manager): Promise<Rotation> => {
-      const token = await manager.findOne(RefreshToken, {
-        where: { id: parsed.id },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!token || !this.secretMatches(token, parsed.secret) || token.revokedAt) return { kind: 'invalid' };
-      if (token.usedAt) {
-        await this.revokeFamilyWith(manager, token.familyId);
-        return { kind: 'reused' };
-      }
-      if (token.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
-      const user = await loadUser(token.userId, manager);
-      if (!user) return { kind: 'invalid' };
-      await manager.update(RefreshToken, { id: token.id }, { usedAt: new Date() });
-      const pair = await this.issuePair(user, token.familyId, manager);
-      return { kind: 'rotated', pair: { ...pair, userId: user.id } };
-    });
+    const outcome = await this.refreshTokens.manager.transaction(
+      async (manager): Promise<Rotation> => {
+        const token = await manager.findOne(RefreshToken, {
+          where: { id: parsed.id },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!token || !this.secretMatches(token, parsed.secret) || token.revokedAt)
+          return { kind: 'invalid' };
+        if (token.usedAt) {
+          await this.revokeFamilyWith(manager, token.familyId);
+          return { kind: 'reused' };
+        }
+        if (token.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
+        const user = await loadUser(token.userId, manager);
+        if (!user) return { kind: 'invalid' };
+        await manager.update(RefreshToken, { id: token.id }, { usedAt: new Date() });
+        const pair = await this.issuePair(user, token.familyId, manager);
+        return { kind: 'rotated', pair: { ...pair, userId: user.id } };
+      },
+    );
     // A reuse has revoked the family: that had to commit, so it fails only now.
     if (outcome.kind !== 'rotated') throw new InvalidRefreshTokenError();
     return outcome.pair;
@@ -89,17 +95,29 @@ export class TokensService {
   }
 
   /** Revokes every refresh token of a user (password change, role change). */
-  async revokeAllOf(userId: string, manager: EntityManager = this.refreshTokens.manager): Promise<void> {
+  async revokeAllOf(
+    userId: string,
+    manager: EntityManager = this.refreshTokens.manager,
+  ): Promise<void> {
     await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   private async revokeFamilyWith(manager: EntityManager, familyId: string): Promise<void> {
-    await manager.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await manager.update(
+      RefreshToken,
+      { familyId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
   }
 
-  private async issuePair(user: AuthUser, familyId: string, manager: EntityManager): Promise<TokenPair> {
+  private async issuePair(
+    user: AuthUser,
+    familyId: string,
+    manager: EntityManager,
+  ): Promise<TokenPair> {
     const claims: AccessTokenClaims = { sub: user.id, email: user.email, role: user.role };
-    const accessToken = await this.jwt.signAsync(claims);
+    // A unique jti: two pairs issued in the same second (login, then refresh) never share an access token.
+    const accessToken = await this.jwt.signAsync(claims, { jwtid: randomUUID() });
     const secret = randomBytes(32).toString('base64url');
     const saved = await manager.save(
       manager.create(RefreshToken, {
@@ -111,12 +129,17 @@ export class TokensService {
         revokedAt: null,
       }),
     );
-    return { accessToken, refreshToken: `${saved.id}.${secret}`, expiresIn: this.config.jwtAccessTtl };
+    return {
+      accessToken,
+      refreshToken: `${saved.id}.${secret}`,
+      expiresIn: this.config.jwtAccessTtl,
+    };
   }
 
   private parse(presented: string): { id: string; secret: string } | undefined {
     const [id, secret, extra] = presented.split('.');
-    if (!id || !secret || extra !== undefined || !UUID.test(id) || secret.length > 100) return undefined;
+    if (!id || !secret || extra !== undefined || !UUID.test(id) || secret.length > 100)
+      return undefined;
     return { id, secret };
   }
 

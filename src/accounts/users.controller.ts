@@ -14,7 +14,10 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List users (admin)', description: 'Newest first; `q` matches email or name.' })
+  @ApiOperation({
+    summary: 'List users (admin)',
+    description: 'Newest first; `q` matches email or name.',
+  })
   @ApiOkResponse({ type: PageDto(UserDto) })
   @ApiErrors(400)
   async listUsers(@Query() query: ListUsersQueryDto): Promise<Page<UserDto>> {
@@ -25,12 +28,16 @@ export class UsersController {
   @Patch(':id/role')
   @ApiOperation({
     summary: "Change a user's role (admin)",
-    description: "The user's refresh tokens are revoked, so the new role is in every token they hold from their next login.",
+    description:
+      "The user's refresh tokens are revoked, so the new role is in every token they hold from their next login.",
   })
   @ApiOkResponse({ type: UserDto })
   @ApiBodyErrors()
   @ApiErrors(404)
-  async updateUserRole(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserRoleDto): Promise<UserDto> {
+  async updateUserRole(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUserRoleDto,
+  ): Promise<UserDto> {
     return toUserDto(await this.users.updateRole(id, dto.role));
   }
 }

@@ -4,7 +4,11 @@ import { type EntityManager, Repository } from 'typeorm';
 import type { AuthUser } from '@/common/auth.js';
 import { found } from '@/common/domain-error.js';
 import { type Page, pageOf, resolvePage } from '@/common/pagination.js';
-import { EmailTakenError, WeakPasswordError, WrongCurrentPasswordError } from './accounts.errors.js';
+import {
+  EmailTakenError,
+  WeakPasswordError,
+  WrongCurrentPasswordError,
+} from './accounts.errors.js';
 import type { ListUsersQueryDto, UpdateMeDto } from './dto/me.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 import { passwordWeakness } from './password-policy.js';
@@ -13,7 +17,11 @@ import { type Role, User } from './user.entity.js';
 
 const UNIQUE_VIOLATION = '23505';
 
-export const toAuthUser = (user: User): AuthUser => ({ id: user.id, email: user.email, role: user.role });
+export const toAuthUser = (user: User): AuthUser => ({
+  id: user.id,
+  email: user.email,
+  role: user.role,
+});
 
 /** Users: creation, profiles, passwords and roles. */
 @Injectable()
@@ -26,7 +34,12 @@ export class UsersService {
     private readonly tokens: TokensService,
   ) {}
 
-  async create(input: { email: string; password: string; name: string; role?: Role }): Promise<User> {
+  async create(input: {
+    email: string;
+    password: string;
+    name: string;
+    role?: Role;
+  }): Promise<User> {
     const weakness = passwordWeakness(input.password, input.email);
     if (weakness) throw new WeakPasswordError(weakness);
     const passwordHash = await this.hasher.hash(input.password);
@@ -48,10 +61,16 @@ export class UsersService {
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
+    return this.users
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email })
+      .getOne();
   }
 
-  async findAuthUser(id: string, manager: EntityManager = this.users.manager): Promise<AuthUser | null> {
+  async findAuthUser(
+    id: string,
+    manager: EntityManager = this.users.manager,
+  ): Promise<AuthUser | null> {
     const user = await manager.findOne(User, { where: { id } });
     return user ? toAuthUser(user) : null;
   }
@@ -65,15 +84,22 @@ export class UsersService {
     if (dto.name !== undefined) user.name = dto.name;
     if (dto.phone !== undefined) user.phone = dto.phone;
     if (dto.defaultShippingAddress !== undefined) {
-      user.defaultShippingAddress = dto.defaultShippingAddress ? { ...dto.defaultShippingAddress } : null;
+      user.defaultShippingAddress = dto.defaultShippingAddress
+        ? { ...dto.defaultShippingAddress }
+        : null;
     }
     return this.users.save(user);
   }
 
   /** Changes the password and signs the user out everywhere (every refresh token revoked). */
-  async changePassword(actor: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
+  async changePassword(
+    actor: AuthUser,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<void> {
     const user = await this.get(actor.id);
-    if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw new WrongCurrentPasswordError();
+    if (!(await this.hasher.verify(currentPassword, user.passwordHash)))
+      throw new WrongCurrentPasswordError();
     const weakness = passwordWeakness(newPassword, user.email);
     if (weakness) throw new WeakPasswordError(weakness, 'newPassword');
     const passwordHash = await this.hasher.hash(newPassword);
@@ -85,7 +111,10 @@ export class UsersService {
 
   async list(query: ListUsersQueryDto): Promise<Page<User>> {
     const { page, pageSize, offset } = resolvePage(query);
-    const qb = this.users.createQueryBuilder('u').orderBy('u.createdAt', 'DESC').addOrderBy('u.id', 'ASC');
+    const qb = this.users
+      .createQueryBuilder('u')
+      .orderBy('u.createdAt', 'DESC')
+      .addOrderBy('u.id', 'ASC');
     if (query.q) {
       const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.where('(u.email ILIKE :pattern OR u.name ILIKE :pattern)', { pattern });
@@ -110,7 +139,10 @@ export class UsersService {
    * Makes sure an admin with this email exists (idempotent): creates one, or promotes the
    * existing user. The password is set only when the account is created.
    */
-  async ensureAdmin(email: string, password: string): Promise<'created' | 'promoted' | 'unchanged'> {
+  async ensureAdmin(
+    email: string,
+    password: string,
+  ): Promise<'created' | 'promoted' | 'unchanged'> {
     const existing = await this.findByEmail(email);
     if (!existing) {
       try {

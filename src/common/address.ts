@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO31661Alpha2, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsISO31661Alpha2,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 
 /** A postal address. `country` is ISO 3166-1 alpha-2. */
 export interface Address {
@@ -50,7 +57,12 @@ export class AddressDto implements Address {
   @MaxLength(20)
   postalCode!: string;
 
-  @ApiProperty({ description: 'ISO 3166-1 alpha-2 country code', example: 'GB', minLength: 2, maxLength: 2 })
+  @ApiProperty({
+    description: 'ISO 3166-1 alpha-2 country code',
+    example: 'GB',
+    minLength: 2,
+    maxLength: 2,
+  })
   @IsISO31661Alpha2()
   country!: string;
 

@@ -13,7 +13,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = toErrorBody(exception, String(request.id));
     if (body.statusCode === 503) void reply.header('retry-after', '5');
-    if (exception instanceof RateLimitedError) void reply.header('retry-after', String(exception.retryAfterSeconds));
+    if (exception instanceof RateLimitedError)
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 }

@@ -1,4 +1,9 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata, applyDecorators } from '@nestjs/common';
+import {
+  createParamDecorator,
+  type ExecutionContext,
+  SetMetadata,
+  applyDecorators,
+} from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Role } from '@/accounts/user.entity.js';
 import { ApiErrors } from './openapi.js';
@@ -32,7 +37,9 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
 });
 
 /** Injects the caller when a token was sent to a public route, else `undefined`. */
-export const OptionalUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser | undefined => {
-  const request = ctx.switchToHttp().getRequest<{ user?: AuthUser }>();
-  return request.user ?? undefined;
-});
+export const OptionalUser = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): AuthUser | undefined => {
+    const request = ctx.switchToHttp().getRequest<{ user?: AuthUser }>();
+    return request.user ?? undefined;
+  },
+);

@@ -53,9 +53,18 @@ function isDatabaseUnavailable(error: unknown): boolean {
   const code = typeof error.code === 'string' ? error.code : '';
   const message = typeof error.message === 'string' ? error.message : '';
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(
-      code,
-    ) ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      '57P01',
+      '57P02',
+      '57P03',
+      '08006',
+      '08001',
+      '08003',
+    ].includes(code) ||
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
       message,
     )
@@ -66,7 +75,12 @@ const logger = new Logger('ErrorResponse');
 
 /** Turns anything thrown into the status and body of the one error shape. */
 export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
-  const body = (statusCode: number, code: string, message: string, details?: unknown): ErrorBody => ({
+  const body = (
+    statusCode: number,
+    code: string,
+    message: string,
+    details?: unknown,
+  ): ErrorBody => ({
     statusCode,
     error: STATUS_CODES[statusCode] ?? 'Error',
     message,
@@ -106,17 +120,31 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
     }
     return body(status, code, message, details);
   }
-  if (isObject(exception) && typeof exception.statusCode === 'number' && exception.statusCode >= 400 && exception.statusCode < 500) {
+  if (
+    isObject(exception) &&
+    typeof exception.statusCode === 'number' &&
+    exception.statusCode >= 400 &&
+    exception.statusCode < 500
+  ) {
     // Errors the HTTP layer (Fastify) raises itself: body parsing, content type, size.
     const status = exception.statusCode;
     const fastifyCode = typeof exception.code === 'string' ? exception.code : '';
-    const code = FASTIFY_CODES[fastifyCode] ?? (exception instanceof SyntaxError ? 'MALFORMED_JSON' : CODE_BY_STATUS[status] ?? 'BAD_REQUEST');
-    const message = FRIENDLY[code] ?? (typeof exception.message === 'string' ? exception.message : 'Bad request');
+    const code =
+      FASTIFY_CODES[fastifyCode] ??
+      (exception instanceof SyntaxError
+        ? 'MALFORMED_JSON'
+        : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST'));
+    const message =
+      FRIENDLY[code] ?? (typeof exception.message === 'string' ? exception.message : 'Bad request');
     return body(status, code, message);
   }
   if (isDatabaseUnavailable(exception)) {
     logger.warn({ err: exception }, 'database unavailable');
-    return body(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable, retry shortly');
+    return body(
+      503,
+      'SERVICE_UNAVAILABLE',
+      'The service is temporarily unavailable, retry shortly',
+    );
   }
   logger.error({ err: exception }, 'unhandled error');
   return body(500, 'INTERNAL_ERROR', 'Internal server error');

@@ -17,7 +17,10 @@ export class ErrorDto {
   @ApiProperty({ description: 'The HTTP reason phrase', example: 'Bad Request' })
   error!: string;
 
-  @ApiProperty({ description: 'One human-readable sentence', example: 'email: email must be an email' })
+  @ApiProperty({
+    description: 'One human-readable sentence',
+    example: 'email: email must be an email',
+  })
   message!: string;
 
   @ApiProperty({ description: 'Stable machine-readable code', example: 'VALIDATION_FAILED' })
@@ -30,7 +33,10 @@ export class ErrorDto {
   })
   details?: unknown;
 
-  @ApiProperty({ description: 'Also in the `X-Request-Id` response header and the logs', example: 'b3f1c0de-…' })
+  @ApiProperty({
+    description: 'Also in the `X-Request-Id` response header and the logs',
+    example: 'b3f1c0de-…',
+  })
   requestId!: string;
 }
 

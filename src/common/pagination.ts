@@ -1,15 +1,20 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type as TransformType } from 'class-transformer';
+import { QueryInt } from './query-transforms.js';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ description: 'Page number, from 1', minimum: 1, default: 1, type: 'integer' })
+  @ApiPropertyOptional({
+    description: 'Page number, from 1',
+    minimum: 1,
+    default: 1,
+    type: 'integer',
+  })
   @IsOptional()
-  @TransformType(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(1_000_000)
@@ -23,7 +28,7 @@ export class PageQueryDto {
     type: 'integer',
   })
   @IsOptional()
-  @TransformType(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)
@@ -39,11 +44,21 @@ export interface Page<T> {
 }
 
 export function pageOf<T>(items: T[], total: number, page: number, pageSize: number): Page<T> {
-  return { items, page, pageSize, total, totalPages: total === 0 ? 0 : Math.ceil(total / pageSize) };
+  return {
+    items,
+    page,
+    pageSize,
+    total,
+    totalPages: total === 0 ? 0 : Math.ceil(total / pageSize),
+  };
 }
 
 /** `{page, pageSize}` with defaults applied, and the SQL offset. */
-export function resolvePage(query: PageQueryDto): { page: number; pageSize: number; offset: number } {
+export function resolvePage(query: PageQueryDto): {
+  page: number;
+  pageSize: number;
+  offset: number;
+} {
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
   return { page, pageSize, offset: (page - 1) * pageSize };

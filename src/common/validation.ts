@@ -1,10 +1,17 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { type FieldError, ValidationFailedError } from './domain-error.js';
 
+/**
+ * One message per field: the failing constraint declared first in the source. class-validator
+ * runs a property's decorators bottom-up, so with `stopAtFirstError` a missing `email` was
+ * reported by the bottom `@MaxLength` ("must be shorter than…") instead of the top `@IsEmail`;
+ * all constraints are run and the last one listed (the topmost decorator) is kept.
+ */
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const message = Object.values(error.constraints ?? {}).at(-1);
+    const own = message === undefined ? [] : [{ field, message }];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -21,7 +28,7 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    stopAtFirstError: true,
+    stopAtFirstError: false,
     exceptionFactory: (errors) => {
       const details = flatten(errors);
       const first = details[0];

@@ -31,6 +31,8 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seed the demo catalog into an empty embedded database on start. */
   readonly seedDemoData: boolean;
+  /** `CATALOG_CACHE=false` turns the catalog cache off (benchmarks of uncached reads). */
+  readonly catalogCacheEnabled: boolean;
 }
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
@@ -119,7 +121,11 @@ class Reader {
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new Reader(env);
-  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const nodeEnv = r.oneOf(
+    'NODE_ENV',
+    ['development', 'production', 'test'] as const,
+    'development',
+  );
   const production = nodeEnv === 'production';
 
   const jwtSecret = r.raw('JWT_SECRET') ?? DEV_JWT_SECRET;
@@ -144,7 +150,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean);
     for (const origin of corsOrigins) {
       if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
-        r.problems.push(`CORS_ORIGINS entries must be origins like https://shop.example (got "${origin}")`);
+        r.problems.push(
+          `CORS_ORIGINS entries must be origins like https://shop.example (got "${origin}")`,
+        );
       }
     }
   } else if (corsRaw === undefined && production) {
@@ -152,7 +160,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const currency = (r.raw('CURRENCY') ?? 'USD').toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) r.problems.push(`CURRENCY must be an ISO 4217 code (got "${currency}")`);
+  if (!/^[A-Z]{3}$/.test(currency))
+    r.problems.push(`CURRENCY must be an ISO 4217 code (got "${currency}")`);
 
   const config: AppConfig = {
     nodeEnv,
@@ -178,6 +187,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       nodeEnv === 'test' ? 'warn' : 'info',
     ),
     seedDemoData: r.bool('SEED_DEMO_DATA', true),
+    catalogCacheEnabled: r.bool('CATALOG_CACHE', true),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

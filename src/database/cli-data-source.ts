@@ -8,6 +8,8 @@ import { dataSourceOptions } from './data-source-options.js';
 loadEnvFile();
 const config = loadConfig();
 if (!config.databaseUrl) {
-  throw new Error('Set DATABASE_URL for the migration commands (the embedded database migrates itself at start).');
+  throw new Error(
+    'Set DATABASE_URL for the migration commands (the embedded database migrates itself at start).',
+  );
 }
 export default new DataSource(dataSourceOptions({ url: config.databaseUrl, poolSize: 2 }));

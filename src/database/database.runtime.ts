@@ -25,8 +25,12 @@ export async function runMigrations(url: string): Promise<string[]> {
  * The database to use: `DATABASE_URL` when set (migrations are then an explicit deploy step),
  * otherwise the embedded PostgreSQL, started and migrated here so a newcomer needs nothing else.
  */
-export async function resolveDatabase(config: AppConfig, log: (line: string) => void): Promise<ResolvedDatabase> {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
+export async function resolveDatabase(
+  config: AppConfig,
+  log: (line: string) => void,
+): Promise<ResolvedDatabase> {
+  if (config.databaseUrl)
+    return { url: config.databaseUrl, embedded: false, stop: () => Promise.resolve() };
   log(`DATABASE_URL is unset: starting the embedded PostgreSQL in ${config.embeddedDataDir}`);
   const db = await startEmbeddedPostgres(config.embeddedDataDir, { log });
   try {

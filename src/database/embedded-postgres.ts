@@ -26,34 +26,43 @@ async function freePort(): Promise<number> {
   });
 }
 
-/**
- * A postgres left running by a killed process keeps its pid file, and the next start fails with
- * an unhelpful error; stop it first (only if that pid really is a postgres of this directory).
- */
-function stopOrphan(dataDir: string): void {
+interface RunningCluster {
+  pid: number;
+  port: number;
+  /** Its parent is gone (a killed app): nobody will stop it. */
+  orphaned: boolean;
+}
+
+/** The postgres already running on `dataDir`, if any (from its pid file, checked against /proc). */
+function runningCluster(dataDir: string): RunningCluster | undefined {
   const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const [pidLine, dirLine] = readFileSync(pidFile, 'utf8').split('\n');
+  if (!existsSync(pidFile)) return undefined;
+  const [pidLine, dirLine, , portLine] = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(pidLine);
-  let cmdline = '';
   try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (!(pid > 0) || !cmdline.includes('postgres') || resolve(dirLine ?? '') !== resolve(dataDir))
+      throw new Error();
+    const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+    return { pid, port: Number(portLine), orphaned: ppid === 1 };
   } catch {
-    // not running (or no /proc): only the stale pid file is left
+    rmSync(pidFile, { force: true }); // stale: the server is gone
+    return undefined;
   }
-  if (pid > 0 && cmdline.includes('postgres') && resolve(dirLine ?? '') === resolve(dataDir)) {
-    process.kill(pid, 'SIGINT');
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        break;
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+}
+
+/** Stops a postgres whose app was killed; it would block the next start. */
+function stopOrphan(cluster: RunningCluster): void {
+  process.kill(cluster.pid, 'SIGINT');
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(cluster.pid, 0);
+    } catch {
+      return;
     }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
-  rmSync(pidFile, { force: true });
 }
 
 /**
@@ -83,7 +92,15 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDatabase> {
   const dir = resolve(dataDir);
   const isNew = !existsSync(join(dir, 'PG_VERSION'));
-  if (!isNew) stopOrphan(dir);
+  const running = isNew ? undefined : runningCluster(dir);
+  if (running && !running.orphaned) {
+    // Another process of ours (the server, while a CLI runs) owns it: share it, never stop it.
+    return {
+      url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${running.port}/${DATABASE}`,
+      stop: () => Promise.resolve(),
+    };
+  }
+  if (running) stopOrphan(running);
   const port = await freePort();
   const EmbeddedPostgres = await importWithoutSignalHooks();
   const pg = new EmbeddedPostgres({

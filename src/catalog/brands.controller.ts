@@ -1,0 +1,111 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type AuthUser, isStaff, OptionalUser, Public, Roles } from '@/common/auth.js';
+import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
+import { InvalidatesCache } from './cache-invalidation.interceptor.js';
+import { CatalogNamespace as NS } from './catalog-cache.keys.js';
+import { CatalogCache } from './catalog-cache.service.js';
+import { type Json, sendCached, sendUncached } from './cached-response.js';
+import { BrandsService } from './brands.service.js';
+import { BrandDto, BrandListDto, CreateBrandDto, toBrandDto, UpdateBrandDto } from './dto/brand.dto.js';
+import { IncludeInactiveQueryDto } from './dto/include-inactive-query.dto.js';
+import { ProductFiltersDto, ProductPageDto } from './dto/list-products-query.dto.js';
+import { ProductListReader } from './product-list.reader.js';
+
+/** A brand write changes brand reads, and the brand embedded in every product. */
+const BRAND_WRITE = [NS.brands, NS.products, NS.productDetails];
+
+@ApiTags('brands')
+@Controller('api/brands')
+export class BrandsController {
+  constructor(
+    private readonly brands: BrandsService,
+    private readonly lists: ProductListReader,
+    private readonly cache: CatalogCache,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'List brands', description: 'Every active brand by name, with its active product count.' })
+  @ApiOkResponse({ type: BrandListDto })
+  @ApiErrors(400)
+  async listBrands(
+    @Query() query: IncludeInactiveQueryDto,
+    @OptionalUser() user: AuthUser | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Json<BrandListDto>> {
+    const load = async (includeInactive: boolean): Promise<BrandListDto> => ({
+      items: (await this.brands.list(includeInactive)).map(({ item, productCount }) => toBrandDto(item, productCount)),
+    });
+    if (isStaff(user) && query.includeInactive) return sendUncached(reply, await load(true));
+    return sendCached(reply, await this.cache.getOrLoad([NS.brands], 'list', {}, () => load(false)));
+  }
+
+  @Get(':slug')
+  @Public()
+  @ApiOperation({ summary: 'A brand by slug' })
+  @ApiOkResponse({ type: BrandDto })
+  @ApiErrors(404)
+  async getBrand(
+    @Param('slug') slug: string,
+    @OptionalUser() user: AuthUser | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Json<BrandDto>> {
+    const load = async (includeInactive: boolean): Promise<BrandDto> => {
+      const { item, productCount } = await this.brands.getBySlug(slug, includeInactive);
+      return toBrandDto(item, productCount);
+    };
+    if (isStaff(user)) return sendUncached(reply, await load(true));
+    return sendCached(reply, await this.cache.getOrLoad([NS.brands], 'detail', { slug }, () => load(false)));
+  }
+
+  @Get(':slug/products')
+  @Public()
+  @ApiOperation({ summary: "A brand's products", description: 'The filters of `listProducts`; an unknown slug is 404.' })
+  @ApiOkResponse({ type: ProductPageDto })
+  @ApiErrors(400, 404)
+  async listBrandProducts(
+    @Param('slug') slug: string,
+    @Query() query: ProductFiltersDto,
+    @OptionalUser() user: AuthUser | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Json<ProductPageDto>> {
+    const { item } = await this.brands.getBySlug(slug, isStaff(user));
+    return sendCached(reply, await this.lists.read('brand', query, { brandId: item.id }, user));
+  }
+
+  @Post()
+  @Roles('staff', 'admin')
+  @InvalidatesCache(...BRAND_WRITE)
+  @ApiOperation({ summary: 'Create a brand (staff)', description: 'The slug is generated from the name and never changes.' })
+  @ApiCreatedResponse({ type: BrandDto })
+  @ApiBodyErrors()
+  async createBrand(@Body() dto: CreateBrandDto): Promise<BrandDto> {
+    const { item, productCount } = await this.brands.create(dto);
+    return toBrandDto(item, productCount);
+  }
+
+  @Patch(':id')
+  @Roles('staff', 'admin')
+  @InvalidatesCache(...BRAND_WRITE)
+  @ApiOperation({ summary: 'Update a brand (staff)', description: 'Every field optional; the slug stays on rename.' })
+  @ApiOkResponse({ type: BrandDto })
+  @ApiBodyErrors()
+  @ApiErrors(404)
+  async updateBrand(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateBrandDto): Promise<BrandDto> {
+    const { item, productCount } = await this.brands.update(id, dto);
+    return toBrandDto(item, productCount);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('staff', 'admin')
+  @InvalidatesCache(...BRAND_WRITE)
+  @ApiOperation({ summary: 'Delete a brand (staff)', description: '409 while products point at it.' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(400, 404, 409)
+  async deleteBrand(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.brands.delete(id);
+  }
+}

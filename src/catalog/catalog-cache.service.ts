@@ -1,0 +1,147 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import type { AppConfig } from '@/config/app-config.js';
+import { InjectConfig } from '@/config/config.module.js';
+import { cacheRequests } from '@/observability/metrics.js';
+import { InjectRedis, type RedisClient } from '@/redis/redis.module.js';
+import { cacheKey, generationKey, jitteredTtlMs } from './catalog-cache.keys.js';
+
+export type CacheResult = 'HIT' | 'MISS' | 'BYPASS';
+
+/** A serialized response body and how the cache served it (the `X-Cache` header). */
+export interface CachedBody {
+  body: string;
+  cache: CacheResult;
+}
+
+const CACHE_OP_TIMEOUT_MS = 300;
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('cache timeout')), CACHE_OP_TIMEOUT_MS).unref()),
+  ]);
+}
+
+/**
+ * The catalog read cache (DESIGN.md). Values are serialized response bodies in cache-manager
+ * (Redis through Keyv when `REDIS_URL` is set, a bounded in-memory LRU otherwise), under keys
+ * versioned by namespace generations. Invalidation bumps generations with one atomic INCR each,
+ * so a change is visible to the very next read on every instance, with no key scan.
+ *
+ * Redis trouble never fails a read: the body is loaded from the database instead. A bump that
+ * could not reach Redis is retried, and until it succeeds this instance bypasses the cache.
+ */
+@Injectable()
+export class CatalogCache {
+  private readonly logger = new Logger(CatalogCache.name);
+  private readonly localGenerations = new Map<string, number>();
+  private readonly inflight = new Map<string, Promise<CachedBody>>();
+  private readonly pendingBumps = new Set<string>();
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    @InjectRedis() private readonly redis: RedisClient | null,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The cached body for (`namespaces`, `kind`, `query`), or `load()`'s result serialized and
+   * cached. Concurrent misses of one key on this instance share one load (single flight).
+   */
+  async getOrLoad(
+    namespaces: readonly string[],
+    kind: string,
+    query: Record<string, string | number | boolean | null | undefined>,
+    load: () => Promise<unknown>,
+  ): Promise<CachedBody> {
+    if (!this.config.catalogCacheEnabled || this.pendingBumps.size > 0) return this.bypass(kind, load);
+    let generations: number[];
+    try {
+      generations = await this.generations(namespaces);
+    } catch (error) {
+      this.warn('generation read failed', error);
+      return this.bypass(kind, load);
+    }
+    const key = cacheKey(namespaces, generations, kind, query);
+    let cached: unknown;
+    try {
+      cached = await withTimeout(this.cache.get<string>(key));
+    } catch (error) {
+      this.warn('read failed', error);
+      return this.bypass(kind, load);
+    }
+    if (typeof cached === 'string') {
+      cacheRequests.inc({ kind, result: 'hit' });
+      return { body: cached, cache: 'HIT' };
+    }
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const loading = this.fill(key, kind, load).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, loading);
+    return loading;
+  }
+
+  /** Makes every key of these namespaces unreachable, on every instance, at once. */
+  async invalidate(namespaces: readonly string[]): Promise<void> {
+    const unique = [...new Set(namespaces)];
+    if (!this.redis) {
+      for (const ns of unique) this.localGenerations.set(ns, (this.localGenerations.get(ns) ?? 0) + 1);
+      return;
+    }
+    try {
+      const multi = this.redis.multi();
+      for (const ns of unique) multi.incr(generationKey(ns));
+      await withTimeout(multi.exec());
+    } catch (error) {
+      this.warn('invalidation failed; bypassing the cache until it succeeds', error);
+      for (const ns of unique) this.pendingBumps.add(ns);
+      this.scheduleRetry();
+    }
+  }
+
+  private async fill(key: string, kind: string, load: () => Promise<unknown>): Promise<CachedBody> {
+    const body = JSON.stringify(await load());
+    cacheRequests.inc({ kind, result: 'miss' });
+    try {
+      await withTimeout(this.cache.set(key, body, jitteredTtlMs(this.config.cacheTtlSeconds)));
+    } catch (error) {
+      this.warn('write failed', error);
+    }
+    return { body, cache: 'MISS' };
+  }
+
+  private async bypass(kind: string, load: () => Promise<unknown>): Promise<CachedBody> {
+    cacheRequests.inc({ kind, result: 'bypass' });
+    return { body: JSON.stringify(await load()), cache: 'BYPASS' };
+  }
+
+  private async generations(namespaces: readonly string[]): Promise<number[]> {
+    if (!this.redis) return namespaces.map((ns) => this.localGenerations.get(ns) ?? 0);
+    const values = await withTimeout(this.redis.mGet(namespaces.map(generationKey)));
+    return values.map((v) => Number(v ?? 0));
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      const namespaces = [...this.pendingBumps];
+      this.pendingBumps.clear();
+      void this.invalidate(namespaces).then(() => {
+        if (this.pendingBumps.size === 0) this.logger.log('pending cache invalidations applied');
+      });
+    }, 1_000);
+    this.retryTimer.unref();
+  }
+
+  private lastWarning = 0;
+  private warn(what: string, error: unknown): void {
+    // One line a second at most: an outage must not flood the logs.
+    if (Date.now() - this.lastWarning < 1_000) return;
+    this.lastWarning = Date.now();
+    this.logger.warn(`catalog cache ${what}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,39 @@
+import { ConflictError, ValidationFailedError } from '@/common/domain-error.js';
+
+export class CategoryInUseError extends ConflictError {
+  constructor(productCount: number) {
+    super(`The category still has ${productCount} product(s); move or delete them first`, 'CATEGORY_IN_USE', { productCount });
+  }
+}
+
+export class CategoryHasChildrenError extends ConflictError {
+  constructor() {
+    super('The category has subcategories; move or delete them first', 'CATEGORY_HAS_CHILDREN');
+  }
+}
+
+export class BrandInUseError extends ConflictError {
+  constructor(productCount: number) {
+    super(`The brand still has ${productCount} product(s); move or delete them first`, 'BRAND_IN_USE', { productCount });
+  }
+}
+
+export class SkuTakenError extends ConflictError {
+  constructor(sku: string) {
+    super(`SKU ${sku} is already used by another product`, 'SKU_TAKEN', { sku });
+  }
+}
+
+export class UnknownReferenceError extends ValidationFailedError {
+  constructor(field: 'categoryId' | 'brandId' | 'parentId') {
+    super(`${field} does not match an existing ${field === 'brandId' ? 'brand' : 'category'}`, [
+      { field, message: 'does not exist' },
+    ]);
+  }
+}
+
+export class CategoryCycleError extends ValidationFailedError {
+  constructor() {
+    super('parentId would make the category its own ancestor', [{ field: 'parentId', message: 'would create a cycle' }]);
+  }
+}

@@ -1,0 +1,52 @@
+import { createKeyv as createRedisKeyv } from '@keyv/redis';
+import { CacheModule } from '@nestjs/cache-manager';
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { createKeyv as createMemoryKeyv } from 'cacheable';
+import type { AppConfig } from '@/config/app-config.js';
+import { APP_CONFIG } from '@/config/config.module.js';
+import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
+import { Brand } from './brand.entity.js';
+import { BrandsController } from './brands.controller.js';
+import { BrandsService } from './brands.service.js';
+import { CacheInvalidationInterceptor } from './cache-invalidation.interceptor.js';
+import { CatalogCache } from './catalog-cache.service.js';
+import { CategoriesController } from './categories.controller.js';
+import { CategoriesService } from './categories.service.js';
+import { Category } from './category.entity.js';
+import { Product } from './product.entity.js';
+import { ProductListReader } from './product-list.reader.js';
+import { ProductsController } from './products.controller.js';
+import { ProductsService } from './products.service.js';
+
+/** In-memory fallback store: bounded, so distinct queries cannot grow it without limit. */
+const MEMORY_CACHE_ENTRIES = 10_000;
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Category, Brand, Product]),
+    CacheModule.registerAsync({
+      inject: [APP_CONFIG, REDIS_CLIENT],
+      useFactory: (config: AppConfig, redis: RedisClient | null) => ({
+        // The shared Redis client (no offline queue: an outage fails fast and reads fall back).
+        stores: [
+          redis
+            ? createRedisKeyv(redis as never, { namespace: 'shop', throwOnErrors: true })
+            : createMemoryKeyv({ ttl: config.cacheTtlSeconds * 1000, lruSize: MEMORY_CACHE_ENTRIES }),
+        ],
+      }),
+    }),
+  ],
+  controllers: [ProductsController, CategoriesController, BrandsController],
+  providers: [
+    CatalogCache,
+    ProductsService,
+    CategoriesService,
+    BrandsService,
+    ProductListReader,
+    { provide: APP_INTERCEPTOR, useClass: CacheInvalidationInterceptor },
+  ],
+  exports: [CatalogCache, ProductsService, CategoriesService, BrandsService],
+})
+export class CatalogModule {}

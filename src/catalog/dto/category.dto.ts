@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { Trim } from '@/common/query-transforms.js';
+import type { Category } from '../category.entity.js';
+
+export class CreateCategoryDto {
+  @ApiProperty({ example: 'Running shoes', maxLength: 120 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120)
+  name!: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true, description: 'Parent category' })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsUUID()
+  parentId?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', format: 'uri', nullable: true, maxLength: 2048 })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(2048)
+  imageUrl?: string | null;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+}
+
+export class UpdateCategoryDto extends PartialType(CreateCategoryDto) {}
+
+export class CategoryDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'running-shoes' })
+  slug!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  description!: string | null;
+
+  @ApiProperty({ type: 'string', format: 'uri', nullable: true })
+  imageUrl!: string | null;
+
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  parentId!: string | null;
+
+  @ApiProperty()
+  isActive!: boolean;
+
+  @ApiProperty({ type: 'integer', description: 'Active products in this category' })
+  productCount!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+}
+
+export class CategoryListDto {
+  @ApiProperty({ type: [CategoryDto] })
+  items!: CategoryDto[];
+}
+
+export function toCategoryDto(category: Category, productCount: number): CategoryDto {
+  return {
+    id: category.id,
+    slug: category.slug,
+    name: category.name,
+    description: category.description,
+    imageUrl: category.imageUrl,
+    parentId: category.parentId,
+    isActive: category.isActive,
+    productCount,
+    createdAt: category.createdAt.toISOString(),
+    updatedAt: category.updatedAt.toISOString(),
+  };
+}

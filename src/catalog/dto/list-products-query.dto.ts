@@ -1,0 +1,119 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto } from '@/common/pagination.js';
+import { QueryBoolean, QueryInt, Trim } from '@/common/query-transforms.js';
+import { MAX_MONEY, ProductDto } from './product.dto.js';
+
+export const PRODUCT_SORTS = ['price', '-price', 'name', '-name', 'createdAt', '-createdAt', 'relevance'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+/** Filters shared by every product list (`listProducts`, category and brand product lists). */
+export class ProductFiltersDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'Opaque keyset cursor from the previous page\'s `nextCursor`: fast deep paging (then `page` is ignored)',
+    maxLength: 300,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  @Matches(/^[\w-]+$/, { message: 'cursor is not valid' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ description: 'Full-text search over name, SKU and descriptions (prefix matching)', maxLength: 200 })
+  @Trim()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Minor units, inclusive' })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MONEY)
+  minPrice?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Minor units, inclusive' })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MONEY)
+  maxPrice?: number;
+
+  @ApiPropertyOptional({ description: '`true`: stock > 0; `false`: stock = 0' })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  inStock?: boolean;
+
+  @ApiPropertyOptional({ description: 'Only featured (`true`) or only not featured (`false`)' })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  featured?: boolean;
+
+  @ApiPropertyOptional({
+    enum: PRODUCT_SORTS,
+    enumName: 'ProductSort',
+    description: 'Default `-createdAt`, or `relevance` when `q` is given',
+  })
+  @IsOptional()
+  @IsIn(PRODUCT_SORTS)
+  sort?: ProductSort;
+
+  @ApiPropertyOptional({ description: 'Staff only: include inactive products (ignored for others)' })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  includeInactive?: boolean;
+}
+
+export class ListProductsQueryDto extends ProductFiltersDto {
+  @ApiPropertyOptional({ description: 'Category slug; an unknown slug gives an empty page', maxLength: 140 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(140)
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Brand slug; an unknown slug gives an empty page', maxLength: 140 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(140)
+  brand?: string;
+}
+
+export class FeaturedQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 50, default: 12 })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  limit?: number;
+}
+
+export class ProductPageDto {
+  @ApiProperty({ type: [ProductDto] })
+  items!: ProductDto[];
+
+  @ApiProperty({ type: 'integer' })
+  page!: number;
+
+  @ApiProperty({ type: 'integer' })
+  pageSize!: number;
+
+  @ApiProperty({ type: 'integer', description: 'Matching products across all pages' })
+  total!: number;
+
+  @ApiProperty({ type: 'integer', description: '0 when nothing matches' })
+  totalPages!: number;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page (and for `sort=relevance`)',
+  })
+  nextCursor!: string | null;
+}

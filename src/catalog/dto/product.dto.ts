@@ -1,0 +1,291 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { Trim } from '@/common/query-transforms.js';
+
+export const MAX_MONEY = 100_000_000_00; // 100 million in major units
+export const MAX_STOCK = 10_000_000;
+
+export class ProductImageDto {
+  @ApiProperty({ format: 'uri', example: 'https://cdn.example.com/p/red-shoe.jpg', maxLength: 2048 })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(2048)
+  url!: string;
+
+  @ApiProperty({ example: 'Red running shoe, side view', maxLength: 200 })
+  @IsString()
+  @MaxLength(200)
+  alt!: string;
+}
+
+export class CategoryRefDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  slug!: string;
+
+  @ApiProperty()
+  name!: string;
+}
+
+export class BrandRefDto extends CategoryRefDto {}
+
+export class CreateProductDto {
+  @ApiProperty({ example: 'Trail Runner 2', maxLength: 200 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 'TR2-RED-42', maxLength: 64, description: 'Unique (case-insensitive)' })
+  @Trim()
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, { message: 'sku must be 1–64 letters, digits, or . _ / -' })
+  sku!: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_MONEY, description: 'Minor units (cents)', example: 8999 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MONEY)
+  price!: number;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  categoryId!: string;
+
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsUUID()
+  brandId?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 20000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  description?: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  shortDescription?: string;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, description: 'Minor units; the "was" price' })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MONEY)
+  compareAtPrice?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, description: 'Minor units; staff only' })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MONEY)
+  costPrice?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_STOCK, default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_STOCK)
+  stock?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 5 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_STOCK)
+  lowStockThreshold?: number;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 64 })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsString()
+  @MaxLength(64)
+  barcode?: string | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0 })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  weightGrams?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0 })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  lengthMm?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0 })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  widthMm?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0 })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  heightMm?: number | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 200 })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsString()
+  @MaxLength(200)
+  seoTitle?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500 })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsString()
+  @MaxLength(500)
+  seoDescription?: string | null;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  isDigital?: boolean;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  requiresShipping?: boolean;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  isFeatured?: boolean;
+
+  @ApiPropertyOptional({ type: [ProductImageDto], description: 'In display order; the first is the primary image' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ProductImageDto)
+  images?: ProductImageDto[];
+}
+
+export class UpdateProductDto extends PartialType(CreateProductDto) {}
+
+export class ProductDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'trail-runner-2' })
+  slug!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty()
+  sku!: string;
+
+  @ApiProperty()
+  description!: string;
+
+  @ApiProperty()
+  shortDescription!: string;
+
+  @ApiProperty({ type: 'integer', description: 'Minor units (cents) of `currency`' })
+  price!: number;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Minor units' })
+  compareAtPrice!: number | null;
+
+  @ApiProperty({ example: 'USD', description: 'ISO 4217' })
+  currency!: string;
+
+  @ApiProperty({ type: 'integer' })
+  stock!: number;
+
+  @ApiProperty()
+  inStock!: boolean;
+
+  @ApiProperty({ description: 'stock > 0 and stock ≤ the low-stock threshold' })
+  lowStock!: boolean;
+
+  @ApiProperty()
+  isActive!: boolean;
+
+  @ApiProperty()
+  isFeatured!: boolean;
+
+  @ApiProperty({ type: () => CategoryRefDto })
+  category!: CategoryRefDto;
+
+  @ApiProperty({ type: () => BrandRefDto, nullable: true })
+  brand!: BrandRefDto | null;
+
+  @ApiProperty({ type: [ProductImageDto] })
+  images!: ProductImageDto[];
+
+  @ApiProperty({ type: 'string', nullable: true })
+  barcode!: string | null;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  weightGrams!: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  lengthMm!: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  widthMm!: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  heightMm!: number | null;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  seoTitle!: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  seoDescription!: string | null;
+
+  @ApiProperty()
+  isDigital!: boolean;
+
+  @ApiProperty()
+  requiresShipping!: boolean;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Staff only: absent for other callers' })
+  costPrice?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'Staff only: absent for other callers' })
+  lowStockThreshold?: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+}
+
+export class FeaturedProductsDto {
+  @ApiProperty({ type: [ProductDto] })
+  items!: ProductDto[];
+}

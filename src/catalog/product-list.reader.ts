@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { type AuthUser, isStaff } from '@/common/auth.js';
+import { CatalogNamespace as NS } from './catalog-cache.keys.js';
+import { type CachedBody, CatalogCache } from './catalog-cache.service.js';
+import type { ListProductsQueryDto } from './dto/list-products-query.dto.js';
+import { type ListScope, ProductsService } from './products.service.js';
+import { filterOf, normalizeProductQuery } from './product-query.js';
+
+/**
+ * Product lists (main, per category, per brand) through the catalog cache. Public lists are
+ * cached whole, and their totals apart (so paging through a filter counts once); staff lists
+ * carry staff-only fields and are never cached.
+ */
+@Injectable()
+export class ProductListReader {
+  constructor(
+    private readonly products: ProductsService,
+    private readonly cache: CatalogCache,
+  ) {}
+
+  async read(kind: string, query: ListProductsQueryDto, scope: ListScope, user: AuthUser | undefined): Promise<CachedBody> {
+    const staff = isStaff(user);
+    const normalized = normalizeProductQuery(query, staff);
+    if (staff) {
+      const page = await this.products.list(normalized, scope, true, (count) => count());
+      return { body: JSON.stringify(page), cache: 'BYPASS' };
+    }
+    // The tsquery stands for `q`: searches that differ only in case or punctuation share a key.
+    const keyQuery = { ...normalized, q: undefined, ...scope };
+    const countQuery = { ...filterOf(normalized), ...scope };
+    return this.cache.getOrLoad([NS.products], kind, keyQuery, () =>
+      this.products.list(normalized, scope, false, async (count) =>
+        Number((await this.cache.getOrLoad([NS.products], 'count', countQuery, count)).body),
+      ),
+    );
+  }
+}

@@ -1,0 +1,126 @@
+import { ValidationFailedError } from '@/common/domain-error.js';
+import { DEFAULT_PAGE_SIZE } from '@/common/pagination.js';
+import type { ListProductsQueryDto, ProductSort } from './dto/list-products-query.dto.js';
+
+/** A product list query with every default applied: equal queries are equal objects. */
+export interface NormalizedProductQuery {
+  page: number;
+  pageSize: number;
+  cursor: string | undefined;
+  q: string | undefined;
+  /** Prefix tsquery built from `q`'s words (undefined when `q` has none). */
+  tsquery: string | undefined;
+  category: string | undefined;
+  brand: string | undefined;
+  minPrice: number | undefined;
+  maxPrice: number | undefined;
+  inStock: boolean | undefined;
+  featured: boolean | undefined;
+  sort: ProductSort;
+  includeInactive: boolean;
+}
+
+const MAX_SEARCH_TERMS = 8;
+
+/** `"red trail-shoe"` → `"red:* & trail:* & shoe:*"`; words only, so no tsquery syntax gets through. */
+export function toPrefixTsquery(q: string): string | undefined {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, MAX_SEARCH_TERMS) ?? [];
+  return words.length > 0 ? words.map((w) => `${w}:*`).join(' & ') : undefined;
+}
+
+export function normalizeProductQuery(query: ListProductsQueryDto, staff: boolean): NormalizedProductQuery {
+  if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
+    throw new ValidationFailedError('minPrice must not be greater than maxPrice', [
+      { field: 'minPrice', message: 'minPrice must not be greater than maxPrice' },
+    ]);
+  }
+  const tsquery = query.q ? toPrefixTsquery(query.q) : undefined;
+  let sort: ProductSort = query.sort ?? (tsquery ? 'relevance' : '-createdAt');
+  if (sort === 'relevance' && !tsquery) sort = '-createdAt';
+  if (query.cursor && sort === 'relevance') {
+    throw new ValidationFailedError('cursor cannot be combined with sort=relevance; use page', [
+      { field: 'cursor', message: 'not available with sort=relevance' },
+    ]);
+  }
+  return {
+    page: query.cursor ? 1 : (query.page ?? 1),
+    pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
+    cursor: query.cursor,
+    q: tsquery ? query.q : undefined,
+    tsquery,
+    category: query.category,
+    brand: query.brand,
+    minPrice: query.minPrice,
+    maxPrice: query.maxPrice,
+    inStock: query.inStock,
+    featured: query.featured,
+    sort,
+    includeInactive: staff && query.includeInactive === true,
+  };
+}
+
+/** The filter part only: lists that differ in page, sort or cursor share one total. */
+export function filterOf(q: NormalizedProductQuery): Record<string, string | number | boolean | undefined> {
+  return {
+    tsquery: q.tsquery,
+    category: q.category,
+    brand: q.brand,
+    minPrice: q.minPrice,
+    maxPrice: q.maxPrice,
+    inStock: q.inStock,
+    featured: q.featured,
+    includeInactive: q.includeInactive,
+  };
+}
+
+export interface SortSpec {
+  /** Column expression of the sort key. */
+  column: 'p.price' | 'p.name' | 'p.createdAt';
+  direction: 'ASC' | 'DESC';
+}
+
+export function sortSpec(sort: Exclude<ProductSort, 'relevance'>): SortSpec {
+  switch (sort) {
+    case 'price':
+      return { column: 'p.price', direction: 'ASC' };
+    case '-price':
+      return { column: 'p.price', direction: 'DESC' };
+    case 'name':
+      return { column: 'p.name', direction: 'ASC' };
+    case '-name':
+      return { column: 'p.name', direction: 'DESC' };
+    case 'createdAt':
+      return { column: 'p.createdAt', direction: 'ASC' };
+    case '-createdAt':
+      return { column: 'p.createdAt', direction: 'DESC' };
+  }
+}
+
+/** Keyset cursors: the last row's sort value and id, opaque to clients. */
+export function encodeCursor(sort: ProductSort, value: string | number, id: string): string {
+  return Buffer.from(JSON.stringify([sort, value, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, sort: ProductSort): { value: string | number; id: string } {
+  const invalid = (): never => {
+    throw new ValidationFailedError('cursor is not valid for this query', [{ field: 'cursor', message: 'not valid for this query' }]);
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return invalid();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== sort) return invalid();
+  const [, value, id] = parsed as [unknown, unknown, unknown];
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (typeof id !== 'string' || !uuid.test(id)) return invalid();
+  if (sort === 'price' || sort === '-price') {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return invalid();
+  } else if (sort === 'createdAt' || sort === '-createdAt') {
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return invalid();
+  } else if (typeof value !== 'string' || value.length > 300) {
+    return invalid();
+  }
+  return { value: value as string | number, id };
+}

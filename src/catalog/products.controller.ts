@@ -1,0 +1,109 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type AuthUser, isStaff, OptionalUser, Public, Roles } from '@/common/auth.js';
+import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
+import { InvalidatesCache } from './cache-invalidation.interceptor.js';
+import { CatalogNamespace as NS } from './catalog-cache.keys.js';
+import { CatalogCache } from './catalog-cache.service.js';
+import { type Json, sendCached, sendUncached } from './cached-response.js';
+import { FeaturedProductsDto, CreateProductDto, ProductDto, UpdateProductDto } from './dto/product.dto.js';
+import { FeaturedQueryDto, ListProductsQueryDto, ProductPageDto } from './dto/list-products-query.dto.js';
+import { ProductListReader } from './product-list.reader.js';
+import { ProductsService } from './products.service.js';
+
+/** Every product write changes lists, details and the category and brand product counts. */
+const PRODUCT_WRITE = [NS.products, NS.productDetails, NS.categories, NS.brands];
+
+@ApiTags('products')
+@Controller('api/products')
+export class ProductsController {
+  constructor(
+    private readonly products: ProductsService,
+    private readonly lists: ProductListReader,
+    private readonly cache: CatalogCache,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({
+    summary: 'List products',
+    description:
+      'Active products (staff may add `includeInactive=true`), filtered, searched and sorted; `page` or keyset `cursor` paging. Cached: see the `X-Cache` header.',
+  })
+  @ApiOkResponse({ type: ProductPageDto })
+  @ApiErrors(400)
+  async listProducts(
+    @Query() query: ListProductsQueryDto,
+    @OptionalUser() user: AuthUser | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Json<ProductPageDto>> {
+    return sendCached(reply, await this.lists.read('list', query, {}, user));
+  }
+
+  @Get('featured')
+  @Public()
+  @ApiOperation({ summary: 'Featured products', description: 'Active featured products, newest first.' })
+  @ApiOkResponse({ type: FeaturedProductsDto })
+  @ApiErrors(400)
+  async listFeaturedProducts(
+    @Query() query: FeaturedQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Json<FeaturedProductsDto>> {
+    const limit = query.limit ?? 12;
+    const cached = await this.cache.getOrLoad([NS.products], 'featured', { limit }, async () => ({
+      items: await this.products.featured(limit),
+    }));
+    return sendCached(reply, cached);
+  }
+
+  @Get(':slug')
+  @Public()
+  @ApiOperation({ summary: 'A product by slug', description: 'Inactive products are 404 except for staff.' })
+  @ApiOkResponse({ type: ProductDto })
+  @ApiErrors(404)
+  async getProduct(
+    @Param('slug') slug: string,
+    @OptionalUser() user: AuthUser | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Json<ProductDto>> {
+    if (isStaff(user)) return sendUncached(reply, await this.products.getBySlug(slug, true));
+    const cached = await this.cache.getOrLoad([NS.productDetails, NS.product(slug)], 'detail', { slug }, () =>
+      this.products.getBySlug(slug, false),
+    );
+    return sendCached(reply, cached);
+  }
+
+  @Post()
+  @Roles('staff', 'admin')
+  @InvalidatesCache(...PRODUCT_WRITE)
+  @ApiOperation({ summary: 'Create a product (staff)', description: 'The slug is generated from the name, unique and stable.' })
+  @ApiCreatedResponse({ type: ProductDto })
+  @ApiBodyErrors()
+  @ApiErrors(409)
+  createProduct(@Body() dto: CreateProductDto): Promise<ProductDto> {
+    return this.products.create(dto);
+  }
+
+  @Patch(':id')
+  @Roles('staff', 'admin')
+  @InvalidatesCache(...PRODUCT_WRITE)
+  @ApiOperation({ summary: 'Update a product (staff)', description: 'Every field optional; the slug stays.' })
+  @ApiOkResponse({ type: ProductDto })
+  @ApiBodyErrors()
+  @ApiErrors(404, 409)
+  updateProduct(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateProductDto): Promise<ProductDto> {
+    return this.products.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('staff', 'admin')
+  @InvalidatesCache(...PRODUCT_WRITE)
+  @ApiOperation({ summary: 'Delete a product (staff)', description: 'Past orders keep their own copy of name, SKU and price.' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(400, 404)
+  async deleteProduct(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.products.delete(id);
+  }
+}

@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository, type SelectQueryBuilder } from 'typeorm';
+import { found } from '@/common/domain-error.js';
+import type { AppConfig } from '@/config/app-config.js';
+import { InjectConfig } from '@/config/config.module.js';
+import { Brand } from './brand.entity.js';
+import { SkuTakenError, UnknownReferenceError } from './catalog.errors.js';
+import { Category } from './category.entity.js';
+import type { CreateProductDto, ProductDto, UpdateProductDto } from './dto/product.dto.js';
+import { toProductDto } from './dto/product.mapper.js';
+import type { ProductPageDto } from './dto/list-products-query.dto.js';
+import { Product } from './product.entity.js';
+import { decodeCursor, encodeCursor, type NormalizedProductQuery, sortSpec } from './product-query.js';
+import { uniqueSlug } from './slug.js';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Restricts a list to one category or brand (by id), resolved by the caller. */
+export interface ListScope {
+  categoryId?: string;
+  brandId?: string;
+}
+
+/** Products: the list and detail reads behind the catalog cache, and staff writes. */
+@Injectable()
+export class ProductsService {
+  constructor(
+    @InjectRepository(Product) private readonly products: Repository<Product>,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** The page of products for a normalized query; `total` may come from `countCache`. */
+  async list(
+    query: NormalizedProductQuery,
+    scope: ListScope,
+    staff: boolean,
+    countCache: (count: () => Promise<number>) => Promise<number>,
+  ): Promise<ProductPageDto> {
+    if (!scope.categoryId && query.category) {
+      const category = await this.products.manager.findOne(Category, { where: { slug: query.category } });
+      if (!category) return emptyPage(query);
+      scope = { ...scope, categoryId: category.id };
+    }
+    if (!scope.brandId && query.brand) {
+      const brand = await this.products.manager.findOne(Brand, { where: { slug: query.brand } });
+      if (!brand) return emptyPage(query);
+      scope = { ...scope, brandId: brand.id };
+    }
+    const filtered = (): SelectQueryBuilder<Product> => this.filtered(query, scope);
+    const rows = filtered().innerJoinAndSelect('p.category', 'c').leftJoinAndSelect('p.brand', 'b');
+    if (query.sort === 'relevance' && query.tsquery) {
+      rows
+        .addSelect("ts_rank(p.search, to_tsquery('english', :tsquery))", 'rank')
+        .orderBy('rank', 'DESC')
+        .addOrderBy('p.id', 'ASC');
+    } else {
+      const sort = sortSpec(query.sort === 'relevance' ? '-createdAt' : query.sort);
+      if (query.cursor) {
+        const after = decodeCursor(query.cursor, query.sort);
+        const op = sort.direction === 'ASC' ? '>' : '<';
+        const value = sort.column === 'p.createdAt' ? new Date(after.value) : after.value;
+        rows.andWhere(`(${sort.column}, p.id) ${op} (:cursorValue, :cursorId)`, { cursorValue: value, cursorId: after.id });
+      }
+      rows.orderBy(sort.column, sort.direction).addOrderBy('p.id', sort.direction);
+    }
+    const offset = query.cursor ? 0 : (query.page - 1) * query.pageSize;
+    // One row more than the page tells whether a next page exists without counting.
+    const [items, total] = await Promise.all([
+      rows.offset(offset).limit(query.pageSize + 1).getMany(),
+      countCache(() => filtered().getCount()),
+    ]);
+    const hasMore = items.length > query.pageSize;
+    const pageItems = items.slice(0, query.pageSize);
+    const last = pageItems.at(-1);
+    let nextCursor: string | null = null;
+    if (hasMore && last && query.sort !== 'relevance') {
+      const sortValue = query.sort.endsWith('price') ? last.price : query.sort.endsWith('name') ? last.name : last.createdAt.toISOString();
+      nextCursor = encodeCursor(query.sort, sortValue, last.id);
+    }
+    return {
+      items: pageItems.map((p) => toProductDto(p, staff)),
+      page: query.page,
+      pageSize: query.pageSize,
+      total,
+      totalPages: total === 0 ? 0 : Math.ceil(total / query.pageSize),
+      nextCursor,
+    };
+  }
+
+  /** Newest featured active products. */
+  async featured(limit: number): Promise<ProductDto[]> {
+    const items = await this.products
+      .createQueryBuilder('p')
+      .innerJoinAndSelect('p.category', 'c')
+      .leftJoinAndSelect('p.brand', 'b')
+      .where('p.isActive = true AND p.isFeatured = true')
+      .orderBy('p.createdAt', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .limit(limit)
+      .getMany();
+    return items.map((p) => toProductDto(p));
+  }
+
+  /** A product by slug; inactive ones only for staff. */
+  async getBySlug(slug: string, staff: boolean): Promise<ProductDto> {
+    const product = await this.products.findOne({
+      where: staff ? { slug } : { slug, isActive: true },
+      relations: { category: true, brand: true },
+    });
+    return toProductDto(found(product, 'Product'), staff);
+  }
+
+  async create(dto: CreateProductDto): Promise<ProductDto> {
+    await this.assertReferences(dto.categoryId, dto.brandId);
+    const slug = await uniqueSlug(dto.name, (s) => this.products.exists({ where: { slug: s } }));
+    const product = this.products.create({
+      ...dto,
+      slug,
+      brandId: dto.brandId ?? null,
+      currency: this.config.currency,
+      images: dto.images?.map(({ url, alt }) => ({ url, alt })) ?? [],
+    });
+    const saved = await this.saveUnique(product);
+    return this.getById(saved.id);
+  }
+
+  async update(id: string, dto: UpdateProductDto): Promise<ProductDto> {
+    const product = found(await this.products.findOne({ where: { id } }), 'Product');
+    await this.assertReferences(dto.categoryId, dto.brandId);
+    const { images, ...fields } = dto;
+    Object.assign(product, fields);
+    if (images) product.images = images.map(({ url, alt }) => ({ url, alt }));
+    await this.saveUnique(product);
+    return this.getById(id);
+  }
+
+  /** Deletes a product. Past orders keep their snapshot of it; carts lose the line. */
+  async delete(id: string): Promise<void> {
+    const result = await this.products.delete({ id });
+    if (!result.affected) found(null, 'Product');
+  }
+
+  async getById(id: string, staff = true): Promise<ProductDto> {
+    const product = await this.products.findOne({ where: { id }, relations: { category: true, brand: true } });
+    return toProductDto(found(product, 'Product'), staff);
+  }
+
+  /** Slugs of the most recently created active products (cache warmup). */
+  async recentSlugs(limit: number): Promise<string[]> {
+    const rows = await this.products.find({
+      select: { slug: true },
+      where: { isActive: true },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
+    return rows.map((r) => r.slug);
+  }
+
+  private filtered(query: NormalizedProductQuery, scope: ListScope): SelectQueryBuilder<Product> {
+    const qb = this.products.createQueryBuilder('p').where('1 = 1');
+    if (!query.includeInactive) qb.andWhere('p.isActive = true');
+    if (scope.categoryId) qb.andWhere('p.categoryId = :categoryId', { categoryId: scope.categoryId });
+    if (scope.brandId) qb.andWhere('p.brandId = :brandId', { brandId: scope.brandId });
+    if (query.tsquery) qb.andWhere("p.search @@ to_tsquery('english', :tsquery)", { tsquery: query.tsquery });
+    if (query.minPrice !== undefined) qb.andWhere('p.price >= :minPrice', { minPrice: query.minPrice });
+    if (query.maxPrice !== undefined) qb.andWhere('p.price <= :maxPrice', { maxPrice: query.maxPrice });
+    if (query.inStock === true) qb.andWhere('p.stock > 0');
+    if (query.inStock === false) qb.andWhere('p.stock = 0');
+    if (query.featured !== undefined) qb.andWhere('p.isFeatured = :featured', { featured: query.featured });
+    return qb;
+  }
+
+  private async assertReferences(categoryId: string | undefined, brandId: string | null | undefined): Promise<void> {
+    const manager = this.products.manager;
+    if (categoryId && !(await manager.exists(Category, { where: { id: categoryId } }))) {
+      throw new UnknownReferenceError('categoryId');
+    }
+    if (brandId && !(await manager.exists(Brand, { where: { id: brandId } }))) {
+      throw new UnknownReferenceError('brandId');
+    }
+  }
+
+  private async saveUnique(product: Product): Promise<Product> {
+    try {
+      return await this.products.save(product);
+    } catch (error) {
+      const pg = error as { code?: string; constraint?: string };
+      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'products_sku_lower_key') throw new SkuTakenError(product.sku);
+      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'products_slug_key') {
+        // Two products of one name created at the same moment: take another suffix.
+        product.slug = await uniqueSlug(product.name, () => Promise.resolve(true));
+        return this.saveUnique(product);
+      }
+      throw error;
+    }
+  }
+}
+
+function emptyPage(query: NormalizedProductQuery): ProductPageDto {
+  return { items: [], page: query.page, pageSize: query.pageSize, total: 0, totalPages: 0, nextCursor: null };
+}
