@@ -73,13 +73,23 @@ export class Catalog1764140100000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX products_sku_lower_key ON products (lower(sku))`);
     await q.query(`CREATE INDEX products_search_idx ON products USING gin (search)`);
     // Public lists filter is_active and sort by one of these keys (id breaks ties: keyset pages).
-    await q.query(`CREATE INDEX products_active_created_idx ON products (created_at DESC, id DESC) WHERE is_active`);
+    await q.query(
+      `CREATE INDEX products_active_created_idx ON products (created_at DESC, id DESC) WHERE is_active`,
+    );
     await q.query(`CREATE INDEX products_active_price_idx ON products (price, id) WHERE is_active`);
     await q.query(`CREATE INDEX products_active_name_idx ON products (name, id) WHERE is_active`);
-    await q.query(`CREATE INDEX products_active_category_idx ON products (category_id, created_at DESC, id DESC) WHERE is_active`);
-    await q.query(`CREATE INDEX products_active_category_price_idx ON products (category_id, price, id) WHERE is_active`);
-    await q.query(`CREATE INDEX products_active_brand_idx ON products (brand_id, created_at DESC, id DESC) WHERE is_active`);
-    await q.query(`CREATE INDEX products_featured_idx ON products (created_at DESC, id DESC) WHERE is_active AND is_featured`);
+    await q.query(
+      `CREATE INDEX products_active_category_idx ON products (category_id, created_at DESC, id DESC) WHERE is_active`,
+    );
+    await q.query(
+      `CREATE INDEX products_active_category_price_idx ON products (category_id, price, id) WHERE is_active`,
+    );
+    await q.query(
+      `CREATE INDEX products_active_brand_idx ON products (brand_id, created_at DESC, id DESC) WHERE is_active`,
+    );
+    await q.query(
+      `CREATE INDEX products_featured_idx ON products (created_at DESC, id DESC) WHERE is_active AND is_featured`,
+    );
     // Staff lists (all products) and the foreign keys.
     await q.query(`CREATE INDEX products_created_idx ON products (created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX products_category_id_idx ON products (category_id)`);

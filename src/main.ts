@@ -4,6 +4,7 @@ import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { loadEnvFile } from './config/load-env-file.js';
 import { resolveDatabase } from './database/database.runtime.js';
+import { seedDemoShop } from './database/demo-shop.js';
 
 const SHUTDOWN_GRACE_MS = 25_000;
 
@@ -16,6 +17,9 @@ async function bootstrap(): Promise<void> {
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
   try {
     app = await createApp({ ...config, databaseUrl: database.url });
+    if (database.embedded && config.seedDemoData && config.nodeEnv !== 'production') {
+      await seedDemoShop(app, config, (line) => logger.log(line));
+    }
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close().catch(() => undefined);

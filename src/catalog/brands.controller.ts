@@ -1,5 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, isStaff, OptionalUser, Public, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
@@ -8,7 +26,13 @@ import { CatalogNamespace as NS } from './catalog-cache.keys.js';
 import { CatalogCache } from './catalog-cache.service.js';
 import { type Json, sendCached, sendUncached } from './cached-response.js';
 import { BrandsService } from './brands.service.js';
-import { BrandDto, BrandListDto, CreateBrandDto, toBrandDto, UpdateBrandDto } from './dto/brand.dto.js';
+import {
+  BrandDto,
+  BrandListDto,
+  CreateBrandDto,
+  toBrandDto,
+  UpdateBrandDto,
+} from './dto/brand.dto.js';
 import { IncludeInactiveQueryDto } from './dto/include-inactive-query.dto.js';
 import { ProductFiltersDto, ProductPageDto } from './dto/list-products-query.dto.js';
 import { ProductListReader } from './product-list.reader.js';
@@ -27,7 +51,10 @@ export class BrandsController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'List brands', description: 'Every active brand by name, with its active product count.' })
+  @ApiOperation({
+    summary: 'List brands',
+    description: 'Every active brand by name, with its active product count.',
+  })
   @ApiOkResponse({ type: BrandListDto })
   @ApiErrors(400)
   async listBrands(
@@ -36,10 +63,15 @@ export class BrandsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json<BrandListDto>> {
     const load = async (includeInactive: boolean): Promise<BrandListDto> => ({
-      items: (await this.brands.list(includeInactive)).map(({ item, productCount }) => toBrandDto(item, productCount)),
+      items: (await this.brands.list(includeInactive)).map(({ item, productCount }) =>
+        toBrandDto(item, productCount),
+      ),
     });
     if (isStaff(user) && query.includeInactive) return sendUncached(reply, await load(true));
-    return sendCached(reply, await this.cache.getOrLoad([NS.brands], 'list', {}, () => load(false)));
+    return sendCached(
+      reply,
+      await this.cache.getOrLoad([NS.brands], 'list', {}, () => load(false)),
+    );
   }
 
   @Get(':slug')
@@ -57,12 +89,18 @@ export class BrandsController {
       return toBrandDto(item, productCount);
     };
     if (isStaff(user)) return sendUncached(reply, await load(true));
-    return sendCached(reply, await this.cache.getOrLoad([NS.brands], 'detail', { slug }, () => load(false)));
+    return sendCached(
+      reply,
+      await this.cache.getOrLoad([NS.brands], 'detail', { slug }, () => load(false)),
+    );
   }
 
   @Get(':slug/products')
   @Public()
-  @ApiOperation({ summary: "A brand's products", description: 'The filters of `listProducts`; an unknown slug is 404.' })
+  @ApiOperation({
+    summary: "A brand's products",
+    description: 'The filters of `listProducts`; an unknown slug is 404.',
+  })
   @ApiOkResponse({ type: ProductPageDto })
   @ApiErrors(400, 404)
   async listBrandProducts(
@@ -78,7 +116,10 @@ export class BrandsController {
   @Post()
   @Roles('staff', 'admin')
   @InvalidatesCache(...BRAND_WRITE)
-  @ApiOperation({ summary: 'Create a brand (staff)', description: 'The slug is generated from the name and never changes.' })
+  @ApiOperation({
+    summary: 'Create a brand (staff)',
+    description: 'The slug is generated from the name and never changes.',
+  })
   @ApiCreatedResponse({ type: BrandDto })
   @ApiBodyErrors()
   async createBrand(@Body() dto: CreateBrandDto): Promise<BrandDto> {
@@ -89,11 +130,17 @@ export class BrandsController {
   @Patch(':id')
   @Roles('staff', 'admin')
   @InvalidatesCache(...BRAND_WRITE)
-  @ApiOperation({ summary: 'Update a brand (staff)', description: 'Every field optional; the slug stays on rename.' })
+  @ApiOperation({
+    summary: 'Update a brand (staff)',
+    description: 'Every field optional; the slug stays on rename.',
+  })
   @ApiOkResponse({ type: BrandDto })
   @ApiBodyErrors()
   @ApiErrors(404)
-  async updateBrand(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateBrandDto): Promise<BrandDto> {
+  async updateBrand(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateBrandDto,
+  ): Promise<BrandDto> {
     const { item, productCount } = await this.brands.update(id, dto);
     return toBrandDto(item, productCount);
   }
@@ -102,7 +149,10 @@ export class BrandsController {
   @HttpCode(204)
   @Roles('staff', 'admin')
   @InvalidatesCache(...BRAND_WRITE)
-  @ApiOperation({ summary: 'Delete a brand (staff)', description: '409 while products point at it.' })
+  @ApiOperation({
+    summary: 'Delete a brand (staff)',
+    description: '409 while products point at it.',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 404, 409)
   async deleteBrand(@Param('id', ParseUUIDPipe) id: string): Promise<void> {

@@ -1,4 +1,10 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, mergeMap, type Observable } from 'rxjs';
 import { CatalogCache } from './catalog-cache.service.js';
@@ -6,7 +12,8 @@ import { CatalogCache } from './catalog-cache.service.js';
 const INVALIDATES = 'catalog:invalidates';
 
 /** Declares the catalog cache namespaces a mutating handler invalidates when it succeeds. */
-export const InvalidatesCache = (...namespaces: string[]): MethodDecorator => SetMetadata(INVALIDATES, namespaces);
+export const InvalidatesCache = (...namespaces: string[]): MethodDecorator =>
+  SetMetadata(INVALIDATES, namespaces);
 
 /**
  * Bumps the declared namespaces after the handler succeeded and before the response is sent,
@@ -23,6 +30,10 @@ export class CacheInvalidationInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const namespaces = this.reflector.get<string[] | undefined>(INVALIDATES, context.getHandler());
     if (!namespaces?.length) return next.handle();
-    return next.handle().pipe(mergeMap((result: unknown) => from(this.cache.invalidate(namespaces).then(() => result))));
+    return next
+      .handle()
+      .pipe(
+        mergeMap((result: unknown) => from(this.cache.invalidate(namespaces).then(() => result))),
+      );
   }
 }

@@ -3,7 +3,9 @@ import { CatalogNamespace, cacheKey, jitteredTtlMs, normalizeQuery } from './cat
 
 describe('catalog cache keys', () => {
   it('normalizes equal queries to one string whatever the key order', () => {
-    expect(normalizeQuery({ page: 1, q: 'shoe', brand: undefined })).toBe(normalizeQuery({ q: 'shoe', page: 1 }));
+    expect(normalizeQuery({ page: 1, q: 'shoe', brand: undefined })).toBe(
+      normalizeQuery({ q: 'shoe', page: 1 }),
+    );
     expect(normalizeQuery({ b: 2, a: 1 })).toBe('a=1&b=2');
   });
 

@@ -37,7 +37,12 @@ export function hashQuery(query: Record<string, QueryValue>): string {
 }
 
 /** `generations` is one per namespace in `namespaces`, in the same order. */
-export function cacheKey(namespaces: readonly string[], generations: readonly number[], kind: string, query: Record<string, QueryValue>): string {
+export function cacheKey(
+  namespaces: readonly string[],
+  generations: readonly number[],
+  kind: string,
+  query: Record<string, QueryValue>,
+): string {
   const version = generations.map((g) => `v${g}`).join('.');
   return `catalog:${namespaces.join('+')}:${version}:${kind}:${hashQuery(query)}`;
 }

@@ -20,7 +20,9 @@ const CACHE_OP_TIMEOUT_MS = 300;
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('cache timeout')), CACHE_OP_TIMEOUT_MS).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('cache timeout')), CACHE_OP_TIMEOUT_MS).unref(),
+    ),
   ]);
 }
 
@@ -57,7 +59,8 @@ export class CatalogCache {
     query: Record<string, string | number | boolean | null | undefined>,
     load: () => Promise<unknown>,
   ): Promise<CachedBody> {
-    if (!this.config.catalogCacheEnabled || this.pendingBumps.size > 0) return this.bypass(kind, load);
+    if (!this.config.catalogCacheEnabled || this.pendingBumps.size > 0)
+      return this.bypass(kind, load);
     let generations: number[];
     try {
       generations = await this.generations(namespaces);
@@ -88,7 +91,8 @@ export class CatalogCache {
   async invalidate(namespaces: readonly string[]): Promise<void> {
     const unique = [...new Set(namespaces)];
     if (!this.redis) {
-      for (const ns of unique) this.localGenerations.set(ns, (this.localGenerations.get(ns) ?? 0) + 1);
+      for (const ns of unique)
+        this.localGenerations.set(ns, (this.localGenerations.get(ns) ?? 0) + 1);
       return;
     }
     try {

@@ -2,7 +2,11 @@ import { ConflictError, ValidationFailedError } from '@/common/domain-error.js';
 
 export class CategoryInUseError extends ConflictError {
   constructor(productCount: number) {
-    super(`The category still has ${productCount} product(s); move or delete them first`, 'CATEGORY_IN_USE', { productCount });
+    super(
+      `The category still has ${productCount} product(s); move or delete them first`,
+      'CATEGORY_IN_USE',
+      { productCount },
+    );
   }
 }
 
@@ -14,7 +18,11 @@ export class CategoryHasChildrenError extends ConflictError {
 
 export class BrandInUseError extends ConflictError {
   constructor(productCount: number) {
-    super(`The brand still has ${productCount} product(s); move or delete them first`, 'BRAND_IN_USE', { productCount });
+    super(
+      `The brand still has ${productCount} product(s); move or delete them first`,
+      'BRAND_IN_USE',
+      { productCount },
+    );
   }
 }
 
@@ -34,6 +42,8 @@ export class UnknownReferenceError extends ValidationFailedError {
 
 export class CategoryCycleError extends ValidationFailedError {
   constructor() {
-    super('parentId would make the category its own ancestor', [{ field: 'parentId', message: 'would create a cycle' }]);
+    super('parentId would make the category its own ancestor', [
+      { field: 'parentId', message: 'would create a cycle' },
+    ]);
   }
 }

@@ -33,7 +33,10 @@ const MEMORY_CACHE_ENTRIES = 10_000;
         stores: [
           redis
             ? createRedisKeyv(redis as never, { namespace: 'shop', throwOnErrors: true })
-            : createMemoryKeyv({ ttl: config.cacheTtlSeconds * 1000, lruSize: MEMORY_CACHE_ENTRIES }),
+            : createMemoryKeyv({
+                ttl: config.cacheTtlSeconds * 1000,
+                lruSize: MEMORY_CACHE_ENTRIES,
+              }),
         ],
       }),
     }),

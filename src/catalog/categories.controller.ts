@@ -1,5 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, isStaff, OptionalUser, Public, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
@@ -8,7 +26,13 @@ import { CatalogNamespace as NS } from './catalog-cache.keys.js';
 import { CatalogCache } from './catalog-cache.service.js';
 import { type Json, sendCached, sendUncached } from './cached-response.js';
 import { CategoriesService } from './categories.service.js';
-import { CategoryDto, CategoryListDto, CreateCategoryDto, toCategoryDto, UpdateCategoryDto } from './dto/category.dto.js';
+import {
+  CategoryDto,
+  CategoryListDto,
+  CreateCategoryDto,
+  toCategoryDto,
+  UpdateCategoryDto,
+} from './dto/category.dto.js';
 import { IncludeInactiveQueryDto } from './dto/include-inactive-query.dto.js';
 import { ProductFiltersDto, ProductPageDto } from './dto/list-products-query.dto.js';
 import { ProductListReader } from './product-list.reader.js';
@@ -27,7 +51,10 @@ export class CategoriesController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'List categories', description: 'Every active category by name, with its active product count.' })
+  @ApiOperation({
+    summary: 'List categories',
+    description: 'Every active category by name, with its active product count.',
+  })
   @ApiOkResponse({ type: CategoryListDto })
   @ApiErrors(400)
   async listCategories(
@@ -36,10 +63,15 @@ export class CategoriesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json<CategoryListDto>> {
     const load = async (includeInactive: boolean): Promise<CategoryListDto> => ({
-      items: (await this.categories.list(includeInactive)).map(({ item, productCount }) => toCategoryDto(item, productCount)),
+      items: (await this.categories.list(includeInactive)).map(({ item, productCount }) =>
+        toCategoryDto(item, productCount),
+      ),
     });
     if (isStaff(user) && query.includeInactive) return sendUncached(reply, await load(true));
-    return sendCached(reply, await this.cache.getOrLoad([NS.categories], 'list', {}, () => load(false)));
+    return sendCached(
+      reply,
+      await this.cache.getOrLoad([NS.categories], 'list', {}, () => load(false)),
+    );
   }
 
   @Get(':slug')
@@ -57,12 +89,18 @@ export class CategoriesController {
       return toCategoryDto(item, productCount);
     };
     if (isStaff(user)) return sendUncached(reply, await load(true));
-    return sendCached(reply, await this.cache.getOrLoad([NS.categories], 'detail', { slug }, () => load(false)));
+    return sendCached(
+      reply,
+      await this.cache.getOrLoad([NS.categories], 'detail', { slug }, () => load(false)),
+    );
   }
 
   @Get(':slug/products')
   @Public()
-  @ApiOperation({ summary: "A category's products", description: 'The filters of `listProducts`; an unknown slug is 404.' })
+  @ApiOperation({
+    summary: "A category's products",
+    description: 'The filters of `listProducts`; an unknown slug is 404.',
+  })
   @ApiOkResponse({ type: ProductPageDto })
   @ApiErrors(400, 404)
   async listCategoryProducts(
@@ -72,13 +110,19 @@ export class CategoriesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json<ProductPageDto>> {
     const { item } = await this.categories.getBySlug(slug, isStaff(user));
-    return sendCached(reply, await this.lists.read('category', query, { categoryId: item.id }, user));
+    return sendCached(
+      reply,
+      await this.lists.read('category', query, { categoryId: item.id }, user),
+    );
   }
 
   @Post()
   @Roles('staff', 'admin')
   @InvalidatesCache(...CATEGORY_WRITE)
-  @ApiOperation({ summary: 'Create a category (staff)', description: 'The slug is generated from the name and never changes.' })
+  @ApiOperation({
+    summary: 'Create a category (staff)',
+    description: 'The slug is generated from the name and never changes.',
+  })
   @ApiCreatedResponse({ type: CategoryDto })
   @ApiBodyErrors()
   async createCategory(@Body() dto: CreateCategoryDto): Promise<CategoryDto> {
@@ -89,11 +133,17 @@ export class CategoriesController {
   @Patch(':id')
   @Roles('staff', 'admin')
   @InvalidatesCache(...CATEGORY_WRITE)
-  @ApiOperation({ summary: 'Update a category (staff)', description: 'Every field optional; the slug stays on rename.' })
+  @ApiOperation({
+    summary: 'Update a category (staff)',
+    description: 'Every field optional; the slug stays on rename.',
+  })
   @ApiOkResponse({ type: CategoryDto })
   @ApiBodyErrors()
   @ApiErrors(404)
-  async updateCategory(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCategoryDto): Promise<CategoryDto> {
+  async updateCategory(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateCategoryDto,
+  ): Promise<CategoryDto> {
     const { item, productCount } = await this.categories.update(id, dto);
     return toCategoryDto(item, productCount);
   }
@@ -102,7 +152,10 @@ export class CategoriesController {
   @HttpCode(204)
   @Roles('staff', 'admin')
   @InvalidatesCache(...CATEGORY_WRITE)
-  @ApiOperation({ summary: 'Delete a category (staff)', description: '409 while products or subcategories point at it.' })
+  @ApiOperation({
+    summary: 'Delete a category (staff)',
+    description: '409 while products or subcategories point at it.',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 404, 409)
   async deleteCategory(@Param('id', ParseUUIDPipe) id: string): Promise<void> {

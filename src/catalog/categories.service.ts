@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CategoryCycleError, CategoryHasChildrenError, CategoryInUseError, UnknownReferenceError } from './catalog.errors.js';
+import {
+  CategoryCycleError,
+  CategoryHasChildrenError,
+  CategoryInUseError,
+  UnknownReferenceError,
+} from './catalog.errors.js';
 import { Category } from './category.entity.js';
 import type { CreateCategoryDto } from './dto/category.dto.js';
 import { TaxonomyService } from './taxonomy.service.js';
@@ -12,7 +17,10 @@ export class CategoriesService extends TaxonomyService<Category, CreateCategoryD
   }
 
   /** The parent must exist and must not be the category itself or one of its descendants. */
-  protected async validate(dto: Partial<CreateCategoryDto>, existing: Category | undefined): Promise<void> {
+  protected async validate(
+    dto: Partial<CreateCategoryDto>,
+    existing: Category | undefined,
+  ): Promise<void> {
     if (!dto.parentId) return;
     if (existing && dto.parentId === existing.id) throw new CategoryCycleError();
     const ancestors: Array<{ id: string }> = await this.dataSource.query(

@@ -18,7 +18,12 @@ export class ProductListReader {
     private readonly cache: CatalogCache,
   ) {}
 
-  async read(kind: string, query: ListProductsQueryDto, scope: ListScope, user: AuthUser | undefined): Promise<CachedBody> {
+  async read(
+    kind: string,
+    query: ListProductsQueryDto,
+    scope: ListScope,
+    user: AuthUser | undefined,
+  ): Promise<CachedBody> {
     const staff = isStaff(user);
     const normalized = normalizeProductQuery(query, staff);
     if (staff) {

@@ -24,12 +24,23 @@ const MAX_SEARCH_TERMS = 8;
 
 /** `"red trail-shoe"` → `"red:* & trail:* & shoe:*"`; words only, so no tsquery syntax gets through. */
 export function toPrefixTsquery(q: string): string | undefined {
-  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, MAX_SEARCH_TERMS) ?? [];
+  const words =
+    q
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu)
+      ?.slice(0, MAX_SEARCH_TERMS) ?? [];
   return words.length > 0 ? words.map((w) => `${w}:*`).join(' & ') : undefined;
 }
 
-export function normalizeProductQuery(query: ListProductsQueryDto, staff: boolean): NormalizedProductQuery {
-  if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
+export function normalizeProductQuery(
+  query: ListProductsQueryDto,
+  staff: boolean,
+): NormalizedProductQuery {
+  if (
+    query.minPrice !== undefined &&
+    query.maxPrice !== undefined &&
+    query.minPrice > query.maxPrice
+  ) {
     throw new ValidationFailedError('minPrice must not be greater than maxPrice', [
       { field: 'minPrice', message: 'minPrice must not be greater than maxPrice' },
     ]);
@@ -60,7 +71,9 @@ export function normalizeProductQuery(query: ListProductsQueryDto, staff: boolea
 }
 
 /** The filter part only: lists that differ in page, sort or cursor share one total. */
-export function filterOf(q: NormalizedProductQuery): Record<string, string | number | boolean | undefined> {
+export function filterOf(
+  q: NormalizedProductQuery,
+): Record<string, string | number | boolean | undefined> {
   return {
     tsquery: q.tsquery,
     category: q.category,
@@ -101,9 +114,14 @@ export function encodeCursor(sort: ProductSort, value: string | number, id: stri
   return Buffer.from(JSON.stringify([sort, value, id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, sort: ProductSort): { value: string | number; id: string } {
+export function decodeCursor(
+  cursor: string,
+  sort: ProductSort,
+): { value: string | number; id: string } {
   const invalid = (): never => {
-    throw new ValidationFailedError('cursor is not valid for this query', [{ field: 'cursor', message: 'not valid for this query' }]);
+    throw new ValidationFailedError('cursor is not valid for this query', [
+      { field: 'cursor', message: 'not valid for this query' },
+    ]);
   };
   let parsed: unknown;
   try {
@@ -122,5 +140,5 @@ export function decodeCursor(cursor: string, sort: ProductSort): { value: string
   } else if (typeof value !== 'string' || value.length > 300) {
     return invalid();
   }
-  return { value: value as string | number, id };
+  return { value: value, id };
 }

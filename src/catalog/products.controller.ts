@@ -1,5 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, isStaff, OptionalUser, Public, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
@@ -7,8 +25,17 @@ import { InvalidatesCache } from './cache-invalidation.interceptor.js';
 import { CatalogNamespace as NS } from './catalog-cache.keys.js';
 import { CatalogCache } from './catalog-cache.service.js';
 import { type Json, sendCached, sendUncached } from './cached-response.js';
-import { FeaturedProductsDto, CreateProductDto, ProductDto, UpdateProductDto } from './dto/product.dto.js';
-import { FeaturedQueryDto, ListProductsQueryDto, ProductPageDto } from './dto/list-products-query.dto.js';
+import {
+  FeaturedProductsDto,
+  CreateProductDto,
+  ProductDto,
+  UpdateProductDto,
+} from './dto/product.dto.js';
+import {
+  FeaturedQueryDto,
+  ListProductsQueryDto,
+  ProductPageDto,
+} from './dto/list-products-query.dto.js';
 import { ProductListReader } from './product-list.reader.js';
 import { ProductsService } from './products.service.js';
 
@@ -43,7 +70,10 @@ export class ProductsController {
 
   @Get('featured')
   @Public()
-  @ApiOperation({ summary: 'Featured products', description: 'Active featured products, newest first.' })
+  @ApiOperation({
+    summary: 'Featured products',
+    description: 'Active featured products, newest first.',
+  })
   @ApiOkResponse({ type: FeaturedProductsDto })
   @ApiErrors(400)
   async listFeaturedProducts(
@@ -59,7 +89,10 @@ export class ProductsController {
 
   @Get(':slug')
   @Public()
-  @ApiOperation({ summary: 'A product by slug', description: 'Inactive products are 404 except for staff.' })
+  @ApiOperation({
+    summary: 'A product by slug',
+    description: 'Inactive products are 404 except for staff.',
+  })
   @ApiOkResponse({ type: ProductDto })
   @ApiErrors(404)
   async getProduct(
@@ -68,8 +101,11 @@ export class ProductsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json<ProductDto>> {
     if (isStaff(user)) return sendUncached(reply, await this.products.getBySlug(slug, true));
-    const cached = await this.cache.getOrLoad([NS.productDetails, NS.product(slug)], 'detail', { slug }, () =>
-      this.products.getBySlug(slug, false),
+    const cached = await this.cache.getOrLoad(
+      [NS.productDetails, NS.product(slug)],
+      'detail',
+      { slug },
+      () => this.products.getBySlug(slug, false),
     );
     return sendCached(reply, cached);
   }
@@ -77,7 +113,10 @@ export class ProductsController {
   @Post()
   @Roles('staff', 'admin')
   @InvalidatesCache(...PRODUCT_WRITE)
-  @ApiOperation({ summary: 'Create a product (staff)', description: 'The slug is generated from the name, unique and stable.' })
+  @ApiOperation({
+    summary: 'Create a product (staff)',
+    description: 'The slug is generated from the name, unique and stable.',
+  })
   @ApiCreatedResponse({ type: ProductDto })
   @ApiBodyErrors()
   @ApiErrors(409)
@@ -88,11 +127,17 @@ export class ProductsController {
   @Patch(':id')
   @Roles('staff', 'admin')
   @InvalidatesCache(...PRODUCT_WRITE)
-  @ApiOperation({ summary: 'Update a product (staff)', description: 'Every field optional; the slug stays.' })
+  @ApiOperation({
+    summary: 'Update a product (staff)',
+    description: 'Every field optional; the slug stays.',
+  })
   @ApiOkResponse({ type: ProductDto })
   @ApiBodyErrors()
   @ApiErrors(404, 409)
-  updateProduct(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateProductDto): Promise<ProductDto> {
+  updateProduct(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateProductDto,
+  ): Promise<ProductDto> {
     return this.products.update(id, dto);
   }
 
@@ -100,7 +145,10 @@ export class ProductsController {
   @HttpCode(204)
   @Roles('staff', 'admin')
   @InvalidatesCache(...PRODUCT_WRITE)
-  @ApiOperation({ summary: 'Delete a product (staff)', description: 'Past orders keep their own copy of name, SKU and price.' })
+  @ApiOperation({
+    summary: 'Delete a product (staff)',
+    description: 'Past orders keep their own copy of name, SKU and price.',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 404)
   async deleteProduct(@Param('id', ParseUUIDPipe) id: string): Promise<void> {

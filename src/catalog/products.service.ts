@@ -11,7 +11,12 @@ import type { CreateProductDto, ProductDto, UpdateProductDto } from './dto/produ
 import { toProductDto } from './dto/product.mapper.js';
 import type { ProductPageDto } from './dto/list-products-query.dto.js';
 import { Product } from './product.entity.js';
-import { decodeCursor, encodeCursor, type NormalizedProductQuery, sortSpec } from './product-query.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  type NormalizedProductQuery,
+  sortSpec,
+} from './product-query.js';
 import { uniqueSlug } from './slug.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -38,7 +43,9 @@ export class ProductsService {
     countCache: (count: () => Promise<number>) => Promise<number>,
   ): Promise<ProductPageDto> {
     if (!scope.categoryId && query.category) {
-      const category = await this.products.manager.findOne(Category, { where: { slug: query.category } });
+      const category = await this.products.manager.findOne(Category, {
+        where: { slug: query.category },
+      });
       if (!category) return emptyPage(query);
       scope = { ...scope, categoryId: category.id };
     }
@@ -60,14 +67,20 @@ export class ProductsService {
         const after = decodeCursor(query.cursor, query.sort);
         const op = sort.direction === 'ASC' ? '>' : '<';
         const value = sort.column === 'p.createdAt' ? new Date(after.value) : after.value;
-        rows.andWhere(`(${sort.column}, p.id) ${op} (:cursorValue, :cursorId)`, { cursorValue: value, cursorId: after.id });
+        rows.andWhere(`(${sort.column}, p.id) ${op} (:cursorValue, :cursorId)`, {
+          cursorValue: value,
+          cursorId: after.id,
+        });
       }
       rows.orderBy(sort.column, sort.direction).addOrderBy('p.id', sort.direction);
     }
     const offset = query.cursor ? 0 : (query.page - 1) * query.pageSize;
     // One row more than the page tells whether a next page exists without counting.
     const [items, total] = await Promise.all([
-      rows.offset(offset).limit(query.pageSize + 1).getMany(),
+      rows
+        .offset(offset)
+        .limit(query.pageSize + 1)
+        .getMany(),
       countCache(() => filtered().getCount()),
     ]);
     const hasMore = items.length > query.pageSize;
@@ -75,7 +88,11 @@ export class ProductsService {
     const last = pageItems.at(-1);
     let nextCursor: string | null = null;
     if (hasMore && last && query.sort !== 'relevance') {
-      const sortValue = query.sort.endsWith('price') ? last.price : query.sort.endsWith('name') ? last.name : last.createdAt.toISOString();
+      const sortValue = query.sort.endsWith('price')
+        ? last.price
+        : query.sort.endsWith('name')
+          ? last.name
+          : last.createdAt.toISOString();
       nextCursor = encodeCursor(query.sort, sortValue, last.id);
     }
     return {
@@ -142,7 +159,10 @@ export class ProductsService {
   }
 
   async getById(id: string, staff = true): Promise<ProductDto> {
-    const product = await this.products.findOne({ where: { id }, relations: { category: true, brand: true } });
+    const product = await this.products.findOne({
+      where: { id },
+      relations: { category: true, brand: true },
+    });
     return toProductDto(found(product, 'Product'), staff);
   }
 
@@ -160,18 +180,26 @@ export class ProductsService {
   private filtered(query: NormalizedProductQuery, scope: ListScope): SelectQueryBuilder<Product> {
     const qb = this.products.createQueryBuilder('p').where('1 = 1');
     if (!query.includeInactive) qb.andWhere('p.isActive = true');
-    if (scope.categoryId) qb.andWhere('p.categoryId = :categoryId', { categoryId: scope.categoryId });
+    if (scope.categoryId)
+      qb.andWhere('p.categoryId = :categoryId', { categoryId: scope.categoryId });
     if (scope.brandId) qb.andWhere('p.brandId = :brandId', { brandId: scope.brandId });
-    if (query.tsquery) qb.andWhere("p.search @@ to_tsquery('english', :tsquery)", { tsquery: query.tsquery });
-    if (query.minPrice !== undefined) qb.andWhere('p.price >= :minPrice', { minPrice: query.minPrice });
-    if (query.maxPrice !== undefined) qb.andWhere('p.price <= :maxPrice', { maxPrice: query.maxPrice });
+    if (query.tsquery)
+      qb.andWhere("p.search @@ to_tsquery('english', :tsquery)", { tsquery: query.tsquery });
+    if (query.minPrice !== undefined)
+      qb.andWhere('p.price >= :minPrice', { minPrice: query.minPrice });
+    if (query.maxPrice !== undefined)
+      qb.andWhere('p.price <= :maxPrice', { maxPrice: query.maxPrice });
     if (query.inStock === true) qb.andWhere('p.stock > 0');
     if (query.inStock === false) qb.andWhere('p.stock = 0');
-    if (query.featured !== undefined) qb.andWhere('p.isFeatured = :featured', { featured: query.featured });
+    if (query.featured !== undefined)
+      qb.andWhere('p.isFeatured = :featured', { featured: query.featured });
     return qb;
   }
 
-  private async assertReferences(categoryId: string | undefined, brandId: string | null | undefined): Promise<void> {
+  private async assertReferences(
+    categoryId: string | undefined,
+    brandId: string | null | undefined,
+  ): Promise<void> {
     const manager = this.products.manager;
     if (categoryId && !(await manager.exists(Category, { where: { id: categoryId } }))) {
       throw new UnknownReferenceError('categoryId');
@@ -186,7 +214,8 @@ export class ProductsService {
       return await this.products.save(product);
     } catch (error) {
       const pg = error as { code?: string; constraint?: string };
-      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'products_sku_lower_key') throw new SkuTakenError(product.sku);
+      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'products_sku_lower_key')
+        throw new SkuTakenError(product.sku);
       if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'products_slug_key') {
         // Two products of one name created at the same moment: take another suffix.
         product.slug = await uniqueSlug(product.name, () => Promise.resolve(true));
@@ -198,5 +227,12 @@ export class ProductsService {
 }
 
 function emptyPage(query: NormalizedProductQuery): ProductPageDto {
-  return { items: [], page: query.page, pageSize: query.pageSize, total: 0, totalPages: 0, nextCursor: null };
+  return {
+    items: [],
+    page: query.page,
+    pageSize: query.pageSize,
+    total: 0,
+    totalPages: 0,
+    nextCursor: null,
+  };
 }

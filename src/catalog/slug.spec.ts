@@ -22,8 +22,8 @@ describe('slugify', () => {
 describe('uniqueSlug', () => {
   it('numbers a taken slug, then falls back to a random suffix', async () => {
     const taken = new Set(['shoe', 'shoe-2']);
-    expect(await uniqueSlug('Shoe', async (s) => taken.has(s))).toBe('shoe-3');
-    const all = await uniqueSlug('Shoe', async (s) => s !== 'never');
+    expect(await uniqueSlug('Shoe', (s) => Promise.resolve(taken.has(s)))).toBe('shoe-3');
+    const all = await uniqueSlug('Shoe', (s) => Promise.resolve(s !== 'never'));
     expect(all).toMatch(/^shoe-[0-9a-f]{6}$/);
   });
 });

@@ -17,7 +17,10 @@ export function slugify(text: string): string {
 }
 
 /** A slug for `name` that `isTaken` does not know: `name`, then `name-2`…`name-5`, then a random suffix. */
-export async function uniqueSlug(name: string, isTaken: (slug: string) => Promise<boolean>): Promise<string> {
+export async function uniqueSlug(
+  name: string,
+  isTaken: (slug: string) => Promise<boolean>,
+): Promise<string> {
   const base = slugify(name);
   if (!(await isTaken(base))) return base;
   for (let n = 2; n <= 5; n += 1) {

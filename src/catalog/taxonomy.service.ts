@@ -37,7 +37,10 @@ export abstract class TaxonomyService<T extends Taxon, CreateDto extends { name:
     return items.map((item) => ({ item, productCount: counts.get(item.id) ?? 0 }));
   }
 
-  async getBySlug(slug: string, includeInactive: boolean): Promise<{ item: T; productCount: number }> {
+  async getBySlug(
+    slug: string,
+    includeInactive: boolean,
+  ): Promise<{ item: T; productCount: number }> {
     const where = includeInactive ? { slug } : { slug, isActive: true };
     const item = found(await this.repo.findOne({ where: where as never }), this.label);
     return { item, productCount: await this.activeProductCount(item.id) };
@@ -51,7 +54,9 @@ export abstract class TaxonomyService<T extends Taxon, CreateDto extends { name:
   async create(dto: CreateDto): Promise<{ item: T; productCount: number }> {
     await this.validate(dto, undefined);
     for (let attempt = 0; ; attempt += 1) {
-      const slug = await uniqueSlug(dto.name, (s) => this.repo.exists({ where: { slug: s } as never }));
+      const slug = await uniqueSlug(dto.name, (s) =>
+        this.repo.exists({ where: { slug: s } as never }),
+      );
       try {
         const entity = this.repo.create({ ...dto, slug } as unknown as T);
         const saved = await this.repo.save(entity);
@@ -76,7 +81,9 @@ export abstract class TaxonomyService<T extends Taxon, CreateDto extends { name:
   async delete(id: string): Promise<void> {
     found(await this.repo.findOne({ where: { id } as never }), this.label);
     await this.beforeDelete(id);
-    const productCount = await this.dataSource.getRepository(Product).count({ where: { [this.productColumn]: id } });
+    const productCount = await this.dataSource
+      .getRepository(Product)
+      .count({ where: { [this.productColumn]: id } });
     if (productCount > 0) throw this.inUse(productCount);
     try {
       await this.repo.delete(id);
@@ -101,6 +108,8 @@ export abstract class TaxonomyService<T extends Taxon, CreateDto extends { name:
   }
 
   private activeProductCount(id: string): Promise<number> {
-    return this.dataSource.getRepository(Product).count({ where: { [this.productColumn]: id, isActive: true } });
+    return this.dataSource
+      .getRepository(Product)
+      .count({ where: { [this.productColumn]: id, isActive: true } });
   }
 }

@@ -1,21 +1,12 @@
-import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { UsersService } from '@/accounts/users.service.js';
-import { AppModule } from '@/app.module.js';
-import { ConfigError, loadConfig } from '@/config/app-config.js';
-import { loadEnvFile } from '@/config/load-env-file.js';
-import { resolveDatabase } from '@/database/database.runtime.js';
-import { DomainError } from '@/common/domain-error.js';
-
-const USAGE = 'usage: npm run create-admin -- --email EMAIL --password PASSWORD';
+import { runCli, UsageError } from './cli-context.js';
 
 /**
- * Creates the first admin, or promotes an existing user. No prompts; exit codes: 0 created,
- * promoted or already an admin; 1 failure (bad password, database unreachable); 2 usage.
+ * `npm run create-admin -- --email E --password P`: creates the first admin, or promotes an
+ * existing user (password unchanged). No prompts; exit 0 done, 1 failure, 2 usage.
  */
-async function main(): Promise<number> {
+runCli('usage: npm run create-admin -- --email EMAIL --password PASSWORD', async (app) => {
   let values: { email?: string; password?: string };
   try {
     ({ values } = parseArgs({
@@ -23,45 +14,16 @@ async function main(): Promise<number> {
       strict: true,
     }));
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
+    throw new UsageError((error as Error).message);
   }
-  if (!values.email || !values.password) {
-    console.error(USAGE);
-    return 2;
-  }
-  loadEnvFile();
-  const config = loadConfig();
-  const database = await resolveDatabase(config, () => undefined);
-  try {
-    const app = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ ...config, databaseUrl: database.url }),
-      {
-        logger: ['error'],
-      },
-    );
-    try {
-      const outcome = await app.get(UsersService).ensureAdmin(values.email.trim(), values.password);
-      const messages = {
-        created: `admin ${values.email} created`,
-        promoted: `existing user ${values.email} promoted to admin (password unchanged)`,
-        unchanged: `${values.email} is already an admin (password unchanged)`,
-      };
-      console.log(messages[outcome]);
-      return 0;
-    } finally {
-      await app.close();
-    }
-  } finally {
-    await database.stop();
-  }
-}
-
-main()
-  .then((code) => process.exit(code))
-  .catch((error: unknown) => {
-    if (error instanceof ConfigError || error instanceof DomainError) console.error(error.message);
-    else console.error(`create-admin failed: ${(error as Error).message ?? String(error)}`);
-    new Logger('create-admin').debug(error);
-    process.exit(1);
-  });
+  if (!values.email || !values.password)
+    throw new UsageError('--email and --password are required');
+  const email = values.email.trim();
+  const outcome = await app.get(UsersService).ensureAdmin(email, values.password);
+  const messages = {
+    created: `admin ${email} created`,
+    promoted: `existing user ${email} promoted to admin (password unchanged)`,
+    unchanged: `${email} is already an admin (password unchanged)`,
+  };
+  console.log(messages[outcome]);
+});

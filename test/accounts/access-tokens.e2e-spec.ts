@@ -5,7 +5,8 @@ import { createTestApp, type TestApp, type TestUser } from '../support/test-app.
 import { bearer, expectError } from './helpers.js';
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+const base64url = (value: unknown): string =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
 const decodePart = (part = ''): Record<string, unknown> =>
   JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
 
@@ -66,12 +67,20 @@ describe('access tokens', () => {
     const user = await t.createUser();
     const [header, payload, signature] = user.accessToken.split('.');
     const forged = `${header}.${base64url({ ...decodePart(payload), role: 'admin' })}.${signature}`;
-    expectError(await t.http.get('/api/users').set('Authorization', bearer(forged)), 401, 'UNAUTHORIZED');
+    expectError(
+      await t.http.get('/api/users').set('Authorization', bearer(forged)),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('answers 401 with TOKEN_EXPIRED to an expired token', async () => {
     const user = await t.createUser();
-    const expired = appJwt.sign({ ...claimsOf(user), iat: nowSeconds() - 120, exp: nowSeconds() - 60 });
+    const expired = appJwt.sign({
+      ...claimsOf(user),
+      iat: nowSeconds() - 120,
+      exp: nowSeconds() - 60,
+    });
     const body = expectError(await getMe(bearer(expired)), 401, 'TOKEN_EXPIRED');
     expect(body.message).toMatch(/expired/i);
   });
@@ -86,7 +95,11 @@ describe('access tokens', () => {
   it('answers 401 to a token signed with another secret', async () => {
     const user = await t.createUser();
     const other = new JwtService({ secret: 'some-other-secret-of-sufficient-length' });
-    expectError(await getMe(bearer(other.sign(claimsOf(user), { expiresIn: 600 }))), 401, 'UNAUTHORIZED');
+    expectError(
+      await getMe(bearer(other.sign(claimsOf(user), { expiresIn: 600 }))),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('answers 401 to a token signed with the right secret but another algorithm (HS512)', async () => {
@@ -101,7 +114,11 @@ describe('access tokens', () => {
     ['without a subject', (u: TestUser) => ({ email: u.email, role: u.role })],
   ])('answers 401 to a well-signed token %s', async (_, claims) => {
     const user = await t.createUser();
-    expectError(await getMe(bearer(appJwt.sign(claims(user), { expiresIn: 600 }))), 401, 'UNAUTHORIZED');
+    expectError(
+      await getMe(bearer(appJwt.sign(claims(user), { expiresIn: 600 }))),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('ignores a bad token on a public route instead of failing it', async () => {

@@ -17,8 +17,7 @@ describe('changePassword', () => {
     t.http.post('/api/me/password').set('Authorization', user.auth).send(body);
   const login = (email: string, password: string) =>
     t.http.post('/api/auth/login').send({ email, password });
-  const refresh = (refreshToken: string) =>
-    t.http.post('/api/auth/refresh').send({ refreshToken });
+  const refresh = (refreshToken: string) => t.http.post('/api/auth/refresh').send({ refreshToken });
 
   it('answers 204; the new password logs in and the old one no longer does', async () => {
     const user = await t.createUser();
@@ -37,7 +36,10 @@ describe('changePassword', () => {
     const user = await t.createUser();
     const other = await login(user.email, user.password).expect(200);
     const rotated = await refresh(other.body.refreshToken as string).expect(200);
-    await changePassword(user, { currentPassword: user.password, newPassword: NEW_PASSWORD }).expect(204);
+    await changePassword(user, {
+      currentPassword: user.password,
+      newPassword: NEW_PASSWORD,
+    }).expect(204);
     expectError(await refresh(user.refreshToken), 401, 'INVALID_REFRESH_TOKEN');
     expectError(await refresh(rotated.body.refreshToken as string), 401, 'INVALID_REFRESH_TOKEN');
   });
@@ -45,7 +47,10 @@ describe('changePassword', () => {
   it('leaves the refresh tokens of other users alone', async () => {
     const user = await t.createUser();
     const bystander = await t.createUser();
-    await changePassword(user, { currentPassword: user.password, newPassword: NEW_PASSWORD }).expect(204);
+    await changePassword(user, {
+      currentPassword: user.password,
+      newPassword: NEW_PASSWORD,
+    }).expect(204);
     await refresh(bystander.refreshToken).expect(200);
   });
 
@@ -84,15 +89,26 @@ describe('changePassword', () => {
 
   it('checks the current password before the strength of the new one', async () => {
     const user = await t.createUser();
-    const res = await changePassword(user, { currentPassword: 'Not-my-password-9', newPassword: 'short' });
+    const res = await changePassword(user, {
+      currentPassword: 'Not-my-password-9',
+      newPassword: 'short',
+    });
     expectError(res, 400, 'WRONG_CURRENT_PASSWORD');
   });
 
   it.each([
     ['no currentPassword', { newPassword: NEW_PASSWORD }, 'currentPassword'],
     ['no newPassword', { currentPassword: 'whatever-1' }, 'newPassword'],
-    ['a numeric newPassword', { currentPassword: 'whatever-1', newPassword: 12345678 }, 'newPassword'],
-    ['an unknown field', { currentPassword: 'x', newPassword: NEW_PASSWORD, confirm: NEW_PASSWORD }, 'confirm'],
+    [
+      'a numeric newPassword',
+      { currentPassword: 'whatever-1', newPassword: 12345678 },
+      'newPassword',
+    ],
+    [
+      'an unknown field',
+      { currentPassword: 'x', newPassword: NEW_PASSWORD, confirm: NEW_PASSWORD },
+      'confirm',
+    ],
   ])('answers 400 to a body with %s', async (_, body, field) => {
     const user = await t.createUser();
     expectFieldError(await changePassword(user, body), field);

@@ -21,7 +21,10 @@ export const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
  */
 export function expectError(res: Response, status: number, code: string): ErrorBody {
   // Status and body together, so a failure shows what the server said.
-  expect({ status: res.status, body: res.body as unknown }).toMatchObject({ status, body: { code } });
+  expect({ status: res.status, body: res.body as unknown }).toMatchObject({
+    status,
+    body: { code },
+  });
   expect(res.headers['content-type']).toMatch(/^application\/json/);
   const body = res.body as ErrorBody;
   const { details, ...rest } = body;
@@ -35,14 +38,21 @@ export function expectError(res: Response, status: number, code: string): ErrorB
   expect(body.message.length).toBeGreaterThan(0);
   expect(typeof body.requestId).toBe('string');
   expect(body.requestId.length).toBeGreaterThan(0);
-  if (details !== undefined) expect(Array.isArray(details) || typeof details === 'object').toBe(true);
+  if (details !== undefined)
+    expect(Array.isArray(details) || typeof details === 'object').toBe(true);
   return body;
 }
 
 /** Asserts a 400 whose `details` name `field` (with a message). */
-export function expectFieldError(res: Response, field: string, code = 'VALIDATION_FAILED'): ErrorBody {
+export function expectFieldError(
+  res: Response,
+  field: string,
+  code = 'VALIDATION_FAILED',
+): ErrorBody {
   const body = expectError(res, 400, code);
-  expect(body.details).toEqual(expect.arrayContaining([{ field, message: expect.stringMatching(/\S/) }]));
+  expect(body.details).toEqual(
+    expect.arrayContaining([{ field, message: expect.stringMatching(/\S/) }]),
+  );
   return body;
 }
 

@@ -40,19 +40,25 @@ describe('errors the HTTP layer raises, and headers', () => {
     ['an array', '[{"email": "a@example.test"}]'],
     ['null', 'null'],
   ])('answers 400, never 5xx, to valid JSON that is %s', async (_, raw) => {
-    const res = await postJson('/api/auth/register', raw);
-    expectError(res, 400, res.body.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED');
+    expectError(await postJson('/api/auth/register', raw), 400, 'VALIDATION_FAILED');
   });
 
   it('answers 413 to a body over 1 MB', async () => {
-    const big = JSON.stringify({ email: uniqueEmail(), password: STRONG_PASSWORD, name: 'x'.repeat(1024 * 1024) });
+    const big = JSON.stringify({
+      email: uniqueEmail(),
+      password: STRONG_PASSWORD,
+      name: 'x'.repeat(1024 * 1024),
+    });
     const body = expectError(await postJson('/api/auth/register', big), 413, 'PAYLOAD_TOO_LARGE');
     expect(body.message).toMatch(/1 MB/);
   });
 
   it('accepts a body just under 1 MB as far as the parser goes', async () => {
     const name = 'x'.repeat(1024 * 1024 - 200);
-    const res = await postJson('/api/auth/register', JSON.stringify({ email: uniqueEmail(), password: STRONG_PASSWORD, name }));
+    const res = await postJson(
+      '/api/auth/register',
+      JSON.stringify({ email: uniqueEmail(), password: STRONG_PASSWORD, name }),
+    );
     expectError(res, 400, 'VALIDATION_FAILED');
     expect(res.body.details).toEqual([expect.objectContaining({ field: 'name' })]);
   });
@@ -61,7 +67,10 @@ describe('errors the HTTP layer raises, and headers', () => {
     ['text/plain', '{"email":"a@example.test","password":"x"}'],
     ['application/x-www-form-urlencoded', 'email=a%40example.test&password=x'],
     ['application/xml', '<login/>'],
-    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\na\r\n--x--'],
+    [
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\na\r\n--x--',
+    ],
   ])('answers 415 to a %s body', async (contentType, raw) => {
     const res = await t.http.post('/api/auth/login').set('Content-Type', contentType).send(raw);
     const body = expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
@@ -91,7 +100,10 @@ describe('errors the HTTP layer raises, and headers', () => {
     const user = await t.createUser();
     const ok = await t.http.get('/api/me').set('Authorization', user.auth).expect(200);
     const notFound = await t.http.get('/api/nothing-here').expect(404);
-    const tooBig = await postJson('/api/auth/login', JSON.stringify({ pad: 'x'.repeat(1024 * 1024) })).expect(413);
+    const tooBig = await postJson(
+      '/api/auth/login',
+      JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }),
+    ).expect(413);
     for (const res of [ok, notFound, tooBig]) {
       expect(res.headers).toMatchObject({
         'x-content-type-options': 'nosniff',

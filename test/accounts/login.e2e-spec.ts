@@ -11,17 +11,26 @@ describe('login', () => {
     await t.close();
   });
 
-  const login = (email: unknown, password: unknown) => t.http.post('/api/auth/login').send({ email, password });
+  const login = (email: unknown, password: unknown) =>
+    t.http.post('/api/auth/login').send({ email, password });
 
   it('answers 200 with the user and a new session', async () => {
     const user = await t.createUser({ name: 'Grace' });
     const res = await login(user.email, user.password).expect(200);
-    expect(Object.keys(res.body as object).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'user']);
+    expect(Object.keys(res.body as object).sort()).toEqual([
+      'accessToken',
+      'expiresIn',
+      'refreshToken',
+      'user',
+    ]);
     expectUserShape(res.body.user, { email: user.email, name: 'Grace' });
     expect(res.body.user.id).toBe(user.id);
     expect(res.body.expiresIn).toBe(900);
     expect(res.body.refreshToken).not.toBe(user.refreshToken);
-    const me = await t.http.get('/api/me').set('Authorization', bearer(res.body.accessToken)).expect(200);
+    const me = await t.http
+      .get('/api/me')
+      .set('Authorization', bearer(res.body.accessToken))
+      .expect(200);
     expect(me.body.id).toBe(user.id);
   });
 
@@ -54,8 +63,14 @@ describe('login', () => {
     const first = await login(user.email, user.password).expect(200);
     const second = await login(user.email, user.password).expect(200);
     expect(second.body.refreshToken).not.toBe(first.body.refreshToken);
-    await t.http.post('/api/auth/logout').send({ refreshToken: first.body.refreshToken }).expect(204);
-    await t.http.post('/api/auth/refresh').send({ refreshToken: second.body.refreshToken }).expect(200);
+    await t.http
+      .post('/api/auth/logout')
+      .send({ refreshToken: first.body.refreshToken })
+      .expect(204);
+    await t.http
+      .post('/api/auth/refresh')
+      .send({ refreshToken: second.body.refreshToken })
+      .expect(200);
   });
 
   it.each([
@@ -75,6 +90,12 @@ describe('login', () => {
       .post('/api/auth/login')
       .send({ email: user.email, password: user.password, rememberMe: true });
     expectFieldError(res, 'rememberMe');
+  });
+
+  it('accepts the password in another Unicode normalization form', async () => {
+    const composed = 'Caf\u00e9-au-lait-42';
+    const user = await t.createUser({ password: composed });
+    await login(user.email, composed.normalize('NFD')).expect(200);
   });
 
   it('lets a user whose password was typed with spaces log in only with those spaces', async () => {

@@ -23,9 +23,15 @@ describe('getMe and updateMe', () => {
   });
 
   const updateMe = (user: TestUser, body: unknown) =>
-    t.http.patch('/api/me').set('Authorization', user.auth).send(body as object);
+    t.http
+      .patch('/api/me')
+      .set('Authorization', user.auth)
+      .send(body as object);
   const getMe = async (user: TestUser) =>
-    (await t.http.get('/api/me').set('Authorization', user.auth).expect(200)).body as Record<string, unknown>;
+    (await t.http.get('/api/me').set('Authorization', user.auth).expect(200)).body as Record<
+      string,
+      unknown
+    >;
 
   it('returns the profile of the caller', async () => {
     const user = await t.createUser({ name: 'Profile Owner' });
@@ -46,7 +52,11 @@ describe('getMe and updateMe', () => {
 
   it('updates the name, phone and default shipping address', async () => {
     const user = await t.createUser();
-    const res = await updateMe(user, { name: '  Ada King ', phone: '+44 20 7946 0958', defaultShippingAddress: ADDRESS });
+    const res = await updateMe(user, {
+      name: '  Ada King ',
+      phone: '+44 20 7946 0958',
+      defaultShippingAddress: ADDRESS,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       ...(await getMe(user)),
@@ -68,7 +78,11 @@ describe('getMe and updateMe', () => {
     const user = await t.createUser({ name: 'Keeps' });
     await updateMe(user, { phone: '+1 555 0100', defaultShippingAddress: ADDRESS }).expect(200);
     const res = await updateMe(user, { name: 'Renamed' }).expect(200);
-    expect(res.body).toMatchObject({ name: 'Renamed', phone: '+1 555 0100', defaultShippingAddress: ADDRESS });
+    expect(res.body).toMatchObject({
+      name: 'Renamed',
+      phone: '+1 555 0100',
+      defaultShippingAddress: ADDRESS,
+    });
     const empty = await updateMe(user, {}).expect(200);
     expect(empty.body).toEqual(res.body);
   });
@@ -84,7 +98,13 @@ describe('getMe and updateMe', () => {
   it('replaces the whole address rather than merging it', async () => {
     const user = await t.createUser();
     await updateMe(user, { defaultShippingAddress: ADDRESS }).expect(200);
-    const next = { fullName: 'Ada', line1: '1 Main St', city: 'Paris', postalCode: '75001', country: 'FR' };
+    const next = {
+      fullName: 'Ada',
+      line1: '1 Main St',
+      city: 'Paris',
+      postalCode: '75001',
+      country: 'FR',
+    };
     const res = await updateMe(user, { defaultShippingAddress: next }).expect(200);
     expect(res.body.defaultShippingAddress).toEqual(next);
   });
@@ -100,12 +120,15 @@ describe('getMe and updateMe', () => {
     ['no country', { country: undefined }, 'defaultShippingAddress.country'],
     ['an invalid phone', { phone: 'call me' }, 'defaultShippingAddress.phone'],
     ['an unknown field', { floor: 3 }, 'defaultShippingAddress.floor'],
-  ])('rejects an address with %s with 400 and leaves the profile unchanged', async (_, change, field) => {
-    const user = await t.createUser();
-    const res = await updateMe(user, { defaultShippingAddress: { ...ADDRESS, ...change } });
-    expectFieldError(res, field);
-    expect(await getMe(user)).toMatchObject({ defaultShippingAddress: null });
-  });
+  ])(
+    'rejects an address with %s with 400 and leaves the profile unchanged',
+    async (_, change, field) => {
+      const user = await t.createUser();
+      const res = await updateMe(user, { defaultShippingAddress: { ...ADDRESS, ...change } });
+      expectFieldError(res, field);
+      expect(await getMe(user)).toMatchObject({ defaultShippingAddress: null });
+    },
+  );
 
   it.each([
     ['a string', 'London'],

@@ -17,7 +17,8 @@ describe('refreshToken and logout', () => {
     await t.close();
   });
 
-  const refresh = (refreshToken: unknown) => t.http.post('/api/auth/refresh').send({ refreshToken });
+  const refresh = (refreshToken: unknown) =>
+    t.http.post('/api/auth/refresh').send({ refreshToken });
   const logout = (refreshToken: unknown) => t.http.post('/api/auth/logout').send({ refreshToken });
   const rotate = async (refreshToken: string): Promise<Session> =>
     (await refresh(refreshToken).expect(200)).body as Session;
@@ -28,12 +29,20 @@ describe('refreshToken and logout', () => {
   it('exchanges a refresh token for a new, working pair', async () => {
     const user = await t.createUser({ name: 'Rotating' });
     const res = await refresh(user.refreshToken).expect(200);
-    expect(Object.keys(res.body as object).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'user']);
+    expect(Object.keys(res.body as object).sort()).toEqual([
+      'accessToken',
+      'expiresIn',
+      'refreshToken',
+      'user',
+    ]);
     expectUserShape(res.body.user, { email: user.email, name: 'Rotating' });
     expect(res.body.expiresIn).toBe(900);
     expect(res.body.refreshToken).not.toBe(user.refreshToken);
     expect(res.body.accessToken).not.toBe(user.accessToken);
-    const me = await t.http.get('/api/me').set('Authorization', bearer(res.body.accessToken)).expect(200);
+    const me = await t.http
+      .get('/api/me')
+      .set('Authorization', bearer(res.body.accessToken))
+      .expect(200);
     expect(me.body.id).toBe(user.id);
     await rotate(res.body.refreshToken);
   });
@@ -49,8 +58,12 @@ describe('refreshToken and logout', () => {
 
   it('leaves the other sessions of the user alone when one family is revoked for reuse', async () => {
     const user = await t.createUser();
-    const other = (await t.http.post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200))
-      .body as Session;
+    const other = (
+      await t.http
+        .post('/api/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(200)
+    ).body as Session;
     await rotate(user.refreshToken);
     await expectRevoked(user.refreshToken);
     await rotate(other.refreshToken);
@@ -84,7 +97,10 @@ describe('refreshToken and logout', () => {
   it('answers 401 to an expired refresh token', async () => {
     const user = await t.createUser();
     const [id] = user.refreshToken.split('.');
-    await t.dataSource.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+    await t.dataSource.query(
+      `UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
     await expectRevoked(user.refreshToken);
   });
 
@@ -120,8 +136,12 @@ describe('refreshToken and logout', () => {
 
   it('logs out one session only', async () => {
     const user = await t.createUser();
-    const other = (await t.http.post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200))
-      .body as Session;
+    const other = (
+      await t.http
+        .post('/api/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(200)
+    ).body as Session;
     await logout(user.refreshToken).expect(204);
     await expectRevoked(user.refreshToken);
     await rotate(other.refreshToken);

@@ -12,9 +12,10 @@ describe('register', () => {
   });
 
   const accountsWithEmail = async (email: string): Promise<number> => {
-    const rows = (await t.dataSource.query('SELECT count(*)::int AS n FROM users WHERE lower(email) = lower($1)', [
-      email,
-    ])) as Array<{ n: number }>;
+    const rows = await t.dataSource.query<Array<{ n: number }>>(
+      'SELECT count(*)::int AS n FROM users WHERE lower(email) = lower($1)',
+      [email],
+    );
     return rows[0]?.n ?? 0;
   };
 
@@ -24,13 +25,21 @@ describe('register', () => {
       .post('/api/auth/register')
       .send({ email, password: STRONG_PASSWORD, name: 'Ada' })
       .expect(201);
-    expect(Object.keys(res.body as object).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'user']);
+    expect(Object.keys(res.body as object).sort()).toEqual([
+      'accessToken',
+      'expiresIn',
+      'refreshToken',
+      'user',
+    ]);
     expectUserShape(res.body.user, { email, name: 'Ada' });
     expect(res.body.expiresIn).toBe(900);
     expect(typeof res.body.accessToken).toBe('string');
     expect(typeof res.body.refreshToken).toBe('string');
     expect(res.body.refreshToken).not.toBe(res.body.accessToken);
-    const me = await t.http.get('/api/me').set('Authorization', bearer(res.body.accessToken)).expect(200);
+    const me = await t.http
+      .get('/api/me')
+      .set('Authorization', bearer(res.body.accessToken))
+      .expect(200);
     expect(me.body).toEqual(res.body.user);
   });
 
@@ -45,12 +54,25 @@ describe('register', () => {
 
   it('rejects the same email in another case with 409', async () => {
     const email = uniqueEmail();
-    await t.http.post('/api/auth/register').send({ email, password: STRONG_PASSWORD, name: 'A' }).expect(201);
+    await t.http
+      .post('/api/auth/register')
+      .send({ email, password: STRONG_PASSWORD, name: 'A' })
+      .expect(201);
     const res = await t.http
       .post('/api/auth/register')
       .send({ email: email.toUpperCase(), password: STRONG_PASSWORD, name: 'B' });
     const body = expectError(res, 409, 'EMAIL_TAKEN');
     expect(body.error).toBe('Conflict');
+    expect(await accountsWithEmail(email)).toBe(1);
+  });
+
+  it('lets only one of two concurrent registrations of one email through', async () => {
+    const email = uniqueEmail();
+    const attempt = (name: string) =>
+      t.http.post('/api/auth/register').send({ email, password: STRONG_PASSWORD, name });
+    const [a, b] = await Promise.all([attempt('First'), attempt('Second')]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expectError(a.status === 409 ? a : b, 409, 'EMAIL_TAKEN');
     expect(await accountsWithEmail(email)).toBe(1);
   });
 
@@ -89,25 +111,42 @@ describe('register', () => {
     ['spaces inside', 'some one@example.test'],
     ['not a string', 42],
   ])('rejects an invalid email (%s) with 400', async (_, email) => {
-    const res = await t.http.post('/api/auth/register').send({ email, password: STRONG_PASSWORD, name: 'Bad' });
+    const res = await t.http
+      .post('/api/auth/register')
+      .send({ email, password: STRONG_PASSWORD, name: 'Bad' });
     expectFieldError(res, 'email');
   });
 
   it('rejects an email longer than 254 characters', async () => {
     const email = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.test`;
-    const res = await t.http.post('/api/auth/register').send({ email, password: STRONG_PASSWORD, name: 'Long' });
+    const res = await t.http
+      .post('/api/auth/register')
+      .send({ email, password: STRONG_PASSWORD, name: 'Long' });
     expectFieldError(res, 'email');
   });
 
-  it.each(['email', 'password', 'name'])('rejects a body without %s with 400 naming it', async (field) => {
-    const body: Record<string, string> = { email: uniqueEmail(), password: STRONG_PASSWORD, name: 'Ada' };
+  it.each([
+    ['email', 'email must be an email address'],
+    ['password', 'password must be a string'],
+    ['name', 'name must be a string'],
+  ])('rejects a body without %s with 400 naming it', async (field, message) => {
+    const body: Record<string, string> = {
+      email: uniqueEmail(),
+      password: STRONG_PASSWORD,
+      name: 'Ada',
+    };
     delete body[field];
     const res = await t.http.post('/api/auth/register').send(body);
-    expectFieldError(res, field);
+    const error = expectFieldError(res, field);
+    expect(error.details).toEqual([{ field, message }]);
+    expect(error.message).toBe(`${field}: ${message}`);
   });
 
   it('rejects an empty body with 400', async () => {
-    const res = await t.http.post('/api/auth/register').set('Content-Type', 'application/json').send('');
+    const res = await t.http
+      .post('/api/auth/register')
+      .set('Content-Type', 'application/json')
+      .send('');
     expectError(res, 400, 'VALIDATION_FAILED');
   });
 
@@ -137,12 +176,16 @@ describe('register', () => {
     ['too long', 'n'.repeat(121)],
     ['not a string', 7],
   ])('rejects a name that is %s with 400', async (_, name) => {
-    const res = await t.http.post('/api/auth/register').send({ email: uniqueEmail(), password: STRONG_PASSWORD, name });
+    const res = await t.http
+      .post('/api/auth/register')
+      .send({ email: uniqueEmail(), password: STRONG_PASSWORD, name });
     expectFieldError(res, 'name');
   });
 
   it('reports every invalid field at once', async () => {
-    const res = await t.http.post('/api/auth/register').send({ email: 'nope', password: 5, name: '' });
+    const res = await t.http
+      .post('/api/auth/register')
+      .send({ email: 'nope', password: 5, name: '' });
     const body = expectError(res, 400, 'VALIDATION_FAILED');
     expect(body.details?.map((d) => d.field).sort()).toEqual(['email', 'name', 'password']);
   });

@@ -59,7 +59,13 @@ describe('listUsers and updateUserRole', () => {
       const admin = await t.createUser({ role: 'admin' });
       const res = await listUsers(admin).expect(200);
       const page = res.body as UserPage;
-      expect(Object.keys(page).sort()).toEqual(['items', 'page', 'pageSize', 'total', 'totalPages']);
+      expect(Object.keys(page).sort()).toEqual([
+        'items',
+        'page',
+        'pageSize',
+        'total',
+        'totalPages',
+      ]);
       expect(page).toMatchObject({ page: 1, pageSize: 20 });
       expect(page.total).toBeGreaterThanOrEqual(1);
       expect(page.totalPages).toBe(Math.ceil(page.total / 20));
@@ -93,10 +99,16 @@ describe('listUsers and updateUserRole', () => {
       const third = await t.createUser({ name: `${word} three` });
       const page1 = (await listUsers(admin, { q: word, pageSize: 2 }).expect(200)).body as UserPage;
       expect(page1).toMatchObject({ page: 1, pageSize: 2, total: 3, totalPages: 2 });
-      const page2 = (await listUsers(admin, { q: word, pageSize: 2, page: 2 }).expect(200)).body as UserPage;
+      const page2 = (await listUsers(admin, { q: word, pageSize: 2, page: 2 }).expect(200))
+        .body as UserPage;
       expect(page2).toMatchObject({ page: 2, pageSize: 2, total: 3, totalPages: 2 });
-      expect([...page1.items, ...page2.items].map((u) => u.id)).toEqual([third.id, second.id, first.id]);
-      const beyond = (await listUsers(admin, { q: word, pageSize: 2, page: 3 }).expect(200)).body as UserPage;
+      expect([...page1.items, ...page2.items].map((u) => u.id)).toEqual([
+        third.id,
+        second.id,
+        first.id,
+      ]);
+      const beyond = (await listUsers(admin, { q: word, pageSize: 2, page: 3 }).expect(200))
+        .body as UserPage;
       expect(beyond).toMatchObject({ items: [], total: 3, totalPages: 2 });
     });
 
@@ -111,7 +123,10 @@ describe('listUsers and updateUserRole', () => {
       const word = tag();
       await t.createUser({ name: `${word} wildcard` });
       expect((await listUsers(admin, { q: `%${word}` }).expect(200)).body.total).toBe(0);
-      expect((await listUsers(admin, { q: `${word.slice(0, 3)}_${word.slice(4)}` }).expect(200)).body.total).toBe(0);
+      expect(
+        (await listUsers(admin, { q: `${word.slice(0, 3)}_${word.slice(4)}` }).expect(200)).body
+          .total,
+      ).toBe(0);
     });
 
     it.each([
@@ -126,6 +141,14 @@ describe('listUsers and updateUserRole', () => {
     ])('answers 400 to %s', async (_, query, field) => {
       const admin = await t.createUser({ role: 'admin' });
       expectFieldError(await listUsers(admin, query), field);
+    });
+
+    it('names the first broken rule of a parameter, not the last', async () => {
+      const admin = await t.createUser({ role: 'admin' });
+      const body = expectFieldError(await listUsers(admin, { pageSize: 'ten' }), 'pageSize');
+      expect(body.details).toEqual([
+        { field: 'pageSize', message: 'pageSize must be an integer number' },
+      ]);
     });
 
     it('answers 400 to a q given twice', async () => {
@@ -153,7 +176,9 @@ describe('listUsers and updateUserRole', () => {
       const admin = await t.createUser({ role: 'admin' });
       const target = await t.createUser();
       await updateRole(admin, target.id, { role: 'staff' }).expect(200);
-      const res = await t.http.post('/api/auth/refresh').send({ refreshToken: target.refreshToken });
+      const res = await t.http
+        .post('/api/auth/refresh')
+        .send({ refreshToken: target.refreshToken });
       expectError(res, 401, 'INVALID_REFRESH_TOKEN');
     });
 
@@ -165,7 +190,9 @@ describe('listUsers and updateUserRole', () => {
         .post('/api/auth/login')
         .send({ email: demoted.email, password: demoted.password })
         .expect(200);
-      const res = await t.http.get('/api/users').set('Authorization', `Bearer ${relogin.body.accessToken}`);
+      const res = await t.http
+        .get('/api/users')
+        .set('Authorization', `Bearer ${relogin.body.accessToken}`);
       expectError(res, 403, 'FORBIDDEN');
     });
 
@@ -174,7 +201,10 @@ describe('listUsers and updateUserRole', () => {
       const target = await t.createUser();
       const res = await updateRole(admin, target.id, { role: 'customer' }).expect(200);
       expect(res.body.role).toBe('customer');
-      await t.http.post('/api/auth/refresh').send({ refreshToken: target.refreshToken }).expect(200);
+      await t.http
+        .post('/api/auth/refresh')
+        .send({ refreshToken: target.refreshToken })
+        .expect(200);
     });
 
     it.each([
@@ -191,12 +221,19 @@ describe('listUsers and updateUserRole', () => {
     it('answers 400 to an unknown field', async () => {
       const admin = await t.createUser({ role: 'admin' });
       const target = await t.createUser();
-      expectFieldError(await updateRole(admin, target.id, { role: 'staff', email: 'x@example.test' }), 'email');
+      expectFieldError(
+        await updateRole(admin, target.id, { role: 'staff', email: 'x@example.test' }),
+        'email',
+      );
     });
 
     it('answers 404 to an unknown id', async () => {
       const admin = await t.createUser({ role: 'admin' });
-      const body = expectError(await updateRole(admin, randomUUID(), { role: 'staff' }), 404, 'NOT_FOUND');
+      const body = expectError(
+        await updateRole(admin, randomUUID(), { role: 'staff' }),
+        404,
+        'NOT_FOUND',
+      );
       expect(body.message).toMatch(/user/i);
     });
 

@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { Trim } from '@/common/query-transforms.js';
 import type { Category } from '../category.entity.js';
 
@@ -17,7 +26,12 @@ export class CreateCategoryDto {
   @MaxLength(5000)
   description?: string | null;
 
-  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true, description: 'Parent category' })
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description: 'Parent category',
+  })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsUUID()
   parentId?: string | null;

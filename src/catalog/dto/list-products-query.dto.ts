@@ -1,16 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { PageQueryDto } from '@/common/pagination.js';
 import { QueryBoolean, QueryInt, Trim } from '@/common/query-transforms.js';
 import { MAX_MONEY, ProductDto } from './product.dto.js';
 
-export const PRODUCT_SORTS = ['price', '-price', 'name', '-name', 'createdAt', '-createdAt', 'relevance'] as const;
+export const PRODUCT_SORTS = [
+  'price',
+  '-price',
+  'name',
+  '-name',
+  'createdAt',
+  '-createdAt',
+  'relevance',
+] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 /** Filters shared by every product list (`listProducts`, category and brand product lists). */
 export class ProductFiltersDto extends PageQueryDto {
   @ApiPropertyOptional({
-    description: 'Opaque keyset cursor from the previous page\'s `nextCursor`: fast deep paging (then `page` is ignored)',
+    description:
+      "Opaque keyset cursor from the previous page's `nextCursor`: fast deep paging (then `page` is ignored)",
     maxLength: 300,
   })
   @IsOptional()
@@ -19,7 +38,10 @@ export class ProductFiltersDto extends PageQueryDto {
   @Matches(/^[\w-]+$/, { message: 'cursor is not valid' })
   cursor?: string;
 
-  @ApiPropertyOptional({ description: 'Full-text search over name, SKU and descriptions (prefix matching)', maxLength: 200 })
+  @ApiPropertyOptional({
+    description: 'Full-text search over name, SKU and descriptions (prefix matching)',
+    maxLength: 200,
+  })
   @Trim()
   @IsOptional()
   @IsString()
@@ -63,7 +85,9 @@ export class ProductFiltersDto extends PageQueryDto {
   @IsIn(PRODUCT_SORTS)
   sort?: ProductSort;
 
-  @ApiPropertyOptional({ description: 'Staff only: include inactive products (ignored for others)' })
+  @ApiPropertyOptional({
+    description: 'Staff only: include inactive products (ignored for others)',
+  })
   @IsOptional()
   @QueryBoolean()
   @IsBoolean()
@@ -71,13 +95,19 @@ export class ProductFiltersDto extends PageQueryDto {
 }
 
 export class ListProductsQueryDto extends ProductFiltersDto {
-  @ApiPropertyOptional({ description: 'Category slug; an unknown slug gives an empty page', maxLength: 140 })
+  @ApiPropertyOptional({
+    description: 'Category slug; an unknown slug gives an empty page',
+    maxLength: 140,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(140)
   category?: string;
 
-  @ApiPropertyOptional({ description: 'Brand slug; an unknown slug gives an empty page', maxLength: 140 })
+  @ApiPropertyOptional({
+    description: 'Brand slug; an unknown slug gives an empty page',
+    maxLength: 140,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(140)
@@ -113,7 +143,8 @@ export class ProductPageDto {
   @ApiProperty({
     type: 'string',
     nullable: true,
-    description: 'Pass as `cursor` for the next page; null on the last page (and for `sort=relevance`)',
+    description:
+      'Pass as `cursor` for the next page; null on the last page (and for `sort=relevance`)',
   })
   nextCursor!: string | null;
 }

@@ -23,7 +23,11 @@ export const MAX_MONEY = 100_000_000_00; // 100 million in major units
 export const MAX_STOCK = 10_000_000;
 
 export class ProductImageDto {
-  @ApiProperty({ format: 'uri', example: 'https://cdn.example.com/p/red-shoe.jpg', maxLength: 2048 })
+  @ApiProperty({
+    format: 'uri',
+    example: 'https://cdn.example.com/p/red-shoe.jpg',
+    maxLength: 2048,
+  })
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(2048)
   url!: string;
@@ -58,10 +62,18 @@ export class CreateProductDto {
   @ApiProperty({ example: 'TR2-RED-42', maxLength: 64, description: 'Unique (case-insensitive)' })
   @Trim()
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, { message: 'sku must be 1–64 letters, digits, or . _ / -' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, {
+    message: 'sku must be 1–64 letters, digits, or . _ / -',
+  })
   sku!: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_MONEY, description: 'Minor units (cents)', example: 8999 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_MONEY,
+    description: 'Minor units (cents)',
+    example: 8999,
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_MONEY)
@@ -88,14 +100,24 @@ export class CreateProductDto {
   @MaxLength(500)
   shortDescription?: string;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, description: 'Minor units; the "was" price' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    description: 'Minor units; the "was" price',
+  })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsInt()
   @Min(0)
   @Max(MAX_MONEY)
   compareAtPrice?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, description: 'Minor units; staff only' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    description: 'Minor units; staff only',
+  })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsInt()
   @Min(0)
@@ -182,7 +204,10 @@ export class CreateProductDto {
   @IsBoolean()
   isFeatured?: boolean;
 
-  @ApiPropertyOptional({ type: [ProductImageDto], description: 'In display order; the first is the primary image' })
+  @ApiPropertyOptional({
+    type: [ProductImageDto],
+    description: 'In display order; the first is the primary image',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -272,7 +297,11 @@ export class ProductDto {
   @ApiProperty()
   requiresShipping!: boolean;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Staff only: absent for other callers' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    description: 'Staff only: absent for other callers',
+  })
   costPrice?: number | null;
 
   @ApiPropertyOptional({ type: 'integer', description: 'Staff only: absent for other callers' })

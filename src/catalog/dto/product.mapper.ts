@@ -32,7 +32,9 @@ export function toProductDto(product: Product, staff = false): ProductDto {
     seoDescription: product.seoDescription,
     isDigital: product.isDigital,
     requiresShipping: product.requiresShipping,
-    ...(staff ? { costPrice: product.costPrice, lowStockThreshold: product.lowStockThreshold } : {}),
+    ...(staff
+      ? { costPrice: product.costPrice, lowStockThreshold: product.lowStockThreshold }
+      : {}),
     createdAt: product.createdAt.toISOString(),
     updatedAt: product.updatedAt.toISOString(),
   };

@@ -1,0 +1,44 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EmailTakenError } from '@/accounts/accounts.errors.js';
+import { UsersService } from '@/accounts/users.service.js';
+import { seedDemoCatalog } from '@/catalog/demo-catalog.js';
+import type { AppConfig } from '@/config/app-config.js';
+
+export const DEMO_PRODUCTS = 240;
+export const DEMO_ACCOUNTS = [
+  { email: 'admin@demo.shop', password: 'demo-admin-pass-1', name: 'Demo Admin', role: 'admin' },
+  { email: 'staff@demo.shop', password: 'demo-staff-pass-1', name: 'Demo Staff', role: 'staff' },
+  {
+    email: 'shopper@demo.shop',
+    password: 'demo-shopper-pass-1',
+    name: 'Demo Shopper',
+    role: 'customer',
+  },
+] as const;
+
+/**
+ * The embedded database's first start: a small demo catalog and three demo accounts, so a
+ * newcomer sees a working shop at once. Never runs on a `DATABASE_URL` database.
+ */
+export async function seedDemoShop(
+  app: INestApplicationContext,
+  config: AppConfig,
+  log: (line: string) => void,
+): Promise<void> {
+  const db = app.get(DataSource);
+  const [{ count }] = await db.query<[{ count: number }]>(
+    'SELECT count(*)::int AS count FROM products',
+  );
+  if (count > 0) return;
+  const inserted = await seedDemoCatalog(db, DEMO_PRODUCTS, config.currency);
+  const users = app.get(UsersService);
+  for (const account of DEMO_ACCOUNTS) {
+    await users.create({ ...account }).catch((error: unknown) => {
+      if (!(error instanceof EmailTakenError)) throw error;
+    });
+  }
+  log(
+    `seeded a demo shop: ${inserted} products; accounts ${DEMO_ACCOUNTS.map((a) => `${a.email} / ${a.password} (${a.role})`).join(', ')}`,
+  );
+}
