@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
+import { EventsModule } from './common/events/events.module.js';
+import { OrdersModule } from './orders/orders.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -27,10 +29,12 @@ export class AppModule {
           migrationsRun: false,
         }),
         RedisModule,
+        EventsModule,
         HealthModule,
         MetricsModule,
         AccountsModule,
         CatalogModule,
+        OrdersModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

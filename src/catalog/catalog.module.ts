@@ -19,6 +19,7 @@ import { Product } from './product.entity.js';
 import { ProductListReader } from './product-list.reader.js';
 import { ProductsController } from './products.controller.js';
 import { ProductsService } from './products.service.js';
+import { StockService } from './stock.service.js';
 
 /** In-memory fallback store: bounded, so distinct queries cannot grow it without limit. */
 const MEMORY_CACHE_ENTRIES = 10_000;
@@ -48,8 +49,9 @@ const MEMORY_CACHE_ENTRIES = 10_000;
     CategoriesService,
     BrandsService,
     ProductListReader,
+    StockService,
     { provide: APP_INTERCEPTOR, useClass: CacheInvalidationInterceptor },
   ],
-  exports: [CatalogCache, ProductsService, CategoriesService, BrandsService],
+  exports: [CatalogCache, ProductsService, CategoriesService, BrandsService, StockService],
 })
 export class CatalogModule {}

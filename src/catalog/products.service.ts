@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type SelectQueryBuilder } from 'typeorm';
+import { In, Repository, type SelectQueryBuilder } from 'typeorm';
 import { found } from '@/common/domain-error.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
@@ -20,6 +20,15 @@ import {
 import { uniqueSlug } from './slug.js';
 
 const UNIQUE_VIOLATION = '23505';
+
+/**
+ * `q`'s prefix terms against stemmed words (`runs` finds `running`) or plain ones (`runn` finds
+ * `running`, `demo-000001` finds that SKU); the search vector holds both forms of every field.
+ */
+const SEARCH_QUERY = "(to_tsquery('english', :tsquery) || to_tsquery('simple', :tsquery))";
+
+/** Static routes beside `GET /api/products/:slug`: a product with such a slug is unreachable. */
+const RESERVED_SLUGS = new Set(['featured']);
 
 /** Restricts a list to one category or brand (by id), resolved by the caller. */
 export interface ListScope {
@@ -58,7 +67,7 @@ export class ProductsService {
     const rows = filtered().innerJoinAndSelect('p.category', 'c').leftJoinAndSelect('p.brand', 'b');
     if (query.sort === 'relevance' && query.tsquery) {
       rows
-        .addSelect("ts_rank(p.search, to_tsquery('english', :tsquery))", 'rank')
+        .addSelect(`ts_rank(p.search, ${SEARCH_QUERY})`, 'rank')
         .orderBy('rank', 'DESC')
         .addOrderBy('p.id', 'ASC');
     } else {
@@ -130,7 +139,10 @@ export class ProductsService {
 
   async create(dto: CreateProductDto): Promise<ProductDto> {
     await this.assertReferences(dto.categoryId, dto.brandId);
-    const slug = await uniqueSlug(dto.name, (s) => this.products.exists({ where: { slug: s } }));
+    const slug = await uniqueSlug(
+      dto.name,
+      async (s) => RESERVED_SLUGS.has(s) || (await this.products.exists({ where: { slug: s } })),
+    );
     const product = this.products.create({
       ...dto,
       slug,
@@ -166,6 +178,16 @@ export class ProductsService {
     return toProductDto(found(product, 'Product'), staff);
   }
 
+  /** Public views of these products by id (carts); unknown ids are absent. */
+  async findByIds(ids: string[]): Promise<Map<string, ProductDto>> {
+    if (ids.length === 0) return new Map();
+    const products = await this.products.find({
+      where: { id: In(ids) },
+      relations: { category: true, brand: true },
+    });
+    return new Map(products.map((p) => [p.id, toProductDto(p)]));
+  }
+
   /** Slugs of the most recently created active products (cache warmup). */
   async recentSlugs(limit: number): Promise<string[]> {
     const rows = await this.products.find({
@@ -183,8 +205,7 @@ export class ProductsService {
     if (scope.categoryId)
       qb.andWhere('p.categoryId = :categoryId', { categoryId: scope.categoryId });
     if (scope.brandId) qb.andWhere('p.brandId = :brandId', { brandId: scope.brandId });
-    if (query.tsquery)
-      qb.andWhere("p.search @@ to_tsquery('english', :tsquery)", { tsquery: query.tsquery });
+    if (query.tsquery) qb.andWhere(`p.search @@ ${SEARCH_QUERY}`, { tsquery: query.tsquery });
     if (query.minPrice !== undefined)
       qb.andWhere('p.price >= :minPrice', { minPrice: query.minPrice });
     if (query.maxPrice !== undefined)

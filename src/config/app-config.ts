@@ -33,6 +33,12 @@ export interface AppConfig {
   readonly seedDemoData: boolean;
   /** `CATALOG_CACHE=false` turns the catalog cache off (benchmarks of uncached reads). */
   readonly catalogCacheEnabled: boolean;
+  /** Flat shipping fee in minor units (0 = free shipping). */
+  readonly shippingFlatFee: number;
+  /** Subtotal (minor units) from which shipping is free; 0 = no threshold. */
+  readonly freeShippingThreshold: number;
+  /** Tax rate in basis points of a percent ×100: 8.25% → 825. */
+  readonly taxRateBasisPoints: number;
 }
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
@@ -106,6 +112,19 @@ class Reader {
       this.problems.push(`${name} must be a ${protocols.join(' or ')}// URL`);
       return undefined;
     }
+  }
+
+  /** A percentage with up to two decimals (`8.25`) as basis points (`825`). */
+  percentBasisPoints(name: string): number {
+    const value = this.raw(name);
+    if (value === undefined) return 0;
+    if (!/^\d{1,3}(\.\d{1,2})?$/.test(value) || Number(value) > 100) {
+      this.problems.push(
+        `${name} must be a percentage from 0 to 100 with at most two decimals (got "${value}")`,
+      );
+      return 0;
+    }
+    return Math.round(Number(value) * 100);
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -188,6 +207,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     seedDemoData: r.bool('SEED_DEMO_DATA', true),
     catalogCacheEnabled: r.bool('CATALOG_CACHE', true),
+    shippingFlatFee: r.int('SHIPPING_FLAT_FEE', 0, 0, 100_000_000),
+    freeShippingThreshold: r.int('FREE_SHIPPING_THRESHOLD', 0, 0, 1_000_000_000),
+    taxRateBasisPoints: r.percentBasisPoints('TAX_RATE_PERCENT'),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

@@ -3,6 +3,24 @@ import { User } from '@/accounts/user.entity.js';
 import { Brand } from '@/catalog/brand.entity.js';
 import { Category } from '@/catalog/category.entity.js';
 import { Product } from '@/catalog/product.entity.js';
+import { CartItem } from '@/orders/cart-item.entity.js';
+import { Cart } from '@/orders/cart.entity.js';
+import { IdempotencyKey } from '@/orders/idempotency-key.entity.js';
+import { OrderItem } from '@/orders/order-item.entity.js';
+import { OrderStatusHistory } from '@/orders/order-status-history.entity.js';
+import { Order } from '@/orders/order.entity.js';
 
 /** Every entity, for the data source shared by the app, the CLIs and the TypeORM CLI. */
-export const entities = [User, RefreshToken, Category, Brand, Product];
+export const entities = [
+  User,
+  RefreshToken,
+  Category,
+  Brand,
+  Product,
+  Cart,
+  CartItem,
+  Order,
+  OrderItem,
+  OrderStatusHistory,
+  IdempotencyKey,
+];

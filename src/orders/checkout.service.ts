@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type LockedProduct, StockService } from '@/catalog/stock.service.js';
+import type { AuthUser } from '@/common/auth.js';
+import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { withTransactionRetry } from '@/database/transaction-retry.js';
+import type { CheckoutDto, OrderDto } from './dto/order.dto.js';
+import { IdempotencyKey } from './idempotency-key.entity.js';
+import { OrderItem } from './order-item.entity.js';
+import { Order } from './order.entity.js';
+import {
+  EmptyCartError,
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
+  InsufficientStockError,
+  ProductUnavailableError,
+} from './orders.errors.js';
+import { OrdersQueryService } from './orders-query.service.js';
+import {
+  priceOrder,
+  SHIPPING_STRATEGY,
+  type ShippingStrategy,
+  TAX_STRATEGY,
+  type TaxStrategy,
+} from './pricing.js';
+
+/** How long a replay waits for the first request with its key before answering 409. */
+const IDEMPOTENCY_WAIT = '5s';
+const IDEMPOTENCY_TTL_HOURS = 24;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+export interface CheckoutResult {
+  order: OrderDto;
+  /** The answer repeats an earlier request's (same Idempotency-Key). */
+  replayed: boolean;
+}
+
+/** A canonical hash of the request body: key order does not matter. */
+function requestHash(dto: CheckoutDto): string {
+  const canonical = (value: unknown): unknown =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+        )
+      : value;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(dto)))
+    .digest('hex');
+}
+
+/**
+ * Turns the cart into an order in one transaction: products locked in id order, stock checked
+ * and decremented (guarded, CHECK-backed), lines snapshotted, totals priced in minor units, the
+ * cart emptied, and the Idempotency-Key stored under a unique key with the response, so a retry
+ * — even a concurrent one — answers the same order instead of making a second.
+ */
+@Injectable()
+export class CheckoutService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly stock: StockService,
+    private readonly orders: OrdersQueryService,
+    private readonly events: DomainEventBus,
+    @Inject(SHIPPING_STRATEGY) private readonly shipping: ShippingStrategy,
+    @Inject(TAX_STRATEGY) private readonly tax: TaxStrategy,
+  ) {}
+
+  async checkout(
+    actor: AuthUser,
+    dto: CheckoutDto,
+    idempotencyKey?: string,
+  ): Promise<CheckoutResult> {
+    const hash = idempotencyKey ? requestHash(dto) : '';
+    try {
+      return await withTransactionRetry(() =>
+        this.db.transaction(async (manager) => {
+          if (idempotencyKey) {
+            const replay = await this.claimKey(manager, actor.id, idempotencyKey, hash);
+            if (replay) return { order: replay, replayed: true };
+          }
+          const order = await this.placeOrder(manager, actor, dto);
+          if (idempotencyKey) {
+            await manager.update(
+              IdempotencyKey,
+              { userId: actor.id, key: idempotencyKey },
+              { responseStatus: 201, responseBody: order },
+            );
+          }
+          return { order, replayed: false };
+        }),
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE && idempotencyKey)
+        throw new IdempotencyInProgressError();
+      throw error;
+    }
+  }
+
+  /**
+   * Claims the key for this request, or returns the stored answer of the request that claimed
+   * it. A concurrent first request holds the key row's lock until it commits: the insert waits
+   * (at most IDEMPOTENCY_WAIT), then sees its outcome.
+   */
+  private async claimKey(
+    manager: EntityManager,
+    userId: string,
+    key: string,
+    hash: string,
+  ): Promise<OrderDto | undefined> {
+    await manager.query(`SET LOCAL lock_timeout = '${IDEMPOTENCY_WAIT}'`);
+    await manager.query(
+      `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`,
+      [userId, key],
+    );
+    const claimed = await manager.query<unknown[]>(
+      `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`,
+      [userId, key, hash],
+    );
+    await manager.query(`SET LOCAL lock_timeout = DEFAULT`);
+    if (claimed.length > 0) return undefined;
+    const existing = await manager.findOneOrFail(IdempotencyKey, { where: { userId, key } });
+    if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
+    return existing.responseBody as OrderDto;
+  }
+
+  private async placeOrder(
+    manager: EntityManager,
+    actor: AuthUser,
+    dto: CheckoutDto,
+  ): Promise<OrderDto> {
+    const lines = await manager.query<Array<{ product_id: string; quantity: number }>>(
+      `SELECT i.product_id, i.quantity FROM cart_items i JOIN carts c ON c.id = i.cart_id
+        WHERE c.user_id = $1 ORDER BY i.created_at, i.id`,
+      [actor.id],
+    );
+    if (lines.length === 0) throw new EmptyCartError();
+    const locked = await this.stock.lockProducts(
+      manager,
+      lines.map((l) => l.product_id),
+    );
+    this.assertAvailable(lines, locked);
+    const wanted = lines.map((l) => ({ productId: l.product_id, quantity: l.quantity }));
+    if (!(await this.stock.take(manager, wanted, locked))) throw new InsufficientStockError([]);
+
+    const priced = lines.map((l) => {
+      const product = locked.get(l.product_id) as LockedProduct;
+      return {
+        product,
+        quantity: l.quantity,
+        unitPrice: product.price,
+        requiresShipping: product.requiresShipping,
+      };
+    });
+    const totals = priceOrder(priced, this.shipping, this.tax);
+    const [{ number }] = await manager.query<[{ number: string }]>(
+      `SELECT nextval('order_number_seq')::text AS number`,
+    );
+    const order = manager.create(Order, {
+      number,
+      userId: actor.id,
+      status: 'pending',
+      paymentStatus: 'pending',
+      ...totals,
+      currency: priced[0]?.product.currency ?? 'USD',
+      shippingAddress: { ...dto.shippingAddress },
+      billingAddress: { ...(dto.billingAddress ?? dto.shippingAddress) },
+      notes: dto.notes ?? null,
+      trackingNumber: null,
+    });
+    await manager.save(order);
+    await manager.insert(
+      OrderItem,
+      priced.map((p, position) => ({
+        orderId: order.id,
+        productId: p.product.id,
+        sku: p.product.sku,
+        name: p.product.name,
+        unitPrice: p.unitPrice,
+        quantity: p.quantity,
+        lineTotal: p.unitPrice * p.quantity,
+        position,
+      })),
+    );
+    await manager.query(
+      `DELETE FROM cart_items WHERE cart_id = (SELECT id FROM carts WHERE user_id = $1)`,
+      [actor.id],
+    );
+    await this.events.flush(manager); // the history row belongs in the response
+    return this.orders.get(order.id, manager);
+  }
+
+  /** Every line's product exists, is active and has the stock: all problems reported at once. */
+  private assertAvailable(
+    lines: Array<{ product_id: string; quantity: number }>,
+    locked: Map<string, LockedProduct>,
+  ): void {
+    const unavailable = lines
+      .filter((l) => !locked.get(l.product_id)?.isActive)
+      .map((l) => l.product_id);
+    if (unavailable.length > 0) throw new ProductUnavailableError(unavailable);
+    const short = lines
+      .map((l) => ({
+        productId: l.product_id,
+        requested: l.quantity,
+        available: locked.get(l.product_id)?.stock ?? 0,
+      }))
+      .filter((l) => l.requested > l.available);
+    if (short.length > 0) {
+      throw new InsufficientStockError(
+        short,
+        short.length === 1
+          ? 'Not enough stock for one line of the cart'
+          : `Not enough stock for ${short.length} lines of the cart`,
+      );
+    }
+  }
+}

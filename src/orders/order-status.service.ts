@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { StockService } from '@/catalog/stock.service.js';
+import { type AuthUser, isStaff } from '@/common/auth.js';
+import { found } from '@/common/domain-error.js';
+import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { withTransactionRetry } from '@/database/transaction-retry.js';
+import type { OrderDto } from './dto/order.dto.js';
+import { OrderItem } from './order-item.entity.js';
+import {
+  checkMove,
+  type OrderStatus,
+  paymentStatusAfter,
+  restoresStock,
+} from './order-state-machine.js';
+import { Order } from './order.entity.js';
+import {
+  IllegalOrderTransitionError,
+  OrderChangedConcurrentlyError,
+  OrderTransitionForbiddenError,
+} from './orders.errors.js';
+import { OrdersQueryService } from './orders-query.service.js';
+
+export interface StatusChange {
+  to: OrderStatus;
+  note?: string;
+  trackingNumber?: string;
+}
+
+/**
+ * Moves orders through the state machine. The move is checked against the status read, then
+ * applied only if nobody changed the order meanwhile (version check: a concurrent conflicting
+ * change is a 409, never a lost update). Saving the order raises `OrderStatusChanged` through
+ * the entity subscriber; a cancellation gives the stock back in the same transaction.
+ */
+@Injectable()
+export class OrderStatusService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly stock: StockService,
+    private readonly orders: OrdersQueryService,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  async move(actor: AuthUser, orderId: string, change: StatusChange): Promise<OrderDto> {
+    return withTransactionRetry(() =>
+      this.db.transaction(async (manager) => {
+        const staff = isStaff(actor);
+        const order = found(
+          await manager.findOne(Order, {
+            where: staff ? { id: orderId } : { id: orderId, userId: actor.id },
+          }),
+          'Order',
+        );
+        const check = checkMove(order.status, change.to, staff ? 'staff' : 'owner');
+        if (!check.ok && check.reason === 'forbidden')
+          throw new OrderTransitionForbiddenError(order.status, change.to);
+        if (!check.ok)
+          throw new IllegalOrderTransitionError(order.status, change.to, check.reason === 'same');
+
+        // Optimistic check: the move was decided on `order.version`; claim exactly that version.
+        const claimed = await manager
+          .createQueryBuilder()
+          .update(Order)
+          .set({ version: () => 'version + 1' })
+          .where('id = :id AND version = :version', { id: order.id, version: order.version })
+          .execute();
+        if (claimed.affected !== 1) throw new OrderChangedConcurrentlyError();
+
+        order.version += 1;
+        order.status = change.to;
+        order.paymentStatus = paymentStatusAfter(change.to, order.paymentStatus);
+        if (change.trackingNumber !== undefined) order.trackingNumber = change.trackingNumber;
+        order.change = { byUserId: actor.id, note: change.note ?? null };
+        await manager.save(order);
+
+        if (restoresStock(change.to)) {
+          const items = await manager.find(OrderItem, { where: { orderId: order.id } });
+          await this.stock.giveBack(
+            manager,
+            items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+          );
+        }
+        await this.events.flush(manager); // the history row belongs in the response
+        return this.orders.get(order.id, manager);
+      }),
+    );
+  }
+}

@@ -1,0 +1,80 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { Address } from '@/common/address.js';
+import { OrderItem } from './order-item.entity.js';
+import type { OrderStatus, PaymentStatus } from './order-state-machine.js';
+
+/** Money columns are integer minor units of `currency`. */
+@Entity('orders')
+export class Order {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** From a sequence: short, unique, increasing. A bigint, read as a string. */
+  @Column({ type: 'bigint', update: false })
+  number!: string;
+
+  @Column({ type: 'uuid' })
+  userId!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: OrderStatus;
+
+  @Column({ type: 'varchar', length: 16 })
+  paymentStatus!: PaymentStatus;
+
+  @Column({ type: 'integer' })
+  subtotal!: number;
+
+  @Column({ type: 'integer' })
+  shippingAmount!: number;
+
+  @Column({ type: 'integer' })
+  taxAmount!: number;
+
+  @Column({ type: 'integer' })
+  discountAmount!: number;
+
+  @Column({ type: 'integer' })
+  total!: number;
+
+  @Column({ type: 'char', length: 3 })
+  currency!: string;
+
+  @Column({ type: 'jsonb' })
+  shippingAddress!: Address;
+
+  @Column({ type: 'jsonb' })
+  billingAddress!: Address;
+
+  @Column({ type: 'text', nullable: true })
+  notes!: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  trackingNumber!: string | null;
+
+  /** Bumped by every status change: a change based on a stale read is refused (optimistic). */
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
+
+  @OneToMany(() => OrderItem, (item) => item.order)
+  items?: OrderItem[];
+
+  /**
+   * Not stored: who makes the status change being saved, and why. The entity subscriber puts
+   * them on the `OrderStatusChanged` event (the history row and notification come from it).
+   */
+  change?: { byUserId: string | null; note: string | null };
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

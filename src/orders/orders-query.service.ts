@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { type AuthUser, isStaff } from '@/common/auth.js';
+import { found } from '@/common/domain-error.js';
+import { type Page, pageOf, resolvePage } from '@/common/pagination.js';
+import type { ListOrdersQueryDto, OrderDto } from './dto/order.dto.js';
+import { OrderItem } from './order-item.entity.js';
+import { OrderStatusHistory } from './order-status-history.entity.js';
+import { Order } from './order.entity.js';
+
+export function toOrderDto(
+  order: Order,
+  items: OrderItem[],
+  history: OrderStatusHistory[],
+): OrderDto {
+  return {
+    id: order.id,
+    number: order.number,
+    userId: order.userId,
+    status: order.status,
+    paymentStatus: order.paymentStatus,
+    items: items.map((i) => ({
+      productId: i.productId,
+      sku: i.sku,
+      name: i.name,
+      unitPrice: i.unitPrice,
+      quantity: i.quantity,
+      lineTotal: i.lineTotal,
+    })),
+    subtotal: order.subtotal,
+    shippingAmount: order.shippingAmount,
+    taxAmount: order.taxAmount,
+    discountAmount: order.discountAmount,
+    total: order.total,
+    currency: order.currency,
+    shippingAddress: order.shippingAddress,
+    billingAddress: order.billingAddress,
+    notes: order.notes,
+    trackingNumber: order.trackingNumber,
+    history: history.map((h) => ({
+      from: h.fromStatus,
+      to: h.toStatus,
+      at: h.at.toISOString(),
+      by: h.byUserId,
+      note: h.note,
+    })),
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+/** Order reads: customers see their own orders only (someone else's is "not found"); staff see all. */
+@Injectable()
+export class OrdersQueryService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** An order the actor may see. */
+  async getFor(actor: AuthUser, id: string): Promise<OrderDto> {
+    const order = await this.db.manager.findOne(Order, {
+      where: isStaff(actor) ? { id } : { id, userId: actor.id },
+    });
+    return this.toDtos([found(order, 'Order')], this.db.manager).then((dtos) => dtos[0]);
+  }
+
+  /** Any order, read through `manager` (inside a transaction: its own writes). */
+  async get(id: string, manager: EntityManager = this.db.manager): Promise<OrderDto> {
+    const order = found(await manager.findOne(Order, { where: { id } }), 'Order');
+    return (await this.toDtos([order], manager))[0];
+  }
+
+  /** Newest first: a customer's own orders; staff see all, filtered by `status` and `userId`. */
+  async list(actor: AuthUser, query: ListOrdersQueryDto): Promise<Page<OrderDto>> {
+    const { page, pageSize, offset } = resolvePage(query);
+    const qb = this.db.manager
+      .createQueryBuilder(Order, 'o')
+      .orderBy('o.createdAt', 'DESC')
+      .addOrderBy('o.id', 'DESC');
+    if (!isStaff(actor)) qb.andWhere('o.userId = :me', { me: actor.id });
+    else if (query.userId) qb.andWhere('o.userId = :userId', { userId: query.userId });
+    if (query.status) qb.andWhere('o.status = :status', { status: query.status });
+    const [orders, total] = await qb.skip(offset).take(pageSize).getManyAndCount();
+    return pageOf(await this.toDtos(orders, this.db.manager), total, page, pageSize);
+  }
+
+  private async toDtos(orders: Order[], manager: EntityManager): Promise<OrderDto[]> {
+    if (orders.length === 0) return [];
+    const ids = orders.map((o) => o.id);
+    const [items, history] = await Promise.all([
+      manager.find(OrderItem, { where: { orderId: In(ids) }, order: { position: 'ASC' } }),
+      manager.find(OrderStatusHistory, { where: { orderId: In(ids) }, order: { id: 'ASC' } }),
+    ]);
+    return orders.map((o) =>
+      toOrderDto(
+        o,
+        items.filter((i) => i.orderId === o.id),
+        history.filter((h) => h.orderId === o.id),
+      ),
+    );
+  }
+}

@@ -1,0 +1,148 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type AuthUser, CurrentUser, Roles } from '@/common/auth.js';
+import { ValidationFailedError } from '@/common/domain-error.js';
+import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
+import { type Page, PageDto } from '@/common/pagination.js';
+import { CheckoutService } from './checkout.service.js';
+import {
+  CancelOrderDto,
+  CheckoutDto,
+  ListOrdersQueryDto,
+  OrderDto,
+  UpdateOrderStatusDto,
+} from './dto/order.dto.js';
+import { OrderStatusService } from './order-status.service.js';
+import { OrdersQueryService } from './orders-query.service.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@ApiErrors(401)
+@Controller('api/orders')
+export class OrdersController {
+  constructor(
+    private readonly checkoutService: CheckoutService,
+    private readonly statuses: OrderStatusService,
+    private readonly queries: OrdersQueryService,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Check out the cart',
+    description:
+      'Turns the whole cart into an order in one transaction. With an `Idempotency-Key`, a retry (even a concurrent one) answers the first response with `Idempotent-Replayed: true`; the same key with another body is a 422.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Any unique string (a UUID is ideal), up to 255 printable characters; remembered for 24 hours per user',
+  })
+  @ApiCreatedResponse({ type: OrderDto })
+  @ApiBodyErrors()
+  @ApiErrors(409, 422)
+  async checkout(
+    @CurrentUser() actor: AuthUser,
+    @Body() dto: CheckoutDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderDto> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ValidationFailedError('Idempotency-Key must be 1–255 printable ASCII characters', [
+        { field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' },
+      ]);
+    }
+    const { order, replayed } = await this.checkoutService.checkout(actor, dto, idempotencyKey);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    return order;
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List orders',
+    description:
+      'Your orders, newest first. Staff see every order and may filter by `status` and `userId`.',
+  })
+  @ApiOkResponse({ type: PageDto(OrderDto) })
+  @ApiErrors(400)
+  listOrders(
+    @CurrentUser() actor: AuthUser,
+    @Query() query: ListOrdersQueryDto,
+  ): Promise<Page<OrderDto>> {
+    return this.queries.list(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'An order',
+    description: "Owner or staff; another customer's order is 404.",
+  })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiErrors(400, 404)
+  getOrder(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<OrderDto> {
+    return this.queries.getFor(actor, id);
+  }
+
+  @Post(':id/cancel')
+  @ApiOperation({
+    summary: 'Cancel an order',
+    description:
+      'Owners may cancel their pending or confirmed orders; staff also processing ones. The stock comes back.',
+  })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiBodyErrors()
+  @ApiErrors(403, 404, 409)
+  cancelOrder(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CancelOrderDto = {},
+  ): Promise<OrderDto> {
+    return this.statuses.move(actor, id, { to: 'cancelled', note: dto?.note });
+  }
+
+  @Patch(':id/status')
+  @Roles('staff', 'admin')
+  @ApiOperation({
+    summary: "Move an order's status (staff)",
+    description:
+      'pending → confirmed → processing → shipped → delivered → refunded; pending, confirmed or processing → cancelled. Any other move, or to the current status, is a 409.',
+  })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiBodyErrors()
+  @ApiErrors(404, 409)
+  updateOrderStatus(
+    @CurrentUser() actor: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateOrderStatusDto,
+  ): Promise<OrderDto> {
+    return this.statuses.move(actor, id, {
+      to: dto.status,
+      note: dto.note,
+      trackingNumber: dto.trackingNumber,
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '@/catalog/catalog.module.js';
+import type { AppConfig } from '@/config/app-config.js';
+import { APP_CONFIG } from '@/config/config.module.js';
+import { CartItem } from './cart-item.entity.js';
+import { CartController } from './cart.controller.js';
+import { Cart } from './cart.entity.js';
+import { CartService } from './cart.service.js';
+import { CheckoutService } from './checkout.service.js';
+import { IdempotencyKey } from './idempotency-key.entity.js';
+import { OrderHistoryHandler } from './order-history.handler.js';
+import { OrderItem } from './order-item.entity.js';
+import { OrderStatusHistory } from './order-status-history.entity.js';
+import { OrderStatusService } from './order-status.service.js';
+import { Order } from './order.entity.js';
+import { OrderSubscriber } from './order.subscriber.js';
+import { OrdersController } from './orders.controller.js';
+import { OrdersQueryService } from './orders-query.service.js';
+import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from './pricing.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      Cart,
+      CartItem,
+      Order,
+      OrderItem,
+      OrderStatusHistory,
+      IdempotencyKey,
+    ]),
+    CatalogModule,
+  ],
+  controllers: [CartController, OrdersController],
+  providers: [
+    CartService,
+    CheckoutService,
+    OrderStatusService,
+    OrdersQueryService,
+    OrderSubscriber,
+    OrderHistoryHandler,
+    // Small strategies so real shipping and tax providers can replace them.
+    {
+      provide: SHIPPING_STRATEGY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new FlatRateShipping(config.shippingFlatFee, config.freeShippingThreshold),
+    },
+    {
+      provide: TAX_STRATEGY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new PercentageTax(config.taxRateBasisPoints),
+    },
+  ],
+  exports: [OrdersQueryService],
+})
+export class OrdersModule {}
