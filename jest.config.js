@@ -47,8 +47,9 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-      testTimeout: 30_000,
     },
   ],
+  // Global, not per project: jest-circus reads only the global testTimeout (a project's is ignored).
+  testTimeout: 30_000,
   maxWorkers: 2,
 };

@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
+import { ConfiguredIoAdapter, RedisIoAdapter } from './notifications/redis-io.adapter.js';
 import { instrumentHttp } from './observability/metrics.js';
 import { setupOpenApi } from './openapi/openapi.js';
 
@@ -91,6 +92,13 @@ export async function createApp(
     maxAge: 600,
   });
   app.useGlobalPipes(createValidationPipe());
+  if (config.redisUrl) {
+    const adapter = new RedisIoAdapter(app, config.corsOrigins);
+    await adapter.connectToRedis(config.redisUrl);
+    app.useWebSocketAdapter(adapter);
+  } else {
+    app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config.corsOrigins));
+  }
   setupOpenApi(app);
   return app;
 }

@@ -73,6 +73,16 @@ function isDatabaseUnavailable(error: unknown): boolean {
 
 const logger = new Logger('ErrorResponse');
 
+/**
+ * What of an error may be logged: never query parameters or driver internals (they can hold
+ * password hashes, tokens or personal data), only the message, code, SQL text and stack.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!isObject(error)) return { message: String(error) };
+  const { name, message, code, query, stack } = error as Record<string, unknown>;
+  return { type: name, message, code, query, stack };
+}
+
 /** Turns anything thrown into the status and body of the one error shape. */
 export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
   const body = (
@@ -115,7 +125,7 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
     if (status === 413) message = FRIENDLY.PAYLOAD_TOO_LARGE ?? message;
     if (status === 415) message = FRIENDLY.UNSUPPORTED_MEDIA_TYPE ?? message;
     if (status >= 500) {
-      logger.error({ err: exception }, 'request failed');
+      logger.error({ err: loggableError(exception) }, 'request failed');
       return body(status, code, STATUS_CODES[status] ?? 'Internal server error');
     }
     return body(status, code, message, details);
@@ -139,13 +149,13 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
     return body(status, code, message);
   }
   if (isDatabaseUnavailable(exception)) {
-    logger.warn({ err: exception }, 'database unavailable');
+    logger.warn({ err: loggableError(exception) }, 'database unavailable');
     return body(
       503,
       'SERVICE_UNAVAILABLE',
       'The service is temporarily unavailable, retry shortly',
     );
   }
-  logger.error({ err: exception }, 'unhandled error');
+  logger.error({ err: loggableError(exception) }, 'unhandled error');
   return body(500, 'INTERNAL_ERROR', 'Internal server error');
 }

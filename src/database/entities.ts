@@ -3,6 +3,7 @@ import { User } from '@/accounts/user.entity.js';
 import { Brand } from '@/catalog/brand.entity.js';
 import { Category } from '@/catalog/category.entity.js';
 import { Product } from '@/catalog/product.entity.js';
+import { Notification } from '@/notifications/notification.entity.js';
 import { CartItem } from '@/orders/cart-item.entity.js';
 import { Cart } from '@/orders/cart.entity.js';
 import { IdempotencyKey } from '@/orders/idempotency-key.entity.js';
@@ -23,4 +24,5 @@ export const entities = [
   OrderItem,
   OrderStatusHistory,
   IdempotencyKey,
+  Notification,
 ];

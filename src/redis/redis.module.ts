@@ -40,6 +40,19 @@ export async function connectRedis(url: string, name: string): Promise<RedisClie
   return client;
 }
 
+/** Closes a client gracefully, or drops it; never throws (it may be closed already). */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  try {
+    if (client.isOpen) await client.close();
+  } catch {
+    try {
+      client.destroy();
+    } catch {
+      // already closed
+    }
+  }
+}
+
 @Global()
 @Module({
   providers: [
@@ -56,7 +69,6 @@ export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly client: RedisClient | null) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.client?.isOpen) await this.client.close().catch(() => this.client?.destroy());
-    else this.client?.destroy();
+    if (this.client) await closeRedis(this.client);
   }
 }

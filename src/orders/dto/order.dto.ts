@@ -1,6 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { AddressDto } from '@/common/address.js';
 import { PageQueryDto } from '@/common/pagination.js';
 import { Trim } from '@/common/query-transforms.js';
@@ -13,12 +21,14 @@ import {
 
 export class CheckoutDto {
   @ApiProperty({ type: () => AddressDto })
+  @IsObject() // @ValidateNested() alone accepts a missing address, or an array of addresses
   @ValidateNested()
   @Type(() => AddressDto)
   shippingAddress!: AddressDto;
 
   @ApiPropertyOptional({ type: () => AddressDto, description: 'Defaults to the shipping address' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressDto)
   billingAddress?: AddressDto;

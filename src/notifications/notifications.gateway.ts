@@ -1,0 +1,80 @@
+import { JwtService } from '@nestjs/jwt';
+import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import type { AccessTokenClaims } from '@/accounts/tokens.service.js';
+import { isStaff } from '@/common/auth.js';
+import { type ServerToClientEvents, staffRoom, userRoom } from './notifications.events.js';
+
+type NotificationsNamespace = Namespace<Record<string, never>, ServerToClientEvents>;
+type NotificationsSocket = Socket<Record<string, never>, ServerToClientEvents>;
+
+/** The handshake token: `auth: {token}` (browsers), or an `Authorization: Bearer` header. */
+function handshakeToken(socket: Socket): string | undefined {
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  if (typeof auth?.token === 'string' && auth.token) return auth.token.replace(/^Bearer\s+/i, '');
+  const header = socket.handshake.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+/**
+ * `/notifications`: authenticates the handshake's access token and joins the socket to its own
+ * user's room (and `staff` for staff) in the namespace middleware — before `connect` fires, so
+ * nothing emitted after `connect` is missed. A socket is disconnected when its token expires;
+ * the client reconnects with a fresh one. No business logic here: modules call {@link sendTo}.
+ */
+@WebSocketGateway({ namespace: '/notifications' })
+export class NotificationsGateway implements OnGatewayInit<NotificationsNamespace> {
+  @WebSocketServer()
+  private readonly namespace!: NotificationsNamespace;
+
+  constructor(private readonly jwt: JwtService) {}
+
+  afterInit(namespace: NotificationsNamespace): void {
+    namespace.use((socket: NotificationsSocket, next) => {
+      const token = handshakeToken(socket);
+      let claims: AccessTokenClaims & { exp?: number };
+      try {
+        if (!token) throw new Error('no token');
+        claims = this.jwt.verify<AccessTokenClaims & { exp?: number }>(token, {
+          algorithms: ['HS256'],
+        });
+      } catch {
+        next(new Error('unauthorized'));
+        return;
+      }
+      void socket.join(userRoom(claims.sub));
+      if (isStaff({ role: claims.role })) void socket.join(staffRoom);
+      socket.data = { userId: claims.sub, role: claims.role };
+      if (claims.exp) this.disconnectAtExpiry(socket, claims.exp * 1000);
+      next();
+    });
+  }
+
+  /** Emits to the union of `rooms` on every instance (a socket in several rooms gets it once). */
+  sendTo<E extends keyof ServerToClientEvents>(
+    rooms: string[],
+    event: E,
+    ...payload: Parameters<ServerToClientEvents[E]>
+  ): void {
+    this.namespace.to(rooms).emit(event, ...payload);
+  }
+
+  private disconnectAtExpiry(socket: NotificationsSocket, expiresAt: number): void {
+    // setTimeout holds at most ~24.8 days; tokens that live longer are re-checked then.
+    const delay = Math.min(Math.max(expiresAt - Date.now(), 0), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      if (Date.now() < expiresAt) return this.disconnectAtExpiry(socket, expiresAt);
+      socket.emit('token_expired', {
+        reason: 'access token expired: reconnect with a fresh token',
+      });
+      socket.disconnect(true);
+    }, delay);
+    timer.unref();
+    socket.once('disconnect', () => clearTimeout(timer));
+  }
+
+  /** Sockets connected to this instance (metrics, tests). */
+  get localSocketCount(): number {
+    return this.namespace.sockets.size;
+  }
+}

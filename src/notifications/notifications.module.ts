@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '@/config/app-config.js';
+import { APP_CONFIG } from '@/config/config.module.js';
+import { Notification } from './notification.entity.js';
+import { NotificationsController } from './notifications.controller.js';
+import { NotificationsGateway } from './notifications.gateway.js';
+import { NotificationsService } from './notifications.service.js';
+import { OrderNotificationsHandler } from './order-notifications.handler.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Notification]),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [NotificationsController],
+  providers: [NotificationsService, NotificationsGateway, OrderNotificationsHandler],
+})
+export class NotificationsModule {}

@@ -1,0 +1,84 @@
+import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Server, ServerOptions } from 'socket.io';
+import { closeRedis, connectRedis, type RedisClient } from '@/redis/redis.module.js';
+
+/** Socket.IO server options of every namespace: CORS from config, websocket-friendly timeouts. */
+export function socketServerOptions(corsOrigins: true | string[]): Partial<ServerOptions> {
+  return {
+    cors: { origin: corsOrigins, credentials: false },
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    connectTimeout: 10_000,
+  };
+}
+
+/** The in-process adapter (no Redis): one instance. */
+export class ConfiguredIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly corsOrigins: true | string[],
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    return super.createIOServer(port, {
+      ...options,
+      ...socketServerOptions(this.corsOrigins),
+    } as ServerOptions) as Server;
+  }
+}
+
+/**
+ * Socket.IO through Redis pub/sub (`@socket.io/redis-adapter`): an emit on any instance reaches
+ * sockets on every instance. Publishing never throws into the caller: while Redis is down,
+ * emits still reach this instance's sockets, and the clients catch up on the rest over REST.
+ */
+export class RedisIoAdapter extends ConfiguredIoAdapter {
+  private readonly redisLogger = new Logger(RedisIoAdapter.name);
+  private adapterConstructor: ReturnType<typeof createAdapter> | undefined;
+  private redisClients: RedisClient[] = [];
+
+  async connectToRedis(url: string): Promise<void> {
+    const pub = await connectRedis(url, 'shop-api:socket.io:pub');
+    // The subscriber keeps its offline queue: subscriptions made while Redis is away wait for it.
+    const sub = pub.duplicate({ disableOfflineQueue: false, name: 'shop-api:socket.io:sub' });
+    sub.on('error', () => undefined); // reported by the publisher's client already
+    await Promise.race([
+      sub.connect().catch(() => undefined),
+      new Promise((r) => setTimeout(r, 2_000).unref()),
+    ]);
+    this.redisClients = [pub, sub];
+    const safePub = new Proxy(pub, {
+      get: (target, prop, receiver) => {
+        if (prop === 'publish') {
+          return (channel: string, message: string | Buffer) =>
+            target.publish(channel, message).catch((error: unknown) => {
+              this.redisLogger.warn(
+                `Socket.IO publish failed (this instance's sockets were still reached): ${(error as Error).message}`,
+              );
+              return 0;
+            });
+        }
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function'
+          ? (value as (...a: unknown[]) => unknown).bind(target)
+          : value;
+      },
+    });
+    this.adapterConstructor = createAdapter(safePub, sub);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, options);
+    if (this.adapterConstructor) server.adapter(this.adapterConstructor);
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await Promise.all(this.redisClients.map(closeRedis));
+  }
+}
