@@ -79,7 +79,7 @@ const logger = new Logger('ErrorResponse');
  */
 export function loggableError(error: unknown): Record<string, unknown> {
   if (!isObject(error)) return { message: String(error) };
-  const { name, message, code, query, stack } = error as Record<string, unknown>;
+  const { name, message, code, query, stack } = error;
   return { type: name, message, code, query, stack };
 }
 

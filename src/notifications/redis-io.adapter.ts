@@ -27,7 +27,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
     return super.createIOServer(port, {
       ...options,
       ...socketServerOptions(this.corsOrigins),
-    } as ServerOptions) as Server;
+    } as ServerOptions);
   }
 }
 
