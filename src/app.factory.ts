@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
+import { registerDemoPage } from './demo/demo-static.js';
 import { ConfiguredIoAdapter, RedisIoAdapter } from './notifications/redis-io.adapter.js';
 import { instrumentHttp } from './observability/metrics.js';
 import { setupOpenApi } from './openapi/openapi.js';
@@ -99,6 +100,7 @@ export async function createApp(
   } else {
     app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config.corsOrigins));
   }
+  await registerDemoPage(app);
   setupOpenApi(app);
   return app;
 }

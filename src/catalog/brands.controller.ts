@@ -5,7 +5,6 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -17,9 +16,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiParam,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type AuthUser, isStaff, OptionalUser, Public, Roles } from '@/common/auth.js';
+import { type AuthUser, isStaff, OptionalAuth, OptionalUser, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { InvalidatesCache } from './cache-invalidation.interceptor.js';
 import { CatalogNamespace as NS } from './catalog-cache.keys.js';
@@ -50,7 +50,7 @@ export class BrandsController {
   ) {}
 
   @Get()
-  @Public()
+  @OptionalAuth()
   @ApiOperation({
     summary: 'List brands',
     description: 'Every active brand by name, with its active product count.',
@@ -74,29 +74,31 @@ export class BrandsController {
     );
   }
 
-  @Get(':slug')
-  @Public()
+  @Get(':idOrSlug')
+  @ApiParam({ name: 'idOrSlug', description: "The brand's slug, or its id" })
+  @OptionalAuth()
   @ApiOperation({ summary: 'A brand by slug' })
   @ApiOkResponse({ type: BrandDto })
   @ApiErrors(404)
   async getBrand(
-    @Param('slug') slug: string,
+    @Param('idOrSlug') idOrSlug: string,
     @OptionalUser() user: AuthUser | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json<BrandDto>> {
     const load = async (includeInactive: boolean): Promise<BrandDto> => {
-      const { item, productCount } = await this.brands.getBySlug(slug, includeInactive);
+      const { item, productCount } = await this.brands.getByRef(idOrSlug, includeInactive);
       return toBrandDto(item, productCount);
     };
     if (isStaff(user)) return sendUncached(reply, await load(true));
     return sendCached(
       reply,
-      await this.cache.getOrLoad([NS.brands], 'detail', { slug }, () => load(false)),
+      await this.cache.getOrLoad([NS.brands], 'detail', { slug: idOrSlug }, () => load(false)),
     );
   }
 
-  @Get(':slug/products')
-  @Public()
+  @Get(':idOrSlug/products')
+  @ApiParam({ name: 'idOrSlug', description: "The brand's slug, or its id" })
+  @OptionalAuth()
   @ApiOperation({
     summary: "A brand's products",
     description: 'The filters of `listProducts`; an unknown slug is 404.',
@@ -104,12 +106,12 @@ export class BrandsController {
   @ApiOkResponse({ type: ProductPageDto })
   @ApiErrors(400, 404)
   async listBrandProducts(
-    @Param('slug') slug: string,
+    @Param('idOrSlug') idOrSlug: string,
     @Query() query: ProductFiltersDto,
     @OptionalUser() user: AuthUser | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json<ProductPageDto>> {
-    const { item } = await this.brands.getBySlug(slug, isStaff(user));
+    const { item } = await this.brands.getByRef(idOrSlug, isStaff(user));
     return sendCached(reply, await this.lists.read('brand', query, { brandId: item.id }, user));
   }
 
@@ -127,7 +129,8 @@ export class BrandsController {
     return toBrandDto(item, productCount);
   }
 
-  @Patch(':id')
+  @Patch(':idOrSlug')
+  @ApiParam({ name: 'idOrSlug', description: "The brand's id, or its slug" })
   @Roles('staff', 'admin')
   @InvalidatesCache(...BRAND_WRITE)
   @ApiOperation({
@@ -138,14 +141,15 @@ export class BrandsController {
   @ApiBodyErrors()
   @ApiErrors(404)
   async updateBrand(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('idOrSlug') idOrSlug: string,
     @Body() dto: UpdateBrandDto,
   ): Promise<BrandDto> {
-    const { item, productCount } = await this.brands.update(id, dto);
+    const { item, productCount } = await this.brands.update(idOrSlug, dto);
     return toBrandDto(item, productCount);
   }
 
-  @Delete(':id')
+  @Delete(':idOrSlug')
+  @ApiParam({ name: 'idOrSlug', description: "The brand's id, or its slug" })
   @HttpCode(204)
   @Roles('staff', 'admin')
   @InvalidatesCache(...BRAND_WRITE)
@@ -155,7 +159,7 @@ export class BrandsController {
   })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 404, 409)
-  async deleteBrand(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.brands.delete(id);
+  async deleteBrand(@Param('idOrSlug') idOrSlug: string): Promise<void> {
+    await this.brands.delete(idOrSlug);
   }
 }

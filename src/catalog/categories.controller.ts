@@ -5,7 +5,6 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -17,9 +16,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiParam,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type AuthUser, isStaff, OptionalUser, Public, Roles } from '@/common/auth.js';
+import { type AuthUser, isStaff, OptionalAuth, OptionalUser, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { InvalidatesCache } from './cache-invalidation.interceptor.js';
 import { CatalogNamespace as NS } from './catalog-cache.keys.js';
@@ -50,7 +50,7 @@ export class CategoriesController {
   ) {}
 
   @Get()
-  @Public()
+  @OptionalAuth()
   @ApiOperation({
     summary: 'List categories',
     description: 'Every active category by name, with its active product count.',
@@ -74,29 +74,31 @@ export class CategoriesController {
     );
   }
 
-  @Get(':slug')
-  @Public()
+  @Get(':idOrSlug')
+  @ApiParam({ name: 'idOrSlug', description: "The category's slug, or its id" })
+  @OptionalAuth()
   @ApiOperation({ summary: 'A category by slug' })
   @ApiOkResponse({ type: CategoryDto })
   @ApiErrors(404)
   async getCategory(
-    @Param('slug') slug: string,
+    @Param('idOrSlug') idOrSlug: string,
     @OptionalUser() user: AuthUser | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json<CategoryDto>> {
     const load = async (includeInactive: boolean): Promise<CategoryDto> => {
-      const { item, productCount } = await this.categories.getBySlug(slug, includeInactive);
+      const { item, productCount } = await this.categories.getByRef(idOrSlug, includeInactive);
       return toCategoryDto(item, productCount);
     };
     if (isStaff(user)) return sendUncached(reply, await load(true));
     return sendCached(
       reply,
-      await this.cache.getOrLoad([NS.categories], 'detail', { slug }, () => load(false)),
+      await this.cache.getOrLoad([NS.categories], 'detail', { slug: idOrSlug }, () => load(false)),
     );
   }
 
-  @Get(':slug/products')
-  @Public()
+  @Get(':idOrSlug/products')
+  @ApiParam({ name: 'idOrSlug', description: "The category's slug, or its id" })
+  @OptionalAuth()
   @ApiOperation({
     summary: "A category's products",
     description: 'The filters of `listProducts`; an unknown slug is 404.',
@@ -104,12 +106,12 @@ export class CategoriesController {
   @ApiOkResponse({ type: ProductPageDto })
   @ApiErrors(400, 404)
   async listCategoryProducts(
-    @Param('slug') slug: string,
+    @Param('idOrSlug') idOrSlug: string,
     @Query() query: ProductFiltersDto,
     @OptionalUser() user: AuthUser | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json<ProductPageDto>> {
-    const { item } = await this.categories.getBySlug(slug, isStaff(user));
+    const { item } = await this.categories.getByRef(idOrSlug, isStaff(user));
     return sendCached(
       reply,
       await this.lists.read('category', query, { categoryId: item.id }, user),
@@ -130,7 +132,8 @@ export class CategoriesController {
     return toCategoryDto(item, productCount);
   }
 
-  @Patch(':id')
+  @Patch(':idOrSlug')
+  @ApiParam({ name: 'idOrSlug', description: "The category's id, or its slug" })
   @Roles('staff', 'admin')
   @InvalidatesCache(...CATEGORY_WRITE)
   @ApiOperation({
@@ -141,14 +144,15 @@ export class CategoriesController {
   @ApiBodyErrors()
   @ApiErrors(404)
   async updateCategory(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('idOrSlug') idOrSlug: string,
     @Body() dto: UpdateCategoryDto,
   ): Promise<CategoryDto> {
-    const { item, productCount } = await this.categories.update(id, dto);
+    const { item, productCount } = await this.categories.update(idOrSlug, dto);
     return toCategoryDto(item, productCount);
   }
 
-  @Delete(':id')
+  @Delete(':idOrSlug')
+  @ApiParam({ name: 'idOrSlug', description: "The category's id, or its slug" })
   @HttpCode(204)
   @Roles('staff', 'admin')
   @InvalidatesCache(...CATEGORY_WRITE)
@@ -158,7 +162,7 @@ export class CategoriesController {
   })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 404, 409)
-  async deleteCategory(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.categories.delete(id);
+  async deleteCategory(@Param('idOrSlug') idOrSlug: string): Promise<void> {
+    await this.categories.delete(idOrSlug);
   }
 }

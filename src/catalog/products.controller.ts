@@ -5,7 +5,6 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -17,9 +16,17 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiParam,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type AuthUser, isStaff, OptionalUser, Public, Roles } from '@/common/auth.js';
+import {
+  type AuthUser,
+  isStaff,
+  OptionalAuth,
+  OptionalUser,
+  Public,
+  Roles,
+} from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { InvalidatesCache } from './cache-invalidation.interceptor.js';
 import { CatalogNamespace as NS } from './catalog-cache.keys.js';
@@ -52,7 +59,7 @@ export class ProductsController {
   ) {}
 
   @Get()
-  @Public()
+  @OptionalAuth()
   @ApiOperation({
     summary: 'List products',
     description:
@@ -87,19 +94,21 @@ export class ProductsController {
     return sendCached(reply, cached);
   }
 
-  @Get(':slug')
-  @Public()
+  @Get(':idOrSlug')
+  @OptionalAuth()
   @ApiOperation({
-    summary: 'A product by slug',
+    summary: 'A product by slug (or id)',
     description: 'Inactive products are 404 except for staff.',
   })
+  @ApiParam({ name: 'idOrSlug', description: "The product's slug, or its id" })
   @ApiOkResponse({ type: ProductDto })
   @ApiErrors(404)
   async getProduct(
-    @Param('slug') slug: string,
+    @Param('idOrSlug') idOrSlug: string,
     @OptionalUser() user: AuthUser | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json<ProductDto>> {
+    const slug = await this.products.slugOf(idOrSlug);
     if (isStaff(user)) return sendUncached(reply, await this.products.getBySlug(slug, true));
     const cached = await this.cache.getOrLoad(
       [NS.productDetails, NS.product(slug)],
@@ -124,9 +133,10 @@ export class ProductsController {
     return this.products.create(dto);
   }
 
-  @Patch(':id')
+  @Patch(':idOrSlug')
   @Roles('staff', 'admin')
   @InvalidatesCache(...PRODUCT_WRITE)
+  @ApiParam({ name: 'idOrSlug', description: "The product's id, or its slug" })
   @ApiOperation({
     summary: 'Update a product (staff)',
     description: 'Every field optional; the slug stays.',
@@ -135,23 +145,24 @@ export class ProductsController {
   @ApiBodyErrors()
   @ApiErrors(404, 409)
   updateProduct(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('idOrSlug') idOrSlug: string,
     @Body() dto: UpdateProductDto,
   ): Promise<ProductDto> {
-    return this.products.update(id, dto);
+    return this.products.update(idOrSlug, dto);
   }
 
-  @Delete(':id')
+  @Delete(':idOrSlug')
   @HttpCode(204)
   @Roles('staff', 'admin')
   @InvalidatesCache(...PRODUCT_WRITE)
+  @ApiParam({ name: 'idOrSlug', description: "The product's id, or its slug" })
   @ApiOperation({
     summary: 'Delete a product (staff)',
     description: 'Past orders keep their own copy of name, SKU and price.',
   })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 404)
-  async deleteProduct(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.products.delete(id);
+  async deleteProduct(@Param('idOrSlug') idOrSlug: string): Promise<void> {
+    await this.products.delete(idOrSlug);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository, type SelectQueryBuilder } from 'typeorm';
 import { found } from '@/common/domain-error.js';
+import { parseRef } from '@/common/refs.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
 import { Brand } from './brand.entity.js';
@@ -20,6 +21,8 @@ import {
 import { uniqueSlug } from './slug.js';
 
 const UNIQUE_VIOLATION = '23505';
+/** How many id → slug mappings are remembered (a few MB at most). */
+const SLUG_MEMORY = 50_000;
 
 /**
  * `q`'s prefix terms against stemmed words (`runs` finds `running`) or plain ones (`runn` finds
@@ -39,6 +42,8 @@ export interface ListScope {
 /** Products: the list and detail reads behind the catalog cache, and staff writes. */
 @Injectable()
 export class ProductsService {
+  private readonly slugById = new Map<string, string>();
+
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
     @InjectConfig() private readonly config: AppConfig,
@@ -128,6 +133,24 @@ export class ProductsService {
     return items.map((p) => toProductDto(p));
   }
 
+  /**
+   * The slug of a product addressed by id or slug (a slug is returned as is). Slugs never
+   * change, so what an id maps to is remembered.
+   */
+  async slugOf(idOrSlug: string): Promise<string> {
+    const ref = parseRef(idOrSlug);
+    if ('slug' in ref) return ref.slug;
+    const known = this.slugById.get(ref.id);
+    if (known) return known;
+    const product = found(
+      await this.products.findOne({ select: { id: true, slug: true }, where: { id: ref.id } }),
+      'Product',
+    );
+    if (this.slugById.size >= SLUG_MEMORY) this.slugById.clear();
+    this.slugById.set(product.id, product.slug);
+    return product.slug;
+  }
+
   /** A product by slug; inactive ones only for staff. */
   async getBySlug(slug: string, staff: boolean): Promise<ProductDto> {
     const product = await this.products.findOne({
@@ -154,8 +177,9 @@ export class ProductsService {
     return this.getById(saved.id);
   }
 
-  async update(id: string, dto: UpdateProductDto): Promise<ProductDto> {
-    const product = found(await this.products.findOne({ where: { id } }), 'Product');
+  async update(idOrSlug: string, dto: UpdateProductDto): Promise<ProductDto> {
+    const product = found(await this.products.findOne({ where: parseRef(idOrSlug) }), 'Product');
+    const id = product.id;
     await this.assertReferences(dto.categoryId, dto.brandId);
     const { images, ...fields } = dto;
     Object.assign(product, fields);
@@ -165,8 +189,8 @@ export class ProductsService {
   }
 
   /** Deletes a product. Past orders keep their snapshot of it; carts lose the line. */
-  async delete(id: string): Promise<void> {
-    const result = await this.products.delete({ id });
+  async delete(idOrSlug: string): Promise<void> {
+    const result = await this.products.delete(parseRef(idOrSlug));
     if (!result.affected) found(null, 'Product');
   }
 

@@ -1,3 +1,4 @@
+import { isUuid } from '@/common/refs.js';
 import { randomBytes } from 'node:crypto';
 
 export const SLUG_MAX_LENGTH = 120;

@@ -1,5 +1,6 @@
 import { DataSource, type EntityTarget, type Repository } from 'typeorm';
 import { type ConflictError, found } from '@/common/domain-error.js';
+import { parseRef } from '@/common/refs.js';
 import { Brand } from './brand.entity.js';
 import { Category } from './category.entity.js';
 import { Product } from './product.entity.js';
@@ -37,11 +38,13 @@ export abstract class TaxonomyService<T extends Taxon, CreateDto extends { name:
     return items.map((item) => ({ item, productCount: counts.get(item.id) ?? 0 }));
   }
 
-  async getBySlug(
-    slug: string,
+  /** An item by id or slug; inactive ones only with `includeInactive`. */
+  async getByRef(
+    idOrSlug: string,
     includeInactive: boolean,
   ): Promise<{ item: T; productCount: number }> {
-    const where = includeInactive ? { slug } : { slug, isActive: true };
+    const ref = parseRef(idOrSlug);
+    const where = includeInactive ? ref : { ...ref, isActive: true };
     const item = found(await this.repo.findOne({ where: where as never }), this.label);
     return { item, productCount: await this.activeProductCount(item.id) };
   }
@@ -69,8 +72,12 @@ export abstract class TaxonomyService<T extends Taxon, CreateDto extends { name:
   }
 
   /** Updates fields; the slug stays as it was (links keep working after a rename). */
-  async update(id: string, dto: Partial<CreateDto>): Promise<{ item: T; productCount: number }> {
-    const item = found(await this.repo.findOne({ where: { id } as never }), this.label);
+  async update(
+    idOrSlug: string,
+    dto: Partial<CreateDto>,
+  ): Promise<{ item: T; productCount: number }> {
+    const item = found(await this.repo.findOne({ where: parseRef(idOrSlug) as never }), this.label);
+    const id = item.id;
     await this.validate(dto, item);
     Object.assign(item, dto);
     await this.repo.save(item);
@@ -78,8 +85,11 @@ export abstract class TaxonomyService<T extends Taxon, CreateDto extends { name:
   }
 
   /** Deletes an item no product points at (409 otherwise, also when one is added meanwhile). */
-  async delete(id: string): Promise<void> {
-    found(await this.repo.findOne({ where: { id } as never }), this.label);
+  async delete(idOrSlug: string): Promise<void> {
+    const { id } = found(
+      await this.repo.findOne({ where: parseRef(idOrSlug) as never }),
+      this.label,
+    );
     await this.beforeDelete(id);
     const productCount = await this.dataSource
       .getRepository(Product)

@@ -4,7 +4,8 @@ import {
   SetMetadata,
   applyDecorators,
 } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
+import { OPTIONAL_AUTH_EXTENSION } from '@/openapi/openapi.js';
 import type { Role } from '@/accounts/user.entity.js';
 import { ApiErrors } from './openapi.js';
 
@@ -20,6 +21,17 @@ export const REQUIRED_ROLES = 'auth:roles';
 
 /** Opens a route to anonymous callers (routes are authenticated by default). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * Public, but a token is read when one is sent (staff see inactive items and staff fields):
+ * documented as optional bearer auth.
+ */
+export const OptionalAuth = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(IS_PUBLIC, true),
+    ApiBearerAuth(),
+    ApiExtension(OPTIONAL_AUTH_EXTENSION, true),
+  );
 
 /** Restricts a route to the given roles (and documents the 401/403 it can answer). */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>

@@ -3,22 +3,105 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { ErrorDto } from '@/common/openapi.js';
 
 export const API_TITLE = 'Shop API';
+export const OPTIONAL_AUTH_EXTENSION = 'x-optional-auth';
+
+const TAGS: Array<[string, string]> = [
+  [
+    'auth',
+    'Registration, login and token refresh (access JWT + single-use rotating refresh tokens)',
+  ],
+  ['me', 'Your profile and password'],
+  ['users', 'User administration (admins)'],
+  ['products', 'The catalog: products (reads are public and cached)'],
+  ['categories', 'Product categories'],
+  ['brands', 'Product brands'],
+  ['cart', 'Your cart'],
+  ['orders', 'Checkout and orders'],
+  ['notifications', 'Stored notifications; live ones arrive over Socket.IO on `/notifications`'],
+];
+
+type Operation = Record<string, unknown> & {
+  security?: unknown[];
+  responses?: Record<string, unknown>;
+};
+
+/**
+ * Finishes the generated document for client generators: schema names without the `Dto`
+ * suffix, an explicit `security` on every operation (none, bearer, or optional bearer for
+ * catalog reads where staff see more), and the 503 every database-backed operation can answer.
+ */
+export function finishDocument(document: OpenAPIObject): OpenAPIObject {
+  const schemas = document.components?.schemas ?? {};
+  const renames = new Map(
+    Object.keys(schemas)
+      .filter((n) => n.endsWith('Dto'))
+      .map((n) => [n, n.slice(0, -3)]),
+  );
+  for (const [from, to] of renames) {
+    if (schemas[to] && !renames.has(to))
+      throw new Error(`OpenAPI schema ${to} would collide with ${from}`);
+  }
+  let json = JSON.stringify(document);
+  for (const [from, to] of renames)
+    json = json.replaceAll(`"#/components/schemas/${from}"`, `"#/components/schemas/${to}"`);
+  const finished = JSON.parse(json) as OpenAPIObject;
+  const finishedSchemas = finished.components?.schemas ?? {};
+  for (const [from, to] of renames) {
+    finishedSchemas[to] = finishedSchemas[from] as NonNullable<(typeof finishedSchemas)[string]>;
+    delete finishedSchemas[from];
+  }
+  // OAS 3.0: `nullable` needs a `type` beside it, also on a nullable reference to an enum.
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const schema = node as Record<string, unknown>;
+    const allOf = schema.allOf as Array<{ $ref?: string }> | undefined;
+    if (schema.nullable === true && !schema.type && allOf?.length === 1 && allOf[0]?.$ref) {
+      const target = finishedSchemas[allOf[0].$ref.split('/').pop() ?? ''] as
+        { type?: string } | undefined;
+      if (target?.type) schema.type = target.type;
+    }
+    Object.values(schema).forEach(visit);
+  };
+  visit(finishedSchemas);
+  for (const path of Object.values(finished.paths)) {
+    for (const op of Object.values(path as Record<string, Operation>)) {
+      if (typeof op !== 'object' || !op.responses) continue;
+      if (op[OPTIONAL_AUTH_EXTENSION]) {
+        op.security = [{}, { bearer: [] }];
+        delete op[OPTIONAL_AUTH_EXTENSION];
+      } else if (!op.security) {
+        op.security = [];
+      }
+      op.responses['503'] ??= {
+        description:
+          'The database is temporarily unavailable: retry after the `Retry-After` seconds',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+  }
+  return finished;
+}
 
 /** Builds the OpenAPI document: operationIds are the controller method names (API.md). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle(API_TITLE)
     .setDescription(
       'E-commerce API: accounts, catalog, cart, checkout, orders and real-time order notifications. ' +
-        'Money is integer minor units with an ISO 4217 `currency`. Every error has one shape (`Error`).',
+        'Money is integer minor units with an ISO 4217 `currency`. Every error has one shape (`Error`). ' +
+        'Live order updates: Socket.IO namespace `/notifications` with `auth: {token}` (see the frontend guide).',
     )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  return SwaggerModule.createDocument(app, config, {
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/', 'This server')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer');
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
     extraModels: [ErrorDto],
   });
+  return finishDocument(document);
 }
 
 /** Serves Swagger UI at /docs and the document at /docs-json. */

@@ -3,6 +3,7 @@ import {
   Controller,
   Get,
   Headers,
+  HttpCode,
   Param,
   ParseUUIDPipe,
   Patch,
@@ -108,6 +109,7 @@ export class OrdersController {
   }
 
   @Post(':id/cancel')
+  @HttpCode(200) // an action that answers the changed order (API.md), not a creation
   @ApiOperation({
     summary: 'Cancel an order',
     description:

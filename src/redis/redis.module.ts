@@ -43,7 +43,10 @@ export async function connectRedis(url: string, name: string): Promise<RedisClie
 /** Closes a client gracefully, or drops it; never throws (it may be closed already). */
 export async function closeRedis(client: RedisClient): Promise<void> {
   try {
-    if (client.isOpen) await client.close();
+    // close() waits for the replies to every queued command: a client still reconnecting to an
+    // unreachable Redis (its handshake queued) never gets them, so only a ready one closes.
+    if (client.isReady) await client.close();
+    else if (client.isOpen) client.destroy();
   } catch {
     try {
       client.destroy();
