@@ -22,7 +22,9 @@ export async function uniqueSlug(
   name: string,
   isTaken: (slug: string) => Promise<boolean>,
 ): Promise<string> {
-  const base = slugify(name);
+  let base = slugify(name);
+  // Paths take an id or a slug: a slug must never read as an id.
+  if (isUuid(base)) base = `${base}-item`;
   if (!(await isTaken(base))) return base;
   for (let n = 2; n <= 5; n += 1) {
     const candidate = `${base}-${n}`;

@@ -44,13 +44,26 @@ export class RedisIoAdapter extends ConfiguredIoAdapter {
   async connectToRedis(url: string): Promise<void> {
     const pub = await connectRedis(url, 'shop-api:socket.io:pub');
     // The subscriber keeps its offline queue: subscriptions made while Redis is away wait for it.
-    const sub = pub.duplicate({ disableOfflineQueue: false, name: 'shop-api:socket.io:sub' });
-    sub.on('error', () => undefined); // reported by the publisher's client already
+    const queuedSub = pub.duplicate({ disableOfflineQueue: false, name: 'shop-api:socket.io:sub' });
+    queuedSub.on('error', () => undefined); // reported by the publisher's client already
+    // The adapter never awaits its (un)subscriptions; one still queued when the client is
+    // dropped (shutdown while Redis is away) rejects, and must not crash the process.
+    const sub = new Proxy(queuedSub, {
+      get: (target, prop, receiver) => {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]): unknown => {
+          const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (result instanceof Promise) result.catch(() => undefined);
+          return result;
+        };
+      },
+    });
     await Promise.race([
-      sub.connect().catch(() => undefined),
+      queuedSub.connect().catch(() => undefined),
       new Promise((r) => setTimeout(r, 2_000).unref()),
     ]);
-    this.redisClients = [pub, sub];
+    this.redisClients = [pub, queuedSub];
     const safePub = new Proxy(pub, {
       get: (target, prop, receiver) => {
         if (prop === 'publish') {

@@ -47,7 +47,7 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   const finished = JSON.parse(json) as OpenAPIObject;
   const finishedSchemas = finished.components?.schemas ?? {};
   for (const [from, to] of renames) {
-    finishedSchemas[to] = finishedSchemas[from] as NonNullable<(typeof finishedSchemas)[string]>;
+    finishedSchemas[to] = finishedSchemas[from];
     delete finishedSchemas[from];
   }
   // OAS 3.0: `nullable` needs a `type` beside it, also on a nullable reference to an enum.

@@ -133,6 +133,11 @@ export class CheckoutService {
     actor: AuthUser,
     dto: CheckoutDto,
   ): Promise<OrderDto> {
+    // Adding to a cart upserts its row (CartService.cartIdOf), so this lock orders the checkout
+    // with concurrent adds: a line added meanwhile waits and lands in the emptied cart instead
+    // of being deleted below without having been ordered. Lines are read by a later statement,
+    // so they include whatever an add committed before the lock was granted.
+    await manager.query(`SELECT 1 FROM carts WHERE user_id = $1 FOR UPDATE`, [actor.id]);
     const lines = await manager.query<Array<{ product_id: string; quantity: number }>>(
       `SELECT i.product_id, i.quantity FROM cart_items i JOIN carts c ON c.id = i.cart_id
         WHERE c.user_id = $1 ORDER BY i.created_at, i.id`,
