@@ -37,7 +37,14 @@ export default tseslint.config(
   },
   {
     // CLIs and the entry point talk to a terminal; tests use loose `any` from supertest bodies.
-    files: ['src/cli/**', 'src/main.ts', 'src/openapi/generate.ts', 'bench/**', 'scripts/**', 'examples/**'],
+    files: [
+      'src/cli/**',
+      'src/main.ts',
+      'src/openapi/generate.ts',
+      'bench/**',
+      'scripts/**',
+      'examples/**',
+    ],
     rules: { 'no-console': 'off' },
   },
   {
@@ -48,6 +55,31 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    // The demo page's script (public/demo/): plain browser JavaScript, no types to check with.
+    files: ['public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'localStorage',
+          'navigator',
+          'fetch',
+          'crypto',
+          'setTimeout',
+          'clearTimeout',
+          'URLSearchParams',
+          'FormData',
+        ].map((name) => [name, 'readonly']),
+      ),
     },
   },
 );

@@ -3,9 +3,10 @@ import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { toErrorBody } from './common/error-response.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { registerDemoPage } from './demo/demo-static.js';
@@ -22,6 +23,21 @@ function genReqId(req: IncomingMessage): string {
   const id = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
   (req as IncomingMessage & { id?: string }).id = id; // picked up by pino-http
   return id;
+}
+
+/**
+ * The router rejects a badly percent-encoded URL (400) or an over-long path parameter (414) before
+ * any hook or Nest filter runs: answer those in the one error shape too (Fastify's own body has no
+ * `requestId` and echoes the URL).
+ */
+function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const body = toErrorBody(error, String(request.id));
+  void reply
+    .header('x-request-id', request.id)
+    .header('x-content-type-options', 'nosniff')
+    .status(body.statusCode)
+    .type('application/json; charset=utf-8')
+    .send(body);
 }
 
 function configureFastify(fastify: FastifyInstance): void {
@@ -49,6 +65,7 @@ export async function createApp(
     trustProxy: config.trustProxy,
     genReqId,
     requestIdHeader: false,
+    frameworkErrors,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -69,6 +86,8 @@ export async function createApp(
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'https:'],
         connectSrc: ["'self'", 'ws:', 'wss:'],
+        // TLS is the proxy's job; upgrading would break /demo and /docs on plain-HTTP hosts.
+        upgradeInsecureRequests: null,
       },
     },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
