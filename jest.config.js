@@ -18,10 +18,10 @@ const swc = [
 
 /**
  * ESM-only packages that CommonJS dependencies `require()` (content-disposition 3, required by
- * @fastify/static): Node 20.19 runs that natively, Jest's runtime only on Node 24.9+, so Jest
+ * @fastify/static; cookie 2, required by light-my-request for Fastify inject): Node 20.19 runs that natively, Jest's runtime only on Node 24.9+, so Jest
  * gets them compiled to CommonJS.
  */
-const REQUIRED_ESM = ['content-disposition'];
+const REQUIRED_ESM = ['content-disposition', 'cookie'];
 const swcToCommonJs = ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }];
 
 const common = {

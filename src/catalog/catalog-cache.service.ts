@@ -96,6 +96,9 @@ export class CatalogCache {
       return;
     }
     try {
+      // node-redis queues a MULTI while disconnected despite `disableOfflineQueue`: it would wait
+      // there for Redis, and hold the client's graceful close (app shutdown) until Redis is back.
+      if (!this.redis.isReady) throw new Error('Redis is not connected');
       const multi = this.redis.multi();
       for (const ns of unique) multi.incr(generationKey(ns));
       await withTimeout(multi.exec());
