@@ -39,3 +39,9 @@ export class WrongCurrentPasswordError extends DomainError {
     ]);
   }
 }
+
+export class LastAdminError extends ConflictError {
+  constructor() {
+    super('This is the last admin: promote another user to admin first', 'LAST_ADMIN');
+  }
+}

@@ -33,7 +33,7 @@ export class UsersController {
   })
   @ApiOkResponse({ type: UserDto })
   @ApiBodyErrors()
-  @ApiErrors(404)
+  @ApiErrors(404, 409)
   async updateUserRole(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateUserRoleDto,

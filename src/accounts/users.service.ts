@@ -6,6 +6,7 @@ import { found } from '@/common/domain-error.js';
 import { type Page, pageOf, resolvePage } from '@/common/pagination.js';
 import {
   EmailTakenError,
+  LastAdminError,
   WeakPasswordError,
   WrongCurrentPasswordError,
 } from './accounts.errors.js';
@@ -127,8 +128,13 @@ export class UsersService {
   async updateRole(id: string, role: Role): Promise<User> {
     const user = await this.get(id);
     if (user.role === role) return user;
-    user.role = role;
     await this.users.manager.transaction(async (manager) => {
+      if (user.role === 'admin') {
+        // Serialize demotions so two admins demoting each other cannot leave none.
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('users:admins'))`);
+        const admins = await manager.count(User, { where: { role: 'admin' } });
+        if (admins <= 1) throw new LastAdminError();
+      }
       await manager.update(User, { id }, { role });
       await this.tokens.revokeAllOf(id, manager);
     });

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   IsISO31661Alpha2,
   IsNotEmpty,
@@ -63,6 +64,7 @@ export class AddressDto implements Address {
     minLength: 2,
     maxLength: 2,
   })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsISO31661Alpha2()
   country!: string;
 

@@ -134,10 +134,22 @@ describe('auth rate limits', () => {
     const t = await startApp({ AUTH_RATE_LIMIT: '0', TRUST_PROXY: 'true' });
     const user = await registerUser(t);
     const ip = freshIp();
-    for (let i = 0; i < 10; i += 1) {
+    // The limit is checked before the body is validated, so cheap invalid logins count too: more
+    // than the default budget (20) of them, then failed and successful logins, none limited.
+    for (let i = 0; i < 21; i += 1) {
+      expectError(await login(t, ip, user.email, ''), 400, 'VALIDATION_FAILED');
+    }
+    for (let i = 0; i < 4; i += 1) {
       expectError(await login(t, ip, user.email), 401, 'INVALID_CREDENTIALS');
     }
     await login(t, ip, user.email, user.password).expect(200);
+  });
+
+  it('counts requests with an invalid body against the budget', async () => {
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const ip = freshIp();
+    for (let i = 0; i < 3; i += 1) await login(t, ip, uniqueEmail('nobody'), '').expect(400);
+    expectRateLimited(await login(t, ip, uniqueEmail('nobody'), ''));
   });
 
   (process.env.REDIS_URL ? it : it.skip)(
