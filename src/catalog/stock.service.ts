@@ -56,7 +56,11 @@ export class StockService implements OnModuleInit {
     });
   }
 
-  /** Locks the products (FOR UPDATE, in id order) and returns them; unknown ids are absent. */
+  /**
+   * Locks the products (in id order) and returns them; unknown ids are absent. `FOR NO KEY
+   * UPDATE` is enough for a stock update and, unlike `FOR UPDATE`, does not block the key-share
+   * locks of foreign-key checks (customers adding the product to their carts meanwhile).
+   */
   lockProducts(manager: EntityManager, productIds: string[]): Promise<Map<string, LockedProduct>> {
     return this.read(manager, productIds, true);
   }
@@ -74,7 +78,7 @@ export class StockService implements OnModuleInit {
     const ids = [...new Set(productIds)].sort();
     const rows = await manager.query<LockedRow[]>(
       `SELECT id, slug, name, sku, price, currency, stock, is_active, requires_shipping
-         FROM products WHERE id = ANY($1::uuid[]) ORDER BY id${lock ? ' FOR UPDATE' : ''}`,
+         FROM products WHERE id = ANY($1::uuid[]) ORDER BY id${lock ? ' FOR NO KEY UPDATE' : ''}`,
       [ids],
     );
     return new Map(
