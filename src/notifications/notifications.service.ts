@@ -25,13 +25,16 @@ export class NotificationsService {
   /**
    * Creates a notification in the caller's transaction. A per-user transaction lock makes one
    * user's notification ids follow commit order, so `after=<id>` catch-up never skips one.
+   * `created_at` is the time of this insert (not the column default `now()`, the transaction's
+   * start): a transaction that waited on the lock would otherwise get an id newer, but a
+   * `createdAt` older, than the notification listed before it.
    */
   async create(manager: EntityManager, input: NewNotification): Promise<string> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text, 20261126))`, [
       input.userId,
     ]);
     const [row] = await manager.query<Array<{ id: string }>>(
-      `INSERT INTO notifications (user_id, type, title, message, data) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      `INSERT INTO notifications (user_id, type, title, message, data, created_at) VALUES ($1, $2, $3, $4, $5, clock_timestamp()) RETURNING id`,
       [input.userId, input.type, input.title, input.message, JSON.stringify(input.data)],
     );
     return found(row, 'Notification').id;
