@@ -6,11 +6,12 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      '.bench/',
       'node_modules/',
       'coverage/',
       '.data/',
       'bench/results/',
-      'examples/generated/',
+      'examples/**/generated/',
       '**/*.mjs',
       'jest.config.js',
       'eslint.config.js',

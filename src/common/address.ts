@@ -64,7 +64,9 @@ export class AddressDto implements Address {
     minLength: 2,
     maxLength: 2,
   })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toUpperCase() : value,
+  )
   @IsISO31661Alpha2()
   country!: string;
 

@@ -81,7 +81,7 @@ describe('the OpenAPI document', () => {
         const success = statuses.filter((s) => s.startsWith('2'));
         expect({ where, success: success.length }).toEqual({ where, success: 1 });
         if (success[0] !== '204')
-          expect({ where, schema: Boolean(op.responses[success[0] as string]?.content) }).toEqual({
+          expect({ where, schema: Boolean(op.responses[success[0]]?.content) }).toEqual({
             where,
             schema: true,
           });
