@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { toErrorBody } from './common/error-response.js';
-import { createValidationPipe } from './common/validation.js';
+import { GracefulFastifyAdapter } from './common/graceful-fastify-adapter.js';
+import { createValidationPipe, unstorableTextError } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { registerDemoPage } from './demo/demo-static.js';
 import { ConfiguredIoAdapter, RedisIoAdapter } from './notifications/redis-io.adapter.js';
@@ -15,6 +16,8 @@ import { instrumentHttp } from './observability/metrics.js';
 import { setupOpenApi } from './openapi/openapi.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Deeper JSON is refused: validation recurses through a body, and 10,000 levels overflowed the stack. */
+export const MAX_JSON_DEPTH = 32;
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 /** Accepts the caller's `X-Request-Id` when it is sane, else makes one; the id is logged and echoed. */
@@ -30,7 +33,8 @@ function genReqId(req: IncomingMessage): string {
  * any hook or Nest filter runs: answer those in the one error shape too (Fastify's own body has no
  * `requestId` and echoes the URL).
  */
-function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+const frameworkErrors: FastifyServerOptions['frameworkErrors'] = (error, request, genericReply) => {
+  const reply = genericReply as unknown as FastifyReply;
   const body = toErrorBody(error, String(request.id));
   void reply
     .header('x-request-id', request.id)
@@ -38,6 +42,18 @@ function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: Fa
     .status(body.statusCode)
     .type('application/json; charset=utf-8')
     .send(body);
+};
+
+/** Whether `value` nests objects or arrays more than `max` levels deep (checked without recursion). */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function configureFastify(fastify: FastifyInstance): void {
@@ -47,12 +63,22 @@ function configureFastify(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    void parseJson(request, text, done);
+    void parseJson(request, text, (error, parsed) => {
+      if (error || !nestedDeeperThan(parsed, MAX_JSON_DEPTH)) return done(error, parsed);
+      done(
+        Object.assign(new Error('body nested too deeply'), {
+          statusCode: 400,
+          code: 'JSON_TOO_DEEP',
+        }),
+      );
+    });
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
   });
+  // Text PostgreSQL cannot store (NUL, unpaired surrogates) is a 400 wherever it is, not a 500.
+  fastify.addHook('preValidation', (request, _reply, done) => done(unstorableTextError(request)));
   instrumentHttp(fastify);
 }
 
@@ -60,7 +86,7 @@ function configureFastify(fastify: FastifyInstance): void {
 export async function createApp(
   config: AppConfig & { databaseUrl: string },
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new GracefulFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
     genReqId,

@@ -13,6 +13,7 @@ import {
   RateLimiterRedis,
   type RateLimiterAbstract,
   RateLimiterRes,
+  RLWrapperTimeouts,
 } from 'rate-limiter-flexible';
 import { RateLimitedError } from '@/common/domain-error.js';
 import { ApiErrors } from '@/common/openapi.js';
@@ -23,6 +24,8 @@ import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
 type Scope = 'ip' | 'ip+email';
 const RATE_LIMIT = 'auth:rateLimit';
 const WINDOW_SECONDS = 60;
+/** A Redis that hangs (up, but not answering) must not hold a login: memory counts instead. */
+const REDIS_TIMEOUT_MS = 500;
 
 /** Limits a route to `AUTH_RATE_LIMIT` requests a minute per client IP (and per email with `ip+email`). */
 export const AuthRateLimit = (scope: Scope = 'ip'): MethodDecorator =>
@@ -50,14 +53,18 @@ export class AuthRateLimitGuard implements CanActivate {
       const keyPrefix = `ratelimit:auth:${name}`;
       const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS, keyPrefix });
       if (!redis) return memory;
-      return new RateLimiterRedis({
-        storeClient: redis,
-        useRedisPackage: true,
-        rejectIfRedisNotReady: true,
-        points,
-        duration: WINDOW_SECONDS,
-        keyPrefix,
-        insuranceLimiter: memory,
+      // The wrapper adopts the Redis limiter's insurance (memory) for its timeouts too.
+      return new RLWrapperTimeouts({
+        timeoutMs: REDIS_TIMEOUT_MS,
+        limiter: new RateLimiterRedis({
+          storeClient: redis,
+          useRedisPackage: true,
+          rejectIfRedisNotReady: true,
+          points,
+          duration: WINDOW_SECONDS,
+          keyPrefix,
+          insuranceLimiter: memory,
+        }),
       });
     };
     this.byIp = limiter('ip');

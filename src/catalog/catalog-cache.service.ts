@@ -18,12 +18,14 @@ export interface CachedBody {
 const CACHE_OP_TIMEOUT_MS = 300;
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error('cache timeout')), CACHE_OP_TIMEOUT_MS).unref(),
-    ),
-  ]);
+  // Cleared once settled: a timer left running fires 300 ms later on every cache operation of
+  // every cached read, allocating an Error and rejecting a promise nobody waits for any more.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('cache timeout')), CACHE_OP_TIMEOUT_MS);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

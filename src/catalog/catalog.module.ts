@@ -24,6 +24,17 @@ import { StockService } from './stock.service.js';
 /** In-memory fallback store: bounded, so distinct queries cannot grow it without limit. */
 const MEMORY_CACHE_ENTRIES = 10_000;
 
+/**
+ * The Redis store runs on the app's shared client, which RedisModule closes once the HTTP server
+ * is closed. The cache module disconnects its stores at `onModuleDestroy`, before the in-flight
+ * requests finish: closing the shared client there would fail their cache invalidations (a
+ * checkout's bump of the product's generation, lost with the process) and rate limits.
+ */
+function sharedClientStore<T extends { disconnect(): Promise<void> }>(store: T): T {
+  store.disconnect = () => Promise.resolve();
+  return store;
+}
+
 @Module({
   imports: [
     TypeOrmModule.forFeature([Category, Brand, Product]),
@@ -33,7 +44,9 @@ const MEMORY_CACHE_ENTRIES = 10_000;
         // The shared Redis client (no offline queue: an outage fails fast and reads fall back).
         stores: [
           redis
-            ? createRedisKeyv(redis as never, { namespace: 'shop', throwOnErrors: true })
+            ? sharedClientStore(
+                createRedisKeyv(redis as never, { namespace: 'shop', throwOnErrors: true }),
+              )
             : createMemoryKeyv({
                 ttl: config.cacheTtlSeconds * 1000,
                 lruSize: MEMORY_CACHE_ENTRIES,

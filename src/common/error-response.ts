@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException, Logger } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError, type FieldError } from './domain-error.js';
 
 /** The one error body of every 4xx/5xx response. */
@@ -18,12 +19,18 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_BAD_URL: 'MALFORMED_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
+  JSON_TOO_DEEP: 'JSON_TOO_DEEP',
 };
 
 const FRIENDLY: Record<string, string> = {
   PAYLOAD_TOO_LARGE: 'Request body is larger than 1 MB',
   UNSUPPORTED_MEDIA_TYPE: 'Request body must be JSON (Content-Type: application/json)',
   MALFORMED_JSON: 'Request body is not valid JSON',
+  MALFORMED_URL: 'Request URL is not validly percent-encoded',
+  URI_TOO_LONG: 'A path parameter of the request URL is too long',
+  JSON_TOO_DEEP: 'Request body nests objects or arrays too deeply',
 };
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -36,6 +43,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE_ENTITY',
   429: 'TOO_MANY_REQUESTS',
@@ -50,6 +58,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Postgres / pool errors that mean "the database is unreachable right now". */
 function isDatabaseUnavailable(error: unknown): boolean {
   if (!isObject(error)) return false;
+  // TypeORM releases a transaction's query runner as soon as its connection reports an error
+  // (the server went away mid-transaction, which the server rolls back): the transaction's next
+  // statement then throws one of these instead of the connection error.
+  if (
+    error instanceof QueryRunnerAlreadyReleasedError ||
+    error instanceof QueryRunnerProviderAlreadyReleasedError
+  )
+    return true;
   const code = typeof error.code === 'string' ? error.code : '';
   const message = typeof error.message === 'string' ? error.message : '';
   return (

@@ -37,3 +37,52 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why PostgreSQL cannot store `text` (text and jsonb), or `undefined` when it can. */
+function unstorable(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(text)) return 'must be well-formed Unicode (no unpaired surrogates)';
+  return undefined;
+}
+
+/**
+ * The dotted path of the first string or key in `value` that PostgreSQL cannot store (a NUL
+ * character; an unpaired surrogate, which jsonb refuses), and why; `undefined` when there is
+ * none. Walks without recursion.
+ */
+export function unstorableText(value: unknown): FieldError | undefined {
+  const pending: Array<[unknown, string]> = [[value, '']];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, path] = next;
+    if (typeof node === 'string') {
+      const message = unstorable(node);
+      if (message) return { field: path, message };
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [key, child] of Object.entries(node)) {
+      const childPath = path ? `${path}.${key}` : key;
+      const message = unstorable(key);
+      if (message) return { field: childPath, message };
+      pending.push([child, childPath]);
+    }
+  }
+  return undefined;
+}
+
+/** The 400 for text PostgreSQL cannot store anywhere in a request's path, query or body. */
+export function unstorableTextError(request: {
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+}): ValidationFailedError | undefined {
+  const problem =
+    unstorableText(request.params) ?? unstorableText(request.query) ?? unstorableText(request.body);
+  if (problem === undefined) return undefined;
+  const field = problem.field === '' ? 'body' : problem.field;
+  return new ValidationFailedError(`${field}: ${problem.message}`, [
+    { field, message: problem.message },
+  ]);
+}

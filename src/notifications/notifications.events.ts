@@ -23,6 +23,13 @@ export interface ServerToClientEvents {
   order_created: (payload: OrderCreatedPayload) => void;
   /** Sent just before the server disconnects a socket whose access token expired. */
   token_expired: (payload: { reason: string }) => void;
+  /**
+   * Sent to every socket of an instance that is shutting down, just before it closes them: the
+   * client should reconnect (a load balancer sends it to another instance) and catch up with
+   * `GET /api/notifications?after=<last id>`. The socket then sees `disconnect` with the reason
+   * "transport close", after which socket.io-client reconnects by itself.
+   */
+  server_shutdown: (payload: { reconnect: true; reason: string }) => void;
 }
 
 export const staffRoom = 'staff';

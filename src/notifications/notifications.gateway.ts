@@ -1,3 +1,4 @@
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
@@ -8,12 +9,17 @@ import { type ServerToClientEvents, staffRoom, userRoom } from './notifications.
 type NotificationsNamespace = Namespace<Record<string, never>, ServerToClientEvents>;
 type NotificationsSocket = Socket<Record<string, never>, ServerToClientEvents>;
 
-/** The handshake token: `auth: {token}` (browsers), or an `Authorization: Bearer` header. */
+/** How long a shutdown waits for the `server_shutdown` hint to reach the sockets. */
+const SHUTDOWN_HINT_MS = 1_000;
+
+/**
+ * The handshake token: `auth: {token}` (browsers), or an `Authorization: Bearer` header. The
+ * scheme is case-insensitive (RFC 7235), as for the HTTP API.
+ */
 function handshakeToken(socket: Socket): string | undefined {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
   if (typeof auth?.token === 'string' && auth.token) return auth.token.replace(/^Bearer\s+/i, '');
-  const header = socket.handshake.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+  return /^Bearer\s+(\S+)$/i.exec(socket.handshake.headers.authorization ?? '')?.[1];
 }
 
 /**
@@ -23,7 +29,9 @@ function handshakeToken(socket: Socket): string | undefined {
  * the client reconnects with a fresh one. No business logic here: modules call {@link sendTo}.
  */
 @WebSocketGateway({ namespace: '/notifications' })
-export class NotificationsGateway implements OnGatewayInit<NotificationsNamespace> {
+export class NotificationsGateway
+  implements OnGatewayInit<NotificationsNamespace>, BeforeApplicationShutdown
+{
   @WebSocketServer()
   private readonly namespace!: NotificationsNamespace;
 
@@ -71,6 +79,32 @@ export class NotificationsGateway implements OnGatewayInit<NotificationsNamespac
     }, delay);
     timer.unref();
     socket.once('disconnect', () => clearTimeout(timer));
+  }
+
+  /**
+   * On shutdown (before the HTTP server closes): tells this instance's sockets to reconnect, then
+   * closes their connections once the hint is written (engine.io's close waits for its write
+   * buffer), so clients see a "transport close" and reconnect — elsewhere, or here once restarted.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const sockets = [...this.namespace.sockets.values()];
+    if (sockets.length === 0) return;
+    this.namespace.local.emit('server_shutdown', {
+      reconnect: true,
+      reason: 'server shutting down: reconnect, then catch up with GET /api/notifications?after=',
+    });
+    const closed = sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.conn.readyState === 'closed') return resolve();
+          socket.conn.once('close', () => resolve());
+          socket.conn.close();
+        }),
+    );
+    await Promise.race([
+      Promise.all(closed),
+      new Promise((resolve) => setTimeout(resolve, SHUTDOWN_HINT_MS).unref()),
+    ]);
   }
 
   /** Sockets connected to this instance (metrics, tests). */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '@/config/app-config.js';
 
@@ -19,6 +20,9 @@ export const REDACT = [
 export function loggerOptions(config: AppConfig): Params {
   const pretty = config.nodeEnv === 'development' && process.stdout.isTTY;
   return {
+    // nestjs-pino's default route (`{/*splat}`) matches no request on Nest 12's Fastify adapter, so
+    // no request was ever logged: name every route explicitly.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       redact: { paths: REDACT, censor: '[redacted]' },

@@ -15,10 +15,12 @@ import {
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
   InsufficientStockError,
+  OrderTooLargeError,
   ProductUnavailableError,
 } from './orders.errors.js';
 import { OrdersQueryService } from './orders-query.service.js';
 import {
+  MAX_ORDER_AMOUNT,
   priceOrder,
   SHIPPING_STRATEGY,
   type ShippingStrategy,
@@ -162,6 +164,9 @@ export class CheckoutService {
       };
     });
     const totals = priceOrder(priced, this.shipping, this.tax);
+    const amounts = [totals.subtotal, totals.total, ...priced.map((p) => p.unitPrice * p.quantity)];
+    if (amounts.some((amount) => amount > MAX_ORDER_AMOUNT))
+      throw new OrderTooLargeError(MAX_ORDER_AMOUNT);
     const [{ number }] = await manager.query<[{ number: string }]>(
       `SELECT nextval('order_number_seq')::text AS number`,
     );

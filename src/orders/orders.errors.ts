@@ -29,6 +29,15 @@ export class EmptyCartError extends ValidationFailedError {
   }
 }
 
+export class OrderTooLargeError extends ValidationFailedError {
+  override readonly code = 'ORDER_TOO_LARGE';
+  constructor(max: number) {
+    super(
+      `An order's lines and total may not exceed ${max} minor units; split the cart into several orders`,
+    );
+  }
+}
+
 export class CartLineLimitError extends ValidationFailedError {
   override readonly code = 'QUANTITY_LIMIT';
   constructor(max: number) {

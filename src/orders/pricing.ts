@@ -39,6 +39,9 @@ export class PercentageTax implements TaxStrategy {
   }
 }
 
+/** Orders keep money in PostgreSQL `integer` columns: no line or total may exceed this. */
+export const MAX_ORDER_AMOUNT = 2_147_483_647;
+
 export interface Totals {
   subtotal: number;
   shippingAmount: number;

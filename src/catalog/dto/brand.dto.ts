@@ -38,12 +38,14 @@ export class CreateBrandDto {
   website?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: the column is NOT NULL
   @IsBoolean()
   isActive?: boolean;
 }
 
-export class UpdateBrandDto extends PartialType(CreateBrandDto) {}
+export class UpdateBrandDto extends PartialType(CreateBrandDto, {
+  skipNullProperties: false, // `name: null` is a 400, not a NOT NULL violation
+}) {}
 
 export class BrandDto {
   @ApiProperty({ format: 'uuid' })

@@ -43,12 +43,14 @@ export class CreateCategoryDto {
   imageUrl?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: the column is NOT NULL
   @IsBoolean()
   isActive?: boolean;
 }
 
-export class UpdateCategoryDto extends PartialType(CreateCategoryDto) {}
+export class UpdateCategoryDto extends PartialType(CreateCategoryDto, {
+  skipNullProperties: false, // `name: null` is a 400, not a NOT NULL violation
+}) {}
 
 export class CategoryDto {
   @ApiProperty({ format: 'uuid' })

@@ -48,7 +48,12 @@ export class ProductFiltersDto extends PageQueryDto {
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Minor units, inclusive' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_MONEY,
+    description: 'Minor units, inclusive',
+  })
   @IsOptional()
   @QueryInt()
   @IsInt()
@@ -56,7 +61,12 @@ export class ProductFiltersDto extends PageQueryDto {
   @Max(MAX_MONEY)
   minPrice?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Minor units, inclusive' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_MONEY,
+    description: 'Minor units, inclusive',
+  })
   @IsOptional()
   @QueryInt()
   @IsInt()

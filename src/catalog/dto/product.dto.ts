@@ -19,7 +19,8 @@ import {
 } from 'class-validator';
 import { Trim } from '@/common/query-transforms.js';
 
-export const MAX_MONEY = 100_000_000_00; // 100 million in major units
+/** The largest amount of money a PostgreSQL `integer` column holds (21,474,836.47 in major units). */
+export const MAX_MONEY = 2_147_483_647;
 export const MAX_STOCK = 10_000_000;
 
 export class ProductImageDto {
@@ -104,6 +105,7 @@ export class CreateProductDto {
     type: 'integer',
     nullable: true,
     minimum: 0,
+    maximum: MAX_MONEY,
     description: 'Minor units; the "was" price',
   })
   @ValidateIf((_, v) => v !== null && v !== undefined)
@@ -116,6 +118,7 @@ export class CreateProductDto {
     type: 'integer',
     nullable: true,
     minimum: 0,
+    maximum: MAX_MONEY,
     description: 'Minor units; staff only',
   })
   @ValidateIf((_, v) => v !== null && v !== undefined)
@@ -131,7 +134,7 @@ export class CreateProductDto {
   @Max(MAX_STOCK)
   stock?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 5 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_STOCK, default: 5 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -144,28 +147,28 @@ export class CreateProductDto {
   @MaxLength(64)
   barcode?: string | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 10_000_000 })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsInt()
   @Min(0)
   @Max(10_000_000)
   weightGrams?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 100_000 })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsInt()
   @Min(0)
   @Max(100_000)
   lengthMm?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 100_000 })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsInt()
   @Min(0)
   @Max(100_000)
   widthMm?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 100_000 })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsInt()
   @Min(0)
