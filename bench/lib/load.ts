@@ -1,0 +1,99 @@
+import autocannon, { type Request } from 'autocannon';
+import { percentiles } from './stats.js';
+
+/** One autocannon run, summarized. Latencies are every response's, not autocannon's buckets. */
+export interface LoadResult {
+  label: string;
+  connections: number;
+  durationS: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+}
+
+export interface LoadSpec {
+  label: string;
+  url: string;
+  connections: number;
+  durationS: number;
+  headers?: Record<string, string>;
+  /** Cycled per connection; each needs at least a `path`. */
+  requests?: Request[];
+}
+
+/** Runs autocannon in this process (the bench runner: a process apart from the server). */
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const instance = autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    duration: spec.durationS,
+    timeout: 10,
+    headers: spec.headers,
+    requests: spec.requests,
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+    latencies.push(ms);
+  });
+  const result = await instance;
+  const statusCodes: Record<string, number> = {};
+  for (const [code, { count }] of Object.entries(result.statusCodeStats))
+    statusCodes[code] = Number(count);
+  const lat = percentiles(latencies);
+  return {
+    label: spec.label,
+    connections: spec.connections,
+    durationS: result.duration,
+    requests: latencies.length,
+    rps: latencies.length / result.duration,
+    ...lat,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes,
+  };
+}
+
+/** Problems of a run that must have answered only 2xx: empty when it did. */
+export function loadProblems(result: LoadResult): string[] {
+  const problems: string[] = [];
+  if (result.requests === 0) problems.push('no request completed');
+  if (result.errors > 0) problems.push(`${result.errors} errors (${result.timeouts} timeouts)`);
+  if (result.non2xx > 0)
+    problems.push(`${result.non2xx} non-2xx: ${JSON.stringify(result.statusCodes)}`);
+  return problems;
+}
+
+export interface Alternated {
+  app: LoadResult[];
+  bare: LoadResult[];
+}
+
+/**
+ * app, bare, app, bare…: the two targets take turns in the same session, so a noisy neighbour
+ * hurts both alike; the report takes the median of each. A short warm-up of each first (JIT).
+ */
+export async function alternate(
+  rounds: number,
+  warmupS: number,
+  app: (durationS?: number) => Promise<LoadResult>,
+  bare: (durationS?: number) => Promise<LoadResult>,
+): Promise<Alternated> {
+  if (warmupS > 0) {
+    await app(warmupS);
+    await bare(warmupS);
+  }
+  const runs: Alternated = { app: [], bare: [] };
+  for (let round = 0; round < rounds; round += 1) {
+    runs.app.push(await app());
+    runs.bare.push(await bare());
+  }
+  return runs;
+}

@@ -1,0 +1,233 @@
+import { performance } from 'node:perf_hooks';
+import type { BenchContext } from '../lib/context.js';
+import type { ProductRef, Session } from '../lib/http.js';
+import { percentiles } from '../lib/stats.js';
+import { lockedStockBaseline } from './checkout-baseline.js';
+
+interface BuyersRun {
+  orders: number;
+  /** Start to the last successful checkout's answer. */
+  elapsedS: number;
+  ordersPerS: number;
+  latencyMs: ReturnType<typeof percentiles>;
+  /** 409s that are out-of-stock answers with available < requested (hot product only). */
+  outOfStock409: number;
+  unexpected: string[];
+}
+
+interface ErrorBody {
+  code?: string;
+  details?: unknown;
+}
+
+/** An out-of-stock 409 of addCartItem (`{productId, available}`) or checkout (`[{…, requested, available}]`). */
+function isOutOfStock(body: string, lineQuantity: number): boolean {
+  const error = JSON.parse(body) as ErrorBody;
+  if (error.code !== 'INSUFFICIENT_STOCK') return false;
+  const details = [error.details].flat() as Array<{ requested?: number; available?: number }>;
+  return (
+    details.length > 0 &&
+    details.every(
+      (d) => typeof d.available === 'number' && d.available < (d.requested ?? lineQuantity),
+    )
+  );
+}
+
+/**
+ * Every buyer, concurrently: add one unit of its product to the cart, check out (with an
+ * Idempotency-Key), again, until the time is up — or, on the hot product, until an add or a
+ * checkout says it is out of stock (the only 409s allowed): there `durationS` is only a cap.
+ */
+async function runBuyers(
+  ctx: BenchContext,
+  productOf: (index: number) => ProductRef,
+  durationS: number,
+  hot: boolean,
+): Promise<BuyersRun> {
+  const api = ctx.a.api;
+  await Promise.all(ctx.buyers.map((b) => api.clearCart(b)));
+  const latencies: number[] = [];
+  const unexpected: string[] = [];
+  let orders = 0;
+  let outOfStock409 = 0;
+  const start = performance.now();
+  let lastOrderAt = start;
+  const deadline = start + durationS * 1000;
+  const buyer = async (session: Session, index: number): Promise<void> => {
+    const product = productOf(index);
+    let line = 0;
+    while (performance.now() < deadline) {
+      const add = await api.addToCart(session, product.id);
+      if (add.status === 409 && hot && isOutOfStock(add.body, line + 1)) {
+        outOfStock409 += 1;
+        return;
+      }
+      if (add.status !== 200) {
+        unexpected.push(`add to cart: ${add.status} ${add.body.slice(0, 200)}`);
+        return;
+      }
+      line += 1;
+      const sent = performance.now();
+      const res = await api.checkout(session);
+      latencies.push(performance.now() - sent);
+      if (res.status === 201) {
+        orders += 1;
+        line = 0;
+        lastOrderAt = performance.now();
+      } else if (res.status === 409 && hot && isOutOfStock(res.body, line)) {
+        outOfStock409 += 1; // the cart keeps its line: the next add says out of stock and stops
+      } else {
+        unexpected.push(`checkout: ${res.status} ${res.body.slice(0, 200)}`);
+        return;
+      }
+    }
+  };
+  await ctx.rssA.during(() => Promise.all(ctx.buyers.map(buyer)));
+  await Promise.all(ctx.buyers.map((b) => api.clearCart(b))); // a hot buyer's last line stays
+  const elapsedS = (lastOrderAt - start) / 1000;
+  return {
+    orders,
+    elapsedS,
+    ordersPerS: elapsedS > 0 ? orders / elapsedS : 0,
+    latencyMs: percentiles(latencies),
+    outOfStock409,
+    unexpected,
+  };
+}
+
+/** Stock and orders agree for `products`: initial − final = units in order lines = 201s seen. */
+async function verifyStock(
+  ctx: BenchContext,
+  what: string,
+  products: ProductRef[],
+  initial: number,
+  ordersSeen: number,
+): Promise<{ sold: number; finalStock: number[]; oversold: number }> {
+  const { rows } = await ctx.db.query<{ id: string; stock: number; sold: string }>(
+    `SELECT p.id, p.stock,
+            (SELECT COALESCE(SUM(oi.quantity), 0) FROM order_items oi WHERE oi.product_id = p.id) AS sold
+       FROM products p WHERE p.id = ANY($1::uuid[])`,
+    [products.map((p) => p.id)],
+  );
+  const sold = rows.reduce((sum, r) => sum + Number(r.sold), 0);
+  const mismatched = rows.filter((r) => initial - r.stock !== Number(r.sold));
+  const oversold = rows.reduce((sum, r) => sum + Math.max(0, Number(r.sold) - initial), 0);
+  ctx.report.check(
+    `${what}: initial stock − final stock = units in order lines, for each product`,
+    rows.length === products.length && mismatched.length === 0 && rows.every((r) => r.stock >= 0),
+    mismatched.map((r) => `${r.id}: ${initial} − ${r.stock} ≠ ${r.sold}`).join('; '),
+  );
+  ctx.report.check(
+    `${what}: units in order lines = orders answered 201`,
+    sold === ordersSeen,
+    `${sold} units in order lines, ${ordersSeen} orders answered 201`,
+  );
+  return { sold, finalStock: rows.map((r) => r.stock), oversold };
+}
+
+/** Every order of the buyers has lines, and there are as many as checkouts answered 201. */
+async function verifyOrders(ctx: BenchContext, ordersSeen: number): Promise<void> {
+  const { rows } = await ctx.db.query<{ orders: string; empty: string }>(
+    `SELECT COUNT(*) AS orders,
+            COUNT(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM order_items oi WHERE oi.order_id = o.id)) AS empty
+       FROM orders o WHERE o.user_id = ANY($1::uuid[])`,
+    [ctx.buyers.map((b) => b.userId)],
+  );
+  ctx.report.check(
+    'checkout: the buyers have exactly the orders answered 201, each with its lines',
+    Number(rows[0].orders) === ordersSeen && Number(rows[0].empty) === 0,
+    `${rows[0].orders} orders in the database, ${ordersSeen} answered 201, ${rows[0].empty} without lines`,
+  );
+}
+
+function reportRun(ctx: BenchContext, what: string, run: BuyersRun): void {
+  ctx.report.check(
+    `${what}: no failed request`,
+    run.unexpected.length === 0 && run.orders > 0,
+    run.unexpected.slice(0, 3).join(' | ') || (run.orders === 0 ? 'no order placed' : ''),
+  );
+  console.log(
+    `    ${what.padEnd(44)} ${run.ordersPerS.toFixed(0).padStart(7)} orders/s  p50 ${run.latencyMs.p50.toFixed(1)}  p95 ${run.latencyMs.p95.toFixed(1)} ms  (${run.orders} orders, ${run.outOfStock409} out-of-stock 409s)`,
+  );
+}
+
+/** Scenario 4: checkout throughput on distinct products and on one hot product, then the books. */
+export async function checkout(ctx: BenchContext): Promise<void> {
+  const { options, products, stock } = ctx;
+  const n = ctx.buyers.length;
+  console.log(`• checkout: ${n} concurrent buyers on app A`);
+  const baseline = await lockedStockBaseline(ctx, n, options.durationS);
+
+  const distinct = await runBuyers(
+    ctx,
+    (i) => products.distinct[i],
+    options.checkoutDurationS,
+    false,
+  );
+  reportRun(ctx, 'checkout, distinct products', distinct);
+  await verifyStock(ctx, 'distinct products', products.distinct, stock.distinct, distinct.orders);
+
+  const hot = await runBuyers(ctx, () => products.hot, options.hotCapS, true);
+  reportRun(ctx, 'checkout, one hot product', hot);
+  const books = await verifyStock(ctx, 'hot product', [products.hot], stock.hot, hot.orders);
+  const soldOut = books.finalStock[0] === 0;
+  ctx.report.warnUnless(
+    `hot product sold out within ${options.hotCapS} s (so the out-of-stock path ran)`,
+    soldOut && hot.outOfStock409 > 0,
+  );
+  ctx.report.check(
+    'hot product: the 409s are exactly the out-of-stock answers',
+    hot.outOfStock409 === 0 || soldOut,
+    `${hot.outOfStock409} out-of-stock 409s, final stock ${books.finalStock[0]}`,
+  );
+  await verifyOrders(ctx, distinct.orders + hot.orders);
+  ctx.report.data.checkout = {
+    baseline,
+    distinct,
+    hot,
+    hotStock: stock.hot,
+    hotFinalStock: books.finalStock[0],
+  };
+
+  ctx.report.add({
+    key: 'checkout_distinct_orders_per_s',
+    figure: `checkout, ${n} buyers on distinct products`,
+    value: distinct.ordersPerS,
+    unit: 'orders/s',
+    detail: `p95 ${distinct.latencyMs.p95.toFixed(1)} ms`,
+    baseline: baseline.distinct.tps,
+    baselineWhat: 'locked stock transaction in pg',
+    target: '≥ 300 orders/s',
+    met: distinct.ordersPerS >= 300,
+  });
+  ctx.report.add({
+    key: 'checkout_distinct_p95',
+    figure: 'checkout on distinct products p95',
+    value: distinct.latencyMs.p95,
+    unit: 'ms',
+    detail: `p50 ${distinct.latencyMs.p50.toFixed(1)}, p99 ${distinct.latencyMs.p99.toFixed(1)}`,
+    baseline: baseline.distinct.p95,
+    baselineWhat: 'pg transaction p95',
+  });
+  ctx.report.add({
+    key: 'checkout_hot_orders_per_s',
+    figure: `checkout, ${n} buyers on one hot product (stock ${stock.hot.toLocaleString('en')})`,
+    value: hot.ordersPerS,
+    unit: 'orders/s',
+    detail: `p95 ${hot.latencyMs.p95.toFixed(1)} ms, ${soldOut ? `sold out in ${hot.elapsedS.toFixed(1)} s` : 'not sold out'}`,
+    baseline: baseline.hot.tps,
+    baselineWhat: 'locked stock transaction in pg, one row',
+    target: '≥ 100 orders/s',
+    met: hot.ordersPerS >= 100,
+  });
+  ctx.report.add({
+    key: 'checkout_hot_oversold',
+    figure: 'hot product: units sold beyond stock',
+    value: books.oversold,
+    unit: 'units',
+    digits: 0,
+    detail: `${hot.orders} orders, ${hot.outOfStock409} out-of-stock 409s`,
+    target: '0',
+    met: books.oversold === 0,
+  });
+}

@@ -1,0 +1,197 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from 'redis';
+import type { AppServer, BenchContext, RedisClient, Server } from '../lib/context.js';
+import { createFreshDatabase, openPool } from '../lib/database.js';
+import { Api, mapLimit } from '../lib/http.js';
+import type { BenchOptions } from '../lib/options.js';
+import { freePort, type Processes, RssSampler, rssMb, waitReady } from '../lib/processes.js';
+import type { Report } from '../lib/report.js';
+
+/** Every variable the app's configuration reads: none of the caller's leaks into a child. */
+const APP_VARIABLES = [
+  'NODE_ENV',
+  'PORT',
+  'HOST',
+  'DATABASE_URL',
+  'EMBEDDED_PG_DIR',
+  'DATABASE_POOL_SIZE',
+  'SEED_DEMO_DATA',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'JWT_ACCESS_TTL',
+  'JWT_REFRESH_TTL',
+  'ADMIN_EMAIL',
+  'ADMIN_PASSWORD',
+  'CORS_ORIGINS',
+  'CACHE_TTL_SECONDS',
+  'CURRENCY',
+  'AUTH_RATE_LIMIT',
+  'TRUST_PROXY',
+  'LOG_LEVEL',
+  'CATALOG_CACHE',
+  'SHIPPING_FLAT_FEE',
+  'FREE_SHIPPING_THRESHOLD',
+  'TAX_RATE_PERCENT',
+];
+const PASSWORD = 'Bench-buyer-pass-42';
+const DISTINCT_STOCK = 1_000_000;
+/** Idle RSS is read this long after ready: start-up garbage collected, nothing served yet. */
+const SETTLE_MS = 2_000;
+
+export interface Environment {
+  /** The compiled app and bench (src/, migrations/, bench/). */
+  build: string;
+  options: BenchOptions;
+  processes: Processes;
+  report: Report;
+}
+
+function appEnv(
+  options: BenchOptions,
+  jwtSecret: string,
+  extra: Record<string, string>,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of APP_VARIABLES) delete env[name];
+  return {
+    ...env,
+    NODE_ENV: 'production',
+    JWT_SECRET: jwtSecret,
+    // Sockets are disconnected when their token expires: outlive the longest run.
+    JWT_ACCESS_TTL: '4h',
+    LOG_LEVEL: 'warn',
+    AUTH_RATE_LIMIT: '0',
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    HOST: '127.0.0.1',
+    // Cached keys must outlive the cached-read runs (the bare server reads one fixed key).
+    CACHE_TTL_SECONDS: '3600',
+    ...extra,
+  };
+}
+
+async function startServer(
+  env: Environment,
+  name: string,
+  script: string,
+  vars: NodeJS.ProcessEnv,
+  readyPath: string,
+  port: number,
+): Promise<Server> {
+  const child = env.processes.start(name, ['--enable-source-maps', join(env.build, script)], vars);
+  const url = `http://127.0.0.1:${port}`;
+  const startupMs = await waitReady(child, `${url}${readyPath}`, 120_000);
+  await sleep(env.options.mode === 'quick' ? SETTLE_MS / 2 : SETTLE_MS);
+  const server = { name, child, url, startupMs, idleRssMb: rssMb(child.pid) };
+  console.log(
+    `    ${name} ready in ${startupMs.toFixed(0)} ms, idle RSS ${server.idleRssMb.toFixed(0)} MB`,
+  );
+  return server;
+}
+
+/**
+ * A fresh bench database, migrated and seeded with the app's own CLIs; app A (cache on), the bare
+ * server and app B (cache off) started as child processes; an admin and the buyers registered
+ * through the API; the checkout products given a known stock.
+ */
+export async function setup(env: Environment): Promise<BenchContext> {
+  const { options, processes, report } = env;
+  const jwtSecret = randomBytes(48).toString('base64url');
+  const cliEnv = appEnv(options, jwtSecret, {});
+
+  console.log(
+    `• database ${new URL(options.databaseUrl).pathname.slice(1)}: fresh, migrated, ${options.products.toLocaleString('en')} products`,
+  );
+  report.machine.postgres = await createFreshDatabase(options.databaseUrl);
+  const redis: RedisClient = createClient({ url: options.redisUrl });
+  redis.on('error', () => undefined);
+  await redis.connect();
+  report.machine.redis = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1];
+  const db = openPool(options.databaseUrl, 4);
+  try {
+    await processes.run('migrate', [join(env.build, 'src/cli/migrate.js')], cliEnv, 120_000);
+    const [portA, portB, portBare] = [await freePort(), await freePort(), await freePort()];
+    // B boots while the catalog is seeded (its start-up time is noted, not a figure); A starts
+    // alone afterwards, so that its start-up time and idle memory are undisturbed.
+    const startingB = startServer(
+      env,
+      'app-b',
+      'src/main.js',
+      appEnv(options, jwtSecret, { PORT: String(portB), CATALOG_CACHE: 'false' }),
+      '/health/ready',
+      portB,
+    );
+    startingB.catch(() => undefined); // awaited below; a failure meanwhile must not go unhandled
+    const seedStarted = performance.now();
+    await processes.run(
+      'seed',
+      [join(env.build, 'src/cli/seed.js'), '--products', String(options.products)],
+      cliEnv,
+      options.budgetS * 1000,
+    );
+    report.data.seedSeconds = (performance.now() - seedStarted) / 1000;
+    const b = await startingB;
+
+    const a = await startServer(
+      env,
+      'app-a',
+      'src/main.js',
+      appEnv(options, jwtSecret, { PORT: String(portA) }),
+      '/health/ready',
+      portA,
+    );
+    const bare = await startServer(
+      env,
+      'bare',
+      'bench/bare-server.js',
+      { ...process.env, BARE_PORT: String(portBare), BARE_REDIS_URL: options.redisUrl },
+      '/health/live',
+      portBare,
+    );
+    const apiA = new Api(a.url);
+
+    const adminEmail = `admin-${randomUUID().slice(0, 8)}@bench.test`;
+    const registered = await apiA.register(adminEmail, PASSWORD);
+    await db.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [registered.userId]);
+    const admin = await apiA.login(adminEmail, PASSWORD);
+    const buyers = await mapLimit(Array.from({ length: options.buyers }), 4, () =>
+      apiA.register(`buyer-${randomUUID().slice(0, 12)}@bench.test`, PASSWORD),
+    );
+
+    const candidates = await apiA.products(options.buyers + 2);
+    if (candidates.length < options.buyers + 2)
+      throw new Error('not enough products in stock to set up checkout');
+    const products = {
+      distinct: candidates.slice(0, options.buyers),
+      hot: candidates[options.buyers],
+      detail: candidates[options.buyers + 1],
+    };
+    await mapLimit(products.distinct, 8, (p) => apiA.setStock(admin, p.id, DISTINCT_STOCK));
+    await apiA.setStock(admin, products.hot.id, options.hotStock);
+
+    const appA: AppServer = { ...a, api: apiA };
+    const appB: AppServer = { ...b, api: new Api(b.url) };
+    return {
+      options,
+      processes,
+      report,
+      a: appA,
+      b: appB,
+      bare,
+      rssA: new RssSampler(a.child.pid),
+      db,
+      redis,
+      jwtSecret,
+      admin,
+      buyers,
+      products,
+      stock: { distinct: DISTINCT_STOCK, hot: options.hotStock },
+    };
+  } catch (error) {
+    await db.end().catch(() => undefined);
+    await redis.close().catch(() => undefined);
+    throw error;
+  }
+}
