@@ -1,4 +1,4 @@
-import type { BeforeApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
@@ -34,6 +34,8 @@ export class NotificationsGateway
 {
   @WebSocketServer()
   private readonly namespace!: NotificationsNamespace;
+
+  private readonly logger = new Logger(NotificationsGateway.name);
 
   constructor(private readonly jwt: JwtService) {}
 
@@ -89,6 +91,7 @@ export class NotificationsGateway
   async beforeApplicationShutdown(): Promise<void> {
     const sockets = [...this.namespace.sockets.values()];
     if (sockets.length === 0) return;
+    this.logger.log(`shutting down: telling ${sockets.length} socket(s) to reconnect`);
     this.namespace.local.emit('server_shutdown', {
       reconnect: true,
       reason: 'server shutting down: reconnect, then catch up with GET /api/notifications?after=',

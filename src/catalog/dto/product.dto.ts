@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUrl,
   IsUUID,
@@ -90,13 +89,13 @@ export class CreateProductDto {
   brandId?: string | null;
 
   @ApiPropertyOptional({ maxLength: 20000 })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: NOT NULL columns
   @IsString()
   @MaxLength(20000)
   description?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: NOT NULL columns
   @IsString()
   @MaxLength(500)
   shortDescription?: string;
@@ -128,14 +127,14 @@ export class CreateProductDto {
   costPrice?: number | null;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_STOCK, default: 0 })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: NOT NULL columns
   @IsInt()
   @Min(0)
   @Max(MAX_STOCK)
   stock?: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_STOCK, default: 5 })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: NOT NULL columns
   @IsInt()
   @Min(0)
   @Max(MAX_STOCK)
@@ -188,22 +187,22 @@ export class CreateProductDto {
   seoDescription?: string | null;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: NOT NULL columns
   @IsBoolean()
   isDigital?: boolean;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: NOT NULL columns
   @IsBoolean()
   requiresShipping?: boolean;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: NOT NULL columns
   @IsBoolean()
   isActive?: boolean;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: NOT NULL columns
   @IsBoolean()
   isFeatured?: boolean;
 
@@ -211,7 +210,7 @@ export class CreateProductDto {
     type: [ProductImageDto],
     description: 'In display order; the first is the primary image',
   })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined) // optional, but not null: NOT NULL columns
   @IsArray()
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
@@ -219,7 +218,9 @@ export class CreateProductDto {
   images?: ProductImageDto[];
 }
 
-export class UpdateProductDto extends PartialType(CreateProductDto) {}
+export class UpdateProductDto extends PartialType(CreateProductDto, {
+  skipNullProperties: false, // `name: null` is a 400, not a NOT NULL violation
+}) {}
 
 export class ProductDto {
   @ApiProperty({ format: 'uuid' })
