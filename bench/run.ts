@@ -134,7 +134,8 @@ async function main(): Promise<void> {
       report.summarizeLoadRuns();
       report.machine.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
       const title = `Shop API benchmark (${options.mode})`;
-      console.log(`\n${report.write(resultsDir, title, errors)}`);
+      const name = options.mode === 'full' ? 'latest' : `${options.mode}-latest`;
+      console.log(`\n${report.write(resultsDir, name, title, errors)}`);
       const failed = report.failed.length + errors.length;
       if (failed === 0) rmSync(processes.logDir, { recursive: true, force: true });
       console.log(

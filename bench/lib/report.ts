@@ -174,13 +174,17 @@ export class Report {
     };
   }
 
-  /** Writes `latest.md` and `latest.json` (through a temporary file, so tooling never reads half). */
-  write(dir: string, title: string, errors: string[]): string {
+  /**
+   * Writes `<name>.md` and `<name>.json` (through a temporary file, so tooling never reads half):
+   * `latest` for a full run (the committed one), `<mode>-latest` for the others, so a quick
+   * smoke run never overwrites the committed full results.
+   */
+  write(dir: string, name: string, title: string, errors: string[]): string {
     const md = this.markdown(title, errors);
-    writeFileSync(join(dir, 'latest.md'), md);
-    const tmp = join(dir, 'latest.json.tmp');
+    writeFileSync(join(dir, `${name}.md`), md);
+    const tmp = join(dir, `${name}.json.tmp`);
     writeFileSync(tmp, `${JSON.stringify(this.json(errors), jsonNumbers, 2)}\n`);
-    renameSync(tmp, join(dir, 'latest.json'));
+    renameSync(tmp, join(dir, `${name}.json`));
     return md;
   }
 }

@@ -9,7 +9,7 @@ import { AuthRateLimitGuard } from './auth-rate-limit.guard.js';
 import { AuthController } from './auth.controller.js';
 import { JwtAuthGuard, RolesGuard } from './auth.guards.js';
 import { AuthService } from './auth.service.js';
-import { JwtStrategy } from './jwt.strategy.js';
+import { JwtStrategy, jwtKey } from './jwt.strategy.js';
 import { MeController } from './me.controller.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -25,7 +25,7 @@ import { UsersService } from './users.service.js';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        secret: jwtKey(config.jwtSecret),
         signOptions: { algorithm: 'HS256', expiresIn: config.jwtAccessTtl },
         verifyOptions: { algorithms: ['HS256'] },
       }),

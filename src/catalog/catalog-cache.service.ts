@@ -9,10 +9,19 @@ import { cacheKey, generationKey, jitteredTtlMs } from './catalog-cache.keys.js'
 
 export type CacheResult = 'HIT' | 'MISS' | 'BYPASS';
 
+/** Where a cached body lives: its key is `cacheKey(namespaces, <their generations>, kind, query)`. */
+export interface CacheSlot {
+  namespaces: readonly string[];
+  kind: string;
+  query: Record<string, string | number | boolean | null | undefined>;
+}
+
 /** A serialized response body and how the cache served it (the `X-Cache` header). */
 export interface CachedBody {
   body: string;
   cache: CacheResult;
+  /** Set when the body came from or went to the shared cache (never for a bypass). */
+  slot?: CacheSlot;
 }
 
 const CACHE_OP_TIMEOUT_MS = 300;
@@ -78,15 +87,37 @@ export class CatalogCache {
       this.warn('read failed', error);
       return this.bypass(kind, load);
     }
+    const slot = { namespaces, kind, query };
     if (typeof cached === 'string') {
       cacheRequests.inc({ kind, result: 'hit' });
-      return { body: cached, cache: 'HIT' };
+      return { body: cached, cache: 'HIT', slot };
     }
-    const running = this.inflight.get(key);
-    if (running) return running;
-    const loading = this.fill(key, kind, load).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, loading);
-    return loading;
+    let loading = this.inflight.get(key);
+    if (!loading) {
+      loading = this.fill(key, kind, load).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, loading);
+    }
+    return { ...(await loading), slot };
+  }
+
+  /**
+   * The body cached in `slot` at the current generations, or undefined on a miss, when the cache
+   * is off or bypassed, or on any Redis trouble (the caller then takes the full path, which
+   * reports the trouble). Counts a hit.
+   */
+  async peek(slot: CacheSlot): Promise<string | undefined> {
+    if (!this.config.catalogCacheEnabled || this.pendingBumps.size > 0) return undefined;
+    try {
+      const generations = await this.generations(slot.namespaces);
+      const cached = await withTimeout(
+        this.cache.get<string>(cacheKey(slot.namespaces, generations, slot.kind, slot.query)),
+      );
+      if (typeof cached !== 'string') return undefined;
+      cacheRequests.inc({ kind: slot.kind, result: 'hit' });
+      return cached;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Makes every key of these namespaces unreachable, on every instance, at once. */

@@ -33,10 +33,13 @@ export class ProductListReader {
     // The tsquery stands for `q`: searches that differ only in case or punctuation share a key.
     const keyQuery = { ...normalized, q: undefined, ...scope };
     const countQuery = { ...filterOf(normalized), ...scope };
-    return this.cache.getOrLoad([NS.products], kind, keyQuery, () =>
+    const cached = await this.cache.getOrLoad([NS.products], kind, keyQuery, () =>
       this.products.list(normalized, scope, false, async (count) =>
         Number((await this.cache.getOrLoad([NS.products], 'count', countQuery, count)).body),
       ),
     );
+    // A category's or brand's list was found by a lookup (slug → id) that a taxonomy write can
+    // change without touching the products namespace: its URL must not map straight to this slot.
+    return Object.keys(scope).length > 0 ? { ...cached, slot: undefined } : cached;
   }
 }

@@ -89,7 +89,8 @@ export class NotificationsGateway
    * buffer), so clients see a "transport close" and reconnect — elsewhere, or here once restarted.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    const sockets = [...this.namespace.sockets.values()];
+    // No namespace in a standalone context (the CLIs): there is no server, so no sockets.
+    const sockets = this.namespace ? [...this.namespace.sockets.values()] : [];
     if (sockets.length === 0) return;
     this.logger.log(`shutting down: telling ${sockets.length} socket(s) to reconnect`);
     this.namespace.local.emit('server_shutdown', {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { jwtKey } from '@/accounts/jwt.strategy.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
 import { Notification } from './notification.entity.js';
@@ -15,7 +16,7 @@ import { OrderNotificationsHandler } from './order-notifications.handler.js';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        secret: jwtKey(config.jwtSecret),
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),

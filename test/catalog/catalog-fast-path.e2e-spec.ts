@@ -1,0 +1,117 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { ProductListReader } from '@/catalog/product-list.reader.js';
+import { ProductsService } from '@/catalog/products.service.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { type CatalogBuilders, catalogBuilders } from './catalog-builders.js';
+import { allowFastifyInject, isolatedRedisUrl } from './catalog-cache-support.js';
+import { expectError, xCache } from './catalog-expect.js';
+
+/**
+ * CatalogFastPath: an anonymous GET whose exact URL Nest has already answered from the cache is
+ * answered from a Fastify hook, without the Nest pipeline, for as long as its cache slot holds.
+ * `ProductsService.slugOf` runs on every product detail read that reaches the controller, so a
+ * spy on it tells which path answered.
+ */
+describe('catalog fast path', () => {
+  let t: TestApp;
+  let b: CatalogBuilders;
+  let slugOf: ReturnType<typeof jest.spyOn>;
+  let categoryId: string;
+  const newProduct = (body: Record<string, unknown> = {}) => b.product({ categoryId, ...body });
+  beforeAll(async () => {
+    await allowFastifyInject();
+    t = await createTestApp({ REDIS_URL: isolatedRedisUrl(6) });
+    b = await catalogBuilders(t);
+    categoryId = (await b.category()).id;
+    slugOf = jest.spyOn(t.app.get(ProductsService), 'slugOf');
+  });
+  afterEach(() => slugOf.mockClear());
+  afterAll(async () => {
+    slugOf.mockRestore();
+    await t.close();
+  });
+
+  it('answers a repeated anonymous read without Nest, with the same body and headers', async () => {
+    const product = await newProduct({ price: 1500 });
+    const url = `/api/products/${product.slug}`;
+    const first = await t.http.get(url).expect(200);
+    expect(xCache(first)).toBe('MISS');
+    expect(slugOf).toHaveBeenCalledTimes(1);
+    const second = await t.http.get(url).expect(200);
+    expect(slugOf).toHaveBeenCalledTimes(1);
+    expect(xCache(second)).toBe('HIT');
+    expect(second.text).toBe(first.text);
+    expect(second.headers['content-type']).toBe('application/json; charset=utf-8');
+    for (const header of ['x-request-id', 'content-security-policy', 'x-content-type-options'])
+      expect(second.headers[header]).toBeDefined();
+  });
+
+  it('still takes the full path for a request with a token, valid or not', async () => {
+    const product = await newProduct();
+    const url = `/api/products/${product.slug}`;
+    await t.http.get(url).expect(200);
+    await t.http.get(url).expect(200);
+    slugOf.mockClear();
+    const customer = await t.createUser();
+    const asCustomer = await t.http.get(url).set('Authorization', customer.auth).expect(200);
+    expect(xCache(asCustomer)).toBe('HIT');
+    expect(slugOf).toHaveBeenCalledTimes(1);
+    const asStaff = await t.http.get(url).set('Authorization', b.staff.auth).expect(200);
+    expect(xCache(asStaff)).toBe('BYPASS');
+    slugOf.mockClear();
+    // An optional-auth read treats a bad token as none, but only Nest can tell: full path.
+    await t.http.get(url).set('Authorization', 'Bearer not-a-token').expect(200);
+    expect(slugOf).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a write on the very next anonymous read of a remembered URL', async () => {
+    const product = await newProduct({ price: 1500 });
+    const url = `/api/products/${product.slug}`;
+    await t.http.get(url).expect(200);
+    await t.http.get(url).expect(200);
+    await t.http
+      .patch(`/api/products/${product.id}`)
+      .set('Authorization', b.staff.auth)
+      .send({ price: 999 })
+      .expect(200);
+    const after = await t.http.get(url).expect(200);
+    expect(after.body.price).toBe(999);
+    expect(xCache(after)).toBe('MISS');
+    await t.http
+      .patch(`/api/products/${product.id}`)
+      .set('Authorization', b.staff.auth)
+      .send({ isActive: false })
+      .expect(200);
+    expectError(await t.http.get(url), 404, 'NOT_FOUND');
+  });
+
+  it('answers the product list, but never a category or brand list (found by a lookup)', async () => {
+    const category = await b.category();
+    const brand = await b.brand();
+    await b.product({ categoryId: category.id, brandId: brand.id });
+    const read = jest.spyOn(t.app.get(ProductListReader), 'read');
+    try {
+      const urls = {
+        list: `/api/products?category=${category.slug}`,
+        category: `/api/categories/${category.slug}/products`,
+        brand: `/api/brands/${brand.slug}/products`,
+      };
+      for (const url of Object.values(urls)) await t.http.get(url).expect(200);
+      read.mockClear();
+      const third: Record<string, [string | undefined, number]> = {};
+      for (const [name, url] of Object.entries(urls)) {
+        const before = read.mock.calls.length;
+        const res = await t.http.get(url).expect(200);
+        third[name] = [xCache(res), read.mock.calls.length - before];
+      }
+      expect(third).toEqual({ list: ['HIT', 0], category: ['HIT', 1], brand: ['HIT', 1] });
+    } finally {
+      read.mockRestore();
+    }
+  });
+
+  it('never remembers an invalid query: it is a 400 every time', async () => {
+    for (let i = 0; i < 3; i++)
+      expectError(await t.http.get('/api/products?pageSize=0'), 400, 'VALIDATION_FAILED');
+  });
+});
