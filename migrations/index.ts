@@ -3,6 +3,14 @@ import { Catalog1764140100000 } from './1764140100000-catalog.js';
 import { ProductSearchPrefix1764140150000 } from './1764140150000-product-search-prefix.js';
 import { Orders1764140200000 } from './1764140200000-orders.js';
 import { Notifications1764140300000 } from './1764140300000-notifications.js';
+import { Reviews1764140400000 } from './1764140400000-reviews.js';
+import { Wishlists1764140410000 } from './1764140410000-wishlists.js';
+import { Coupons1764140500000 } from './1764140500000-coupons.js';
+import { GuestCarts1764140510000 } from './1764140510000-guest-carts.js';
+import { Profiles1764140600000 } from './1764140600000-profiles.js';
+import { Media1764140610000 } from './1764140610000-media.js';
+import { OrderAdminIndexes1764140700000 } from './1764140700000-order-admin-indexes.js';
+import { Variants1764140800000 } from './1764140800000-variants.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
@@ -14,4 +22,12 @@ export const migrations = [
   ProductSearchPrefix1764140150000,
   Orders1764140200000,
   Notifications1764140300000,
+  Reviews1764140400000,
+  Wishlists1764140410000,
+  Coupons1764140500000,
+  GuestCarts1764140510000,
+  Profiles1764140600000,
+  Media1764140610000,
+  OrderAdminIndexes1764140700000,
+  Variants1764140800000,
 ];

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
@@ -8,9 +7,11 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { toErrorBody } from './common/error-response.js';
 import { GracefulFastifyAdapter } from './common/graceful-fastify-adapter.js';
+import { registerSecurityHeaders } from './common/security-headers.js';
 import { createValidationPipe, unstorableTextError } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { registerDemoPage } from './demo/demo-static.js';
+import { registerMediaHttp } from './media/media-http.js';
 import { ConfiguredIoAdapter, RedisIoAdapter } from './notifications/redis-io.adapter.js';
 import { instrumentHttp } from './observability/metrics.js';
 import { setupOpenApi } from './openapi/openapi.js';
@@ -104,7 +105,8 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   app.flushLogs();
   configureFastify(app.getHttpAdapter().getInstance());
-  await app.register(helmet, {
+  await registerMediaHttp(app, config);
+  registerSecurityHeaders(app.getHttpAdapter().getInstance(), {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

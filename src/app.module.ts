@@ -6,7 +6,11 @@ import { AccountsModule } from './accounts/accounts.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { EventsModule } from './common/events/events.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
-import { OrdersModule } from './orders/orders.module.js';
+import { GuestCartClaimModule, OrdersModule } from './orders/orders.module.js';
+import { ReviewsModule } from './reviews/reviews.module.js';
+import { WishlistsModule } from './wishlists/wishlists.module.js';
+import { MediaModule } from './media/media.module.js';
+import { ProfilesModule } from './profiles/profiles.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -36,7 +40,12 @@ export class AppModule {
         AccountsModule,
         CatalogModule,
         OrdersModule,
+        GuestCartClaimModule,
         NotificationsModule,
+        ReviewsModule,
+        WishlistsModule,
+        MediaModule,
+        ProfilesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -4,6 +4,7 @@
 /* global io */
 
 const SESSION_KEY = 'shop-demo:session';
+const CART_TOKEN_KEY = 'shop-demo:cart-token';
 const CURSOR_KEY = (userId) => `shop-demo:notifications-after:${userId}`;
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const CATALOG_PAGE_SIZE = 12;
@@ -110,11 +111,24 @@ async function accessToken() {
   return session.accessToken;
 }
 
-// Another tab logged in, out, or refreshed.
+// Another tab logged in, out, or refreshed; or, signed out, started a guest cart.
 window.addEventListener('storage', (event) => {
-  if (event.key !== SESSION_KEY) return;
-  setSession(loadSession());
+  if (event.key === SESSION_KEY) setSession(loadSession());
+  else if (event.key === CART_TOKEN_KEY && !session) void loadCart();
 });
+
+// ---------------------------------------------------------------------------------------------
+// Guest cart: signed out, the cart is the one of an opaque token that the first add hands out
+// (`X-Cart-Token` response header and `cartToken`, once). It is sent back in the `X-Cart-Token`
+// request header on cart calls and, on sign-in, to `login`/`register`, which merge that cart into
+// the user's; then it is forgotten. Whoever holds the token holds the cart: keep it like a password.
+
+const cartToken = () => localStorage.getItem(CART_TOKEN_KEY);
+
+function setCartToken(token) {
+  if (token) localStorage.setItem(CART_TOKEN_KEY, token);
+  else localStorage.removeItem(CART_TOKEN_KEY);
+}
 
 // ---------------------------------------------------------------------------------------------
 // REST: JSON in and out, the API's one error shape, one retry after a refresh on 401.
@@ -127,11 +141,19 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, { method = 'GET', body, headers = {}, auth = true } = {}) {
+/**
+ * `guestCart`: a cart call. Signed out, it sends the guest cart token (if any) and keeps the one a
+ * first add hands out; signed in, the bearer token decides whose cart it is (no cart token sent).
+ */
+async function api(
+  path,
+  { method = 'GET', body, headers = {}, auth = true, guestCart = false } = {},
+) {
   const send = async () => {
     const allHeaders = { ...headers };
     if (body !== undefined) allHeaders['Content-Type'] = 'application/json';
     if (auth && session) allHeaders.Authorization = `Bearer ${await accessToken()}`;
+    else if (guestCart && cartToken()) allHeaders['X-Cart-Token'] = cartToken();
     return fetch(path, {
       method,
       headers: allHeaders,
@@ -143,6 +165,8 @@ async function api(path, { method = 'GET', body, headers = {}, auth = true } = {
     await refreshSession();
     response = await send();
   }
+  const issued = response.headers.get('X-Cart-Token'); // only when this call created a guest cart
+  if (issued && guestCart && !session) setCartToken(issued);
   if (response.status === 204) return undefined;
   const data = await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, data);
@@ -201,7 +225,7 @@ function showAlert(message) {
 let currentView = 'catalog';
 function showView(name) {
   if (name === 'staff' && !isStaff()) name = 'catalog';
-  if (['cart', 'orders', 'staff'].includes(name) && !session) name = 'account';
+  if (['orders', 'staff'].includes(name) && !session) name = 'account';
   currentView = name;
   for (const section of document.querySelectorAll('main > section')) {
     section.hidden = section.id !== `view-${name}`;
@@ -211,6 +235,7 @@ function showView(name) {
     else tab.removeAttribute('aria-current');
   }
   showAlert('');
+  $('#cart-notice').hidden = true;
   if (name === 'cart') void loadCart();
   if (name === 'orders') void loadOrders();
   if (name === 'staff') void loadStaffOrders();
@@ -230,13 +255,15 @@ function renderSessionBar() {
 async function onUserChanged() {
   renderSessionBar();
   disconnectNotifications();
+  resetCoupon();
+  $('#cart-notice').hidden = true;
   if (session) {
     connectNotifications();
     void loadCart();
     if (currentView === 'account') showView('catalog');
   } else {
-    $('#cart-count').textContent = '0';
-    if (currentView !== 'catalog') showView('account');
+    void loadCart(); // the guest cart of this browser, if it has one
+    if (currentView !== 'catalog' && currentView !== 'cart') showView('account');
   }
 }
 
@@ -252,11 +279,32 @@ function formValues(form) {
   return values;
 }
 
+/**
+ * Signs in with the guest cart's token, if this browser has one: the server merges that cart into
+ * the user's (quantities summed, capped by stock) and deletes it. The token is then forgotten, and
+ * the page shows the merged cart. A refused sign-in leaves the guest cart as it was.
+ */
 async function authenticate(path, body) {
+  const guestToken = cartToken();
+  const hadGuestItems =
+    !session && guestToken !== null && lastCart !== undefined && lastCart.itemCount > 0;
   try {
-    const auth = await api(path, { method: 'POST', body, auth: false });
+    const auth = await api(path, {
+      method: 'POST',
+      body,
+      auth: false,
+      headers: guestToken ? { 'X-Cart-Token': guestToken } : {},
+    });
+    setCartToken(null);
     setSession(sessionFrom(auth));
-    showView('catalog');
+    if (hadGuestItems) {
+      showView('cart');
+      const notice = $('#cart-notice');
+      notice.textContent = 'The cart you filled before signing in is now part of your cart.';
+      notice.hidden = false;
+    } else {
+      showView('catalog');
+    }
   } catch (error) {
     showAlert(
       error instanceof ApiError && error.status === 429
@@ -293,7 +341,7 @@ $('#logout').addEventListener('click', () => {
 // ---------------------------------------------------------------------------------------------
 // Catalog.
 
-const catalog = { page: 1, q: '', category: '', totalPages: 0 };
+const catalog = { page: 1, q: '', category: '', attributes: '', totalPages: 0 };
 
 async function loadCategories() {
   try {
@@ -307,6 +355,31 @@ async function loadCategories() {
   }
 }
 
+/** A select per attribute (its values' slugs) for the product list's `attributes` filter. */
+async function loadAttributes() {
+  try {
+    const { items } = await api('/api/attributes', { auth: false });
+    $('#attribute-filters').replaceChildren(
+      ...items
+        .filter((attribute) => attribute.values.length > 0)
+        .map((attribute) => {
+          const select = el(
+            'select',
+            { 'data-attribute': attribute.slug, 'data-testid': `filter-${attribute.slug}` },
+            el('option', { value: '', text: 'Any' }),
+            ...attribute.values.map((value) =>
+              el('option', { value: value.slug, text: value.value }),
+            ),
+          );
+          select.addEventListener('change', () => $('#search-form').requestSubmit());
+          return el('label', {}, attribute.name, select);
+        }),
+    );
+  } catch (error) {
+    showAlert(`Attributes: ${describeError(error)}`);
+  }
+}
+
 async function loadProducts() {
   const params = new URLSearchParams({
     page: String(catalog.page),
@@ -317,6 +390,7 @@ async function loadProducts() {
     params.set('sort', 'relevance');
   }
   if (catalog.category) params.set('category', catalog.category);
+  if (catalog.attributes) params.set('attributes', catalog.attributes);
   const list = $('#product-list');
   list.setAttribute('aria-busy', 'true');
   try {
@@ -350,7 +424,9 @@ function productCard(product) {
       image.hidden = true;
     });
   }
-  card.querySelector('.product-name').textContent = product.name;
+  const open = card.querySelector('.product-open');
+  open.textContent = product.name;
+  open.addEventListener('click', () => void showProduct(product.slug));
   card.querySelector('.product-meta').textContent = [product.brand?.name, product.category.name]
     .filter(Boolean)
     .join(' · ');
@@ -365,8 +441,15 @@ function productCard(product) {
     : 'Out of stock';
   const button = card.querySelector('.add-to-cart');
   button.disabled = !product.inStock;
-  button.setAttribute('aria-label', `Add ${product.name} to cart`);
-  button.addEventListener('click', () => void addToCart(product, button));
+  if (product.hasVariants) {
+    // Bought as one of its variants: the detail view has a select per attribute.
+    button.textContent = 'Choose options';
+    button.setAttribute('aria-label', `Choose options of ${product.name}`);
+    button.addEventListener('click', () => void showProduct(product.slug));
+  } else {
+    button.setAttribute('aria-label', `Add ${product.name} to cart`);
+    button.addEventListener('click', () => void addToCart(product, button));
+  }
   return card;
 }
 
@@ -375,6 +458,12 @@ $('#search-form').addEventListener('submit', (event) => {
   const values = Object.fromEntries(new FormData(event.target));
   catalog.q = String(values.q ?? '').trim();
   catalog.category = String(values.category ?? '');
+  // `color:red,size:l`: products with an active variant that is red and l (one value each here;
+  // the API also takes alternatives, `color:red|blue`).
+  catalog.attributes = [...document.querySelectorAll('#attribute-filters select')]
+    .filter((select) => select.value)
+    .map((select) => `${select.dataset.attribute}:${select.value}`)
+    .join(',');
   catalog.page = 1;
   void loadProducts();
 });
@@ -391,20 +480,159 @@ $('#page-next').addEventListener('click', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Cart and checkout.
+// Product detail and variants. A product with variants (`hasVariants`) is bought as one of them:
+// the detail (`getProduct`) embeds its active variants with their attribute values, the customer
+// picks a value per attribute, that combination names one variant, and the cart line carries its
+// `variantId` (its own price and stock).
 
-async function addToCart(product, button) {
-  if (!session) {
-    showView('account');
-    showAlert('Log in to add products to your cart.');
+const detail = { product: undefined, variants: [], variant: undefined, loads: 0 };
+
+async function showProduct(slug) {
+  const load = ++detail.loads;
+  showView('product');
+  $('#product-detail').setAttribute('aria-busy', 'true');
+  $('#product-heading').textContent = 'Loading…';
+  for (const id of ['#product-detail-meta', '#product-detail-desc', '#product-detail-price'])
+    $(id).textContent = '';
+  $('#product-detail-stock').textContent = '';
+  $('#product-detail-image').hidden = true;
+  $('#variant-options').hidden = true;
+  $('#product-add').disabled = true;
+  try {
+    // Without the session: staff would also get the inactive variants, which nobody can buy.
+    const product = await api(`/api/products/${encodeURIComponent(slug)}`, { auth: false });
+    if (load === detail.loads) renderProduct(product);
+  } catch (error) {
+    if (load === detail.loads) showAlert(`Product: ${describeError(error)}`);
+  } finally {
+    if (load === detail.loads) $('#product-detail').removeAttribute('aria-busy');
+  }
+}
+
+/** The attributes the variants are described by (the same for all), with the values in use. */
+function variantAttributes(variants) {
+  const attributes = new Map(); // attributeId → {slug, name, values: Map(valueId → value)}
+  for (const variant of variants) {
+    for (const a of variant.attributes) {
+      if (!attributes.has(a.attributeId))
+        attributes.set(a.attributeId, {
+          slug: a.attributeSlug,
+          name: a.attributeName,
+          values: new Map(),
+        });
+      attributes.get(a.attributeId).values.set(a.valueId, a.value);
+    }
+  }
+  return [...attributes.entries()].map(([id, attribute]) => ({ id, ...attribute }));
+}
+
+function renderProduct(product) {
+  detail.product = product;
+  detail.variants = (product.variants ?? []).filter((variant) => variant.isActive);
+  $('#product-heading').textContent = product.name;
+  $('#product-detail-meta').textContent = [product.brand?.name, product.category.name, product.sku]
+    .filter(Boolean)
+    .join(' · ');
+  $('#product-detail-desc').textContent = product.description || product.shortDescription || '';
+  const image = $('#product-detail-image');
+  image.hidden = !product.images?.[0];
+  if (product.images?.[0]) {
+    image.src = product.images[0].url;
+    image.alt = product.images[0].alt;
+  }
+  const selects = [];
+  if (product.hasVariants && detail.variants.length > 0) {
+    // Start from the first variant in stock (variants come in the shop's order).
+    const first = detail.variants.find((variant) => variant.inStock) ?? detail.variants[0];
+    for (const attribute of variantAttributes(detail.variants)) {
+      const select = el(
+        'select',
+        { 'data-attribute-id': attribute.id, 'data-testid': `variant-${attribute.slug}` },
+        ...[...attribute.values].map(([id, value]) => el('option', { value: id, text: value })),
+      );
+      select.value = first.attributes.find((a) => a.attributeId === attribute.id)?.valueId ?? '';
+      select.addEventListener('change', selectVariant);
+      selects.push(el('label', {}, attribute.name, select));
+    }
+  }
+  $('#variant-selects').replaceChildren(...selects);
+  $('#variant-options').hidden = selects.length === 0;
+  selectVariant();
+}
+
+/** The variant the selects name (one value per attribute), its price and stock. */
+function selectVariant() {
+  const { product, variants } = detail;
+  const chosen = [...document.querySelectorAll('#variant-selects select')].map((s) => s.value);
+  const variant = product.hasVariants
+    ? variants.find((v) => v.attributes.every((a) => chosen.includes(a.valueId)))
+    : undefined;
+  detail.variant = variant;
+  const price = $('#product-detail-price');
+  const stock = $('#product-detail-stock');
+  const add = $('#product-add');
+  add.textContent = 'Add to cart';
+  if (product.hasVariants && !variant) {
+    price.textContent = '';
+    stock.textContent = 'This combination is not available.';
+    add.disabled = true;
     return;
   }
+  const item = variant ?? product;
+  price.textContent = formatMoney(item.price, item.currency);
+  if (!variant && product.compareAtPrice && product.compareAtPrice > product.price) {
+    price.append(' ', el('s', { text: formatMoney(product.compareAtPrice, product.currency) }));
+  }
+  const availability = item.inStock ? `${item.stock} in stock` : 'Out of stock';
+  stock.textContent = variant
+    ? `${variant.name} (SKU ${variant.sku}): ${availability}`
+    : availability;
+  add.disabled = !item.inStock;
+  add.dataset.variantId = variant?.id ?? '';
+}
+
+$('#product-add').addEventListener('click', () => {
+  // The selects may have moved to a combination without a variant while an add was running.
+  if (detail.product.hasVariants && !detail.variant) return;
+  void addToCart(detail.product, $('#product-add'), detail.variant);
+});
+$('#product-back').addEventListener('click', () => showView('catalog'));
+
+// ---------------------------------------------------------------------------------------------
+// Cart and checkout. Signed out, the cart is a guest cart (see "Guest cart" above); checkout
+// needs a signed-in customer, and signing in brings the guest cart along.
+
+/** Why a cart line blocks checkout (`issue`). */
+const LINE_ISSUES = {
+  unavailable: 'no longer available',
+  insufficient_stock: 'not enough stock',
+  variant_required: 'choose an option: remove this line and add the product again',
+};
+
+/** The cart as last rendered (its item count decides whether a sign-in has a cart to merge). */
+let lastCart;
+/**
+ * Adds go one at a time: a guest's first add creates the cart and hands out its token, and a
+ * second add sent before that answer arrived would create a second cart.
+ */
+let cartWrites = Promise.resolve();
+
+/** `variant`: the chosen one, for a product with variants (`hasVariants`): it needs one. */
+async function addToCart(product, button, variant) {
+  const label = variant ? `${product.name} (${variant.name})` : product.name;
   button.disabled = true;
   try {
-    const cart = await api('/api/cart/items', {
-      method: 'POST',
-      body: { productId: product.id, quantity: 1 },
-    });
+    const write = cartWrites.then(() =>
+      api('/api/cart/items', {
+        method: 'POST',
+        body: { productId: product.id, ...(variant ? { variantId: variant.id } : {}), quantity: 1 },
+        guestCart: true,
+      }),
+    );
+    cartWrites = write.catch(() => undefined);
+    const cart = await write;
+    // The token is also in the body of the answer that created the cart (and in its header).
+    if (!session && cart.cartToken) setCartToken(cart.cartToken);
     renderCart(cart);
     button.textContent = 'Added ✓';
     setTimeout(() => {
@@ -412,8 +640,8 @@ async function addToCart(product, button) {
     }, 1_500);
   } catch (error) {
     showAlert(
-      error instanceof ApiError && error.status === 409
-        ? `Only ${error.body?.details?.available ?? 'a few'} of ${product.name} available.`
+      error instanceof ApiError && error.body?.code === 'INSUFFICIENT_STOCK'
+        ? `Only ${error.body.details?.available ?? 'a few'} of ${label} available.`
         : describeError(error),
     );
   } finally {
@@ -422,29 +650,42 @@ async function addToCart(product, button) {
 }
 
 async function loadCart() {
-  if (!session) return;
   try {
-    renderCart(await api('/api/cart'));
+    const cart = await api('/api/cart', { guestCart: true });
+    // A guest token the server no longer knows (expired, or merged by a sign-in in another
+    // tab) reads as "no cart": forget it, the next add starts a fresh one.
+    if (!session && cart.id === null) setCartToken(null);
+    renderCart(cart);
   } catch (error) {
     showAlert(`Cart: ${describeError(error)}`);
   }
 }
 
 function renderCart(cart) {
+  lastCart = cart;
   $('#cart-count').textContent = String(cart.itemCount);
   const empty = cart.items.length === 0;
   $('#cart-empty').hidden = !empty;
   $('#cart-table').hidden = empty;
-  $('#checkout-form').hidden = empty;
+  $('#checkout-form').hidden = empty || !session;
+  $('#cart-signin').hidden = empty || Boolean(session);
+  $('#cart-expires').textContent =
+    cart.expiresAt && !empty
+      ? `This guest cart is kept until ${formatDate(cart.expiresAt)}; every change keeps it longer.`
+      : '';
   $('#cart-subtotal').textContent = formatMoney(cart.subtotal, cart.currency);
   $('#cart-lines').replaceChildren(
     ...cart.items.map((line) => {
+      const label = line.variant
+        ? `${line.product.name} (${line.variant.name})`
+        : line.product.name;
+      const unit = line.variant ?? line.product; // a variant line costs the variant's price
       const quantity = el('input', {
         type: 'number',
         min: 1,
         max: 999,
         value: line.quantity,
-        'aria-label': `Quantity of ${line.product.name}`,
+        'aria-label': `Quantity of ${label}`,
       });
       quantity.addEventListener('change', () => {
         void cartAction(`/api/cart/items/${line.id}`, 'PATCH', {
@@ -455,35 +696,46 @@ function renderCart(cart) {
         type: 'button',
         class: 'secondary',
         text: 'Remove',
-        'aria-label': `Remove ${line.product.name}`,
+        'aria-label': `Remove ${label}`,
       });
       remove.addEventListener('click', () => {
         void cartAction(`/api/cart/items/${line.id}`, 'DELETE');
       });
       const issue = line.issue
+        ? el('span', { class: 'issue', text: ` (${LINE_ISSUES[line.issue] ?? line.issue})` })
+        : undefined;
+      const variant = line.variant
         ? el('span', {
-            class: 'issue',
-            text: line.issue === 'unavailable' ? ' (no longer available)' : ' (not enough stock)',
+            class: 'variant-name',
+            'data-testid': 'cart-variant',
+            text: line.variant.name,
           })
         : undefined;
       return el(
         'tr',
-        { 'data-testid': 'cart-line', 'data-product-id': line.product.id },
-        el('td', {}, line.product.name, issue),
-        el('td', { text: formatMoney(line.product.price, line.product.currency) }),
+        {
+          'data-testid': 'cart-line',
+          'data-product-id': line.product.id,
+          'data-variant-id': line.variant?.id,
+        },
+        el('td', {}, line.product.name, variant, issue),
+        el('td', { text: formatMoney(unit.price, unit.currency) }),
         el('td', {}, quantity),
         el('td', { text: formatMoney(line.lineTotal, cart.currency) }),
         el('td', {}, remove),
       );
     }),
   );
+  if (!session) return;
   const fullName = $('#checkout-form input[name="fullName"]');
-  if (!fullName.value && session) fullName.value = session.user.name;
+  if (!fullName.value) fullName.value = session.user.name;
+  // The cart changed: what the applied coupon takes off changes with it.
+  if (coupon.applied && !empty) void previewCoupon(coupon.applied);
 }
 
 async function cartAction(path, method, body) {
   try {
-    const cart = await api(path, { method, body });
+    const cart = await api(path, { method, body, guestCart: true });
     if (cart) renderCart(cart);
     else await loadCart();
   } catch (error) {
@@ -491,6 +743,99 @@ async function cartAction(path, method, body) {
     await loadCart();
   }
 }
+
+$('#cart-signin-button').addEventListener('click', () => showView('account'));
+
+// Coupons: `validateCoupon` previews what checkout would charge with the code (it reserves
+// nothing); checkout sends `couponCode` and decides under its lock, so it can still refuse.
+
+/** What a refused coupon means, by the error's `code` (the one error shape). */
+const COUPON_PROBLEMS = {
+  COUPON_NOT_FOUND: () => 'There is no such coupon.',
+  COUPON_NOT_YET_VALID: () => 'This coupon is not valid yet.',
+  COUPON_EXPIRED: () => 'This coupon has expired.',
+  COUPON_MINIMUM_NOT_MET: (details, currency) =>
+    details?.minOrderAmount === undefined
+      ? 'Your order is below the minimum for this coupon.'
+      : `This coupon needs an order of at least ${formatMoney(details.minOrderAmount, currency)}.`,
+  COUPON_USAGE_LIMIT_REACHED: () => 'This coupon has been used up.',
+  COUPON_USER_LIMIT_REACHED: () => 'You have used this coupon as many times as it allows.',
+};
+
+/** `applied`: the code whose preview is shown (checkout sends whatever the field holds). */
+const coupon = { applied: undefined, previews: 0 };
+
+const couponProblem = (error) =>
+  error instanceof ApiError && Object.hasOwn(COUPON_PROBLEMS, error.body?.code ?? '')
+    ? COUPON_PROBLEMS[error.body.code](error.body.details, lastCart?.currency ?? 'USD')
+    : undefined;
+
+function showCouponMessage(text, problem = false) {
+  const message = $('#coupon-message');
+  message.textContent = text;
+  message.classList.toggle('issue', problem);
+}
+
+function resetCoupon() {
+  coupon.applied = undefined;
+  coupon.previews += 1; // answers still in flight are stale
+  $('#checkout-form input[name="couponCode"]').value = '';
+  $('#coupon-quote').hidden = true;
+  $('#coupon-remove').hidden = true;
+  showCouponMessage('');
+}
+
+async function previewCoupon(code) {
+  const run = ++coupon.previews;
+  try {
+    const quote = await api('/api/cart/coupon/validate', { method: 'POST', body: { code } });
+    if (run !== coupon.previews) return;
+    coupon.applied = code;
+    const money = (amount) => formatMoney(amount, quote.currency);
+    const row = (label, value, testId) =>
+      el('div', { 'data-testid': testId }, el('dt', { text: label }), el('dd', { text: value }));
+    $('#coupon-quote').replaceChildren(
+      row('Subtotal', money(quote.subtotal)),
+      row(`Coupon ${quote.couponCode}`, `−${money(quote.discountAmount)}`, 'coupon-discount'),
+      row('Shipping', money(quote.shippingAmount)),
+      row('Tax', money(quote.taxAmount)),
+      row('Total', money(quote.total), 'coupon-total'),
+    );
+    $('#coupon-quote').hidden = false;
+    $('#coupon-remove').hidden = false;
+    showCouponMessage(`${quote.couponCode} takes ${money(quote.discountAmount)} off this order.`);
+  } catch (error) {
+    if (run !== coupon.previews) return;
+    coupon.applied = undefined;
+    $('#coupon-quote').hidden = true;
+    showCouponMessage(couponProblem(error) ?? describeError(error), true);
+  }
+}
+
+function applyCoupon() {
+  const code = $('#checkout-form input[name="couponCode"]').value.trim();
+  if (!code) {
+    resetCoupon();
+    return;
+  }
+  void previewCoupon(code);
+}
+
+$('#coupon-apply').addEventListener('click', applyCoupon);
+$('#coupon-remove').addEventListener('click', resetCoupon);
+$('#checkout-form input[name="couponCode"]').addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter') return;
+  event.preventDefault(); // Enter applies the coupon; it must not place the order
+  applyCoupon();
+});
+$('#checkout-form input[name="couponCode"]').addEventListener('input', () => {
+  // The preview is of the code that was applied, not of what is being typed.
+  coupon.applied = undefined;
+  coupon.previews += 1;
+  $('#coupon-quote').hidden = true;
+  $('#coupon-remove').hidden = true;
+  showCouponMessage('');
+});
 
 /** One Idempotency-Key per checkout attempt; a resend of the same attempt reuses it. */
 let checkoutAttempt; // {key, payload} while its outcome is unknown (network failure)
@@ -501,9 +846,13 @@ $('#checkout-form').addEventListener('submit', (event) => {
 });
 
 async function checkout(form) {
-  const { notes, ...address } = formValues(form);
+  const { notes, couponCode, ...address } = formValues(form);
   address.country = address.country?.toUpperCase();
-  const body = { shippingAddress: address, ...(notes ? { notes } : {}) };
+  const body = {
+    shippingAddress: address,
+    ...(notes ? { notes } : {}),
+    ...(couponCode ? { couponCode } : {}),
+  };
   const payload = JSON.stringify(body);
   if (checkoutAttempt?.payload !== payload) {
     checkoutAttempt = { key: crypto.randomUUID(), payload };
@@ -520,16 +869,27 @@ async function checkout(form) {
     const result = $('#checkout-result');
     result.dataset.orderNumber = order.number;
     result.dataset.orderId = order.id;
-    result.textContent = `Thank you! Order #${order.number} is placed: ${formatMoney(order.total, order.currency)}.`;
+    const discount = order.couponCode
+      ? ` (coupon ${order.couponCode}: −${formatMoney(order.discountAmount, order.currency)})`
+      : '';
+    result.textContent = `Thank you! Order #${order.number} is placed: ${formatMoney(order.total, order.currency)}${discount}.`;
     result.hidden = false;
     form.reset();
+    resetCoupon();
     await loadCart();
     void catchUp(); // its `order_created` notification
   } catch (error) {
     // An answer from the server settles the attempt; a network failure leaves it open, so
     // pressing the button again resends it with the same key (never a second order).
     if (error instanceof ApiError) checkoutAttempt = undefined;
-    showAlert(`Checkout: ${describeError(error)}`);
+    const problem = couponProblem(error);
+    if (problem) {
+      // Refused for its coupon: nothing was placed; the customer can drop the code and retry.
+      coupon.applied = undefined;
+      $('#coupon-quote').hidden = true;
+      showCouponMessage(problem, true);
+    }
+    showAlert(`Checkout: ${problem ?? describeError(error)}`);
   } finally {
     submit.disabled = false;
   }
@@ -566,13 +926,19 @@ function orderRow(order) {
     actions.append(cancel);
   }
   const count = order.items.reduce((sum, item) => sum + item.quantity, 0);
+  const discount = order.couponCode
+    ? el('span', {
+        class: 'discount',
+        text: ` (${order.couponCode}: −${formatMoney(order.discountAmount, order.currency)})`,
+      })
+    : undefined;
   return el(
     'tr',
     { 'data-testid': 'order-row', 'data-order-number': order.number, 'data-status': order.status },
     el('th', { scope: 'row', text: `#${order.number}` }),
     el('td', { class: 'when', text: formatDate(order.createdAt) }),
     el('td', { text: String(count) }),
-    el('td', { text: formatMoney(order.total, order.currency) }),
+    el('td', {}, formatMoney(order.total, order.currency), discount),
     el('td', {}, el('span', { class: `status status-${order.status}`, text: order.status })),
     actions,
   );
@@ -834,6 +1200,7 @@ for (const tab of document.querySelectorAll('[data-view]')) {
 
 renderSessionBar();
 void loadCategories();
+void loadAttributes();
 if (session) {
   scheduleRefresh();
   // A stored session may be stale: an expired access token is refreshed by the first call.
@@ -848,6 +1215,8 @@ if (session) {
     .catch(() => {
       if (session) setSession(null);
     });
+} else {
+  void loadCart(); // a guest cart kept from an earlier visit (or an empty one)
 }
 void loadProducts();
 document.documentElement.dataset.ready = 'true';

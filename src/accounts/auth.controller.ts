@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiCreatedResponse,
@@ -12,6 +13,15 @@ import { AuthRateLimit, AuthRateLimitGuard } from './auth-rate-limit.guard.js';
 import { AuthService, type Session } from './auth.service.js';
 import { AuthResponseDto, LoginDto, RefreshTokenDto, RegisterDto } from './dto/auth.dto.js';
 import { toUserDto } from './dto/user.dto.js';
+
+/** A guest's cart token sent to `register` or `login`: that guest cart merges into the user's. */
+const ApiCartToken = (): MethodDecorator =>
+  ApiHeader({
+    name: 'X-Cart-Token',
+    required: false,
+    description:
+      "A guest cart's token: the guest cart merges into the user's cart (quantities summed, capped by stock) and is gone. Unknown or expired tokens are ignored.",
+  });
 
 const toAuthResponse = (session: Session): AuthResponseDto => ({
   user: toUserDto(session.user),
@@ -36,8 +46,12 @@ export class AuthController {
   @ApiCreatedResponse({ type: AuthResponseDto })
   @ApiBodyErrors()
   @ApiErrors(409)
-  async register(@Body() dto: RegisterDto): Promise<AuthResponseDto> {
-    return toAuthResponse(await this.auth.register(dto));
+  @ApiCartToken()
+  async register(
+    @Body() dto: RegisterDto,
+    @Headers('x-cart-token') cartToken: string | undefined,
+  ): Promise<AuthResponseDto> {
+    return toAuthResponse(await this.auth.register(dto, cartToken));
   }
 
   @Post('login')
@@ -51,8 +65,12 @@ export class AuthController {
   @ApiOkResponse({ type: AuthResponseDto })
   @ApiBodyErrors()
   @ApiErrors(401)
-  async login(@Body() dto: LoginDto): Promise<AuthResponseDto> {
-    return toAuthResponse(await this.auth.login(dto));
+  @ApiCartToken()
+  async login(
+    @Body() dto: LoginDto,
+    @Headers('x-cart-token') cartToken: string | undefined,
+  ): Promise<AuthResponseDto> {
+    return toAuthResponse(await this.auth.login(dto, cartToken));
   }
 
   @Post('refresh')

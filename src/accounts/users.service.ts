@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
+import type { Address } from '@/common/address.js';
 import type { AuthUser } from '@/common/auth.js';
 import { found } from '@/common/domain-error.js';
 import { type Page, pageOf, resolvePage } from '@/common/pagination.js';
@@ -74,6 +75,21 @@ export class UsersService {
   ): Promise<AuthUser | null> {
     const user = await manager.findOne(User, { where: { id } });
     return user ? toAuthUser(user) : null;
+  }
+
+  /**
+   * The shipping address saved with `updateMe`, or null: checkout's fallback when the address
+   * book (profiles) has no default shipping address.
+   */
+  async savedShippingAddress(
+    id: string,
+    manager: EntityManager = this.users.manager,
+  ): Promise<Address | null> {
+    const user = await manager.findOne(User, {
+      where: { id },
+      select: { id: true, defaultShippingAddress: true },
+    });
+    return user?.defaultShippingAddress ?? null;
   }
 
   async get(id: string): Promise<User> {

@@ -12,6 +12,7 @@ import { BrandsController } from './brands.controller.js';
 import { BrandsService } from './brands.service.js';
 import { CacheInvalidationInterceptor } from './cache-invalidation.interceptor.js';
 import { CatalogCache } from './catalog-cache.service.js';
+import { CatalogFastPath } from './catalog-fast-path.js';
 import { CategoriesController } from './categories.controller.js';
 import { CategoriesService } from './categories.service.js';
 import { Category } from './category.entity.js';
@@ -19,7 +20,10 @@ import { Product } from './product.entity.js';
 import { ProductListReader } from './product-list.reader.js';
 import { ProductsController } from './products.controller.js';
 import { ProductsService } from './products.service.js';
+import { ProductRatingService } from './product-rating.service.js';
+import { CatalogImageOwners } from './catalog-image-owners.service.js';
 import { StockService } from './stock.service.js';
+import { VARIANT_CONTROLLERS, VARIANT_ENTITIES, VARIANT_PROVIDERS } from './variants.providers.js';
 
 /** In-memory fallback store: bounded, so distinct queries cannot grow it without limit. */
 const MEMORY_CACHE_ENTRIES = 10_000;
@@ -35,17 +39,29 @@ function sharedClientStore<T extends { disconnect(): Promise<void> }>(store: T):
   return store;
 }
 
+/**
+ * Cached values are strings (serialized response bodies) that never start with `:`, so Keyv's
+ * default deserializer (a JSON.parse reviver that unescapes `:`-strings and revives Buffers) does
+ * nothing for them but cost a callback per value: plain JSON.parse reads the same envelope.
+ */
+function plainJsonEnvelope<T extends { deserialize: unknown }>(keyv: T): T {
+  keyv.deserialize = (data: string) => JSON.parse(data) as unknown;
+  return keyv;
+}
+
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Category, Brand, Product]),
+    TypeOrmModule.forFeature([Category, Brand, Product, ...VARIANT_ENTITIES]),
     CacheModule.registerAsync({
       inject: [APP_CONFIG, REDIS_CLIENT],
       useFactory: (config: AppConfig, redis: RedisClient | null) => ({
         // The shared Redis client (no offline queue: an outage fails fast and reads fall back).
         stores: [
           redis
-            ? sharedClientStore(
-                createRedisKeyv(redis as never, { namespace: 'shop', throwOnErrors: true }),
+            ? plainJsonEnvelope(
+                sharedClientStore(
+                  createRedisKeyv(redis as never, { namespace: 'shop', throwOnErrors: true }),
+                ),
               )
             : createMemoryKeyv({
                 ttl: config.cacheTtlSeconds * 1000,
@@ -55,16 +71,29 @@ function sharedClientStore<T extends { disconnect(): Promise<void> }>(store: T):
       }),
     }),
   ],
-  controllers: [ProductsController, CategoriesController, BrandsController],
+  controllers: [ProductsController, CategoriesController, BrandsController, ...VARIANT_CONTROLLERS],
   providers: [
     CatalogCache,
+    CatalogFastPath,
     ProductsService,
     CategoriesService,
     BrandsService,
     ProductListReader,
     StockService,
+    ProductRatingService,
+    CatalogImageOwners,
+    ...VARIANT_PROVIDERS,
     { provide: APP_INTERCEPTOR, useClass: CacheInvalidationInterceptor },
   ],
-  exports: [CatalogCache, ProductsService, CategoriesService, BrandsService, StockService],
+  exports: [
+    CatalogCache,
+    ProductsService,
+    CategoriesService,
+    BrandsService,
+    StockService,
+    ProductRatingService,
+    CatalogImageOwners,
+    ...VARIANT_PROVIDERS,
+  ],
 })
 export class CatalogModule {}

@@ -1,5 +1,6 @@
 import { ValidationFailedError } from '@/common/domain-error.js';
 import { DEFAULT_PAGE_SIZE } from '@/common/pagination.js';
+import { formatAttributeFilter, parseAttributeFilter } from './attribute-filter.js';
 import type { ListProductsQueryDto, ProductSort } from './dto/list-products-query.dto.js';
 
 /** A product list query with every default applied: equal queries are equal objects. */
@@ -16,6 +17,9 @@ export interface NormalizedProductQuery {
   maxPrice: number | undefined;
   inStock: boolean | undefined;
   featured: boolean | undefined;
+  minRating: number | undefined;
+  /** The attribute filter in canonical form (see `attribute-filter.ts`). */
+  attributes: string | undefined;
   sort: ProductSort;
   includeInactive: boolean;
 }
@@ -65,6 +69,11 @@ export function normalizeProductQuery(
     maxPrice: query.maxPrice,
     inStock: query.inStock,
     featured: query.featured,
+    minRating: query.minRating,
+    attributes:
+      query.attributes === undefined
+        ? undefined
+        : formatAttributeFilter(parseAttributeFilter(query.attributes)),
     sort,
     includeInactive: staff && query.includeInactive === true,
   };
@@ -82,13 +91,15 @@ export function filterOf(
     maxPrice: q.maxPrice,
     inStock: q.inStock,
     featured: q.featured,
+    minRating: q.minRating,
+    attributes: q.attributes,
     includeInactive: q.includeInactive,
   };
 }
 
 export interface SortSpec {
   /** Column expression of the sort key. */
-  column: 'p.price' | 'p.name' | 'p.createdAt';
+  column: 'p.price' | 'p.name' | 'p.createdAt' | 'p.ratingAverage';
   direction: 'ASC' | 'DESC';
 }
 
@@ -106,6 +117,10 @@ export function sortSpec(sort: Exclude<ProductSort, 'relevance'>): SortSpec {
       return { column: 'p.createdAt', direction: 'ASC' };
     case '-createdAt':
       return { column: 'p.createdAt', direction: 'DESC' };
+    case 'rating':
+      return { column: 'p.ratingAverage', direction: 'ASC' };
+    case '-rating':
+      return { column: 'p.ratingAverage', direction: 'DESC' };
   }
 }
 
@@ -135,6 +150,8 @@ export function decodeCursor(
   if (typeof id !== 'string' || !uuid.test(id)) return invalid();
   if (sort === 'price' || sort === '-price') {
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) return invalid();
+  } else if (sort === 'rating' || sort === '-rating') {
+    if (typeof value !== 'number' || !(value >= 0 && value <= 5)) return invalid();
   } else if (sort === 'createdAt' || sort === '-createdAt') {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return invalid();
   } else if (typeof value !== 'string' || value.length > 300) {

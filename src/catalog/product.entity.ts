@@ -93,6 +93,30 @@ export class Product {
   @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
   images!: ProductImage[];
 
+  /**
+   * Average rating of the approved reviews, in stars rounded to hundredths (0 when there are
+   * none); kept by the reviews module's moderation transaction.
+   */
+  @Column({
+    type: 'numeric',
+    precision: 3,
+    scale: 2,
+    default: 0,
+    transformer: { to: (v: number) => v, from: (v: string | null) => Number(v ?? 0) },
+  })
+  ratingAverage!: number;
+
+  /** Approved reviews. */
+  @Column({ type: 'integer', default: 0 })
+  reviewCount!: number;
+
+  /**
+   * Active variants, kept by a database trigger (never written here). While > 0, `stock` is the
+   * sum of the active variants' stock (the same trigger keeps it) and carts need a variant.
+   */
+  @Column({ type: 'integer', default: 0, insert: false, update: false })
+  activeVariantCount!: number;
+
   @Column({ type: 'uuid' })
   categoryId!: string;
 

@@ -5,7 +5,9 @@ import { found } from '@/common/domain-error.js';
 import { parseRef } from '@/common/refs.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
+import { attributeFilterCondition, parseAttributeFilter } from './attribute-filter.js';
 import { Brand } from './brand.entity.js';
+import { isUploadedImageUrl } from './catalog-image-owners.service.js';
 import { SkuTakenError, UnknownReferenceError } from './catalog.errors.js';
 import { Category } from './category.entity.js';
 import type { CreateProductDto, ProductDto, UpdateProductDto } from './dto/product.dto.js';
@@ -18,7 +20,9 @@ import {
   type NormalizedProductQuery,
   sortSpec,
 } from './product-query.js';
+import { ProductVariantsService } from './product-variants.service.js';
 import { uniqueSlug } from './slug.js';
+import { CatalogSkuTakenError, StockManagedByVariantsError } from './variants.errors.js';
 
 const UNIQUE_VIOLATION = '23505';
 /** How many id → slug mappings are remembered (a few MB at most). */
@@ -47,6 +51,7 @@ export class ProductsService {
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly variants: ProductVariantsService,
   ) {}
 
   /** The page of products for a normalized query; `total` may come from `countCache`. */
@@ -104,9 +109,11 @@ export class ProductsService {
     if (hasMore && last && query.sort !== 'relevance') {
       const sortValue = query.sort.endsWith('price')
         ? last.price
-        : query.sort.endsWith('name')
-          ? last.name
-          : last.createdAt.toISOString();
+        : query.sort.endsWith('rating')
+          ? last.ratingAverage
+          : query.sort.endsWith('name')
+            ? last.name
+            : last.createdAt.toISOString();
       nextCursor = encodeCursor(query.sort, sortValue, last.id);
     }
     return {
@@ -157,7 +164,7 @@ export class ProductsService {
       where: staff ? { slug } : { slug, isActive: true },
       relations: { category: true, brand: true },
     });
-    return toProductDto(found(product, 'Product'), staff);
+    return this.withVariants(found(product, 'Product'), staff);
   }
 
   async create(dto: CreateProductDto): Promise<ProductDto> {
@@ -181,9 +188,16 @@ export class ProductsService {
     const product = found(await this.products.findOne({ where: parseRef(idOrSlug) }), 'Product');
     const id = product.id;
     await this.assertReferences(dto.categoryId, dto.brandId);
+    if (dto.stock !== undefined && product.activeVariantCount > 0)
+      throw new StockManagedByVariantsError();
     const { images, ...fields } = dto;
     Object.assign(product, fields);
-    if (images) product.images = images.map(({ url, alt }) => ({ url, alt }));
+    // `images` replaces the external images; uploaded ones (the images endpoints') stay first.
+    if (images)
+      product.images = [
+        ...product.images.filter((image) => isUploadedImageUrl(image.url)),
+        ...images.map(({ url, alt }) => ({ url, alt })),
+      ];
     await this.saveUnique(product);
     return this.getById(id);
   }
@@ -199,7 +213,12 @@ export class ProductsService {
       where: { id },
       relations: { category: true, brand: true },
     });
-    return toProductDto(found(product, 'Product'), staff);
+    return this.withVariants(found(product, 'Product'), staff);
+  }
+
+  /** The detail view: the product with its variants (inactive ones for staff). */
+  private async withVariants(product: Product, staff: boolean): Promise<ProductDto> {
+    return toProductDto(product, staff, await this.variants.forProduct(product, staff));
   }
 
   /** Public views of these products by id (carts); unknown ids are absent. */
@@ -238,6 +257,15 @@ export class ProductsService {
     if (query.inStock === false) qb.andWhere('p.stock = 0');
     if (query.featured !== undefined)
       qb.andWhere('p.isFeatured = :featured', { featured: query.featured });
+    if (query.minRating !== undefined)
+      qb.andWhere('p.ratingAverage >= :minRating', { minRating: query.minRating });
+    if (query.attributes) {
+      const filter = attributeFilterCondition(
+        parseAttributeFilter(query.attributes),
+        query.inStock === true,
+      );
+      qb.andWhere(filter.sql, filter.params);
+    }
     return qb;
   }
 
@@ -261,6 +289,8 @@ export class ProductsService {
       const pg = error as { code?: string; constraint?: string };
       if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'products_sku_lower_key')
         throw new SkuTakenError(product.sku);
+      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'catalog_skus_pkey')
+        throw new CatalogSkuTakenError(product.sku); // a variant's SKU
       if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'products_slug_key') {
         // Two products of one name created at the same moment: take another suffix.
         product.slug = await uniqueSlug(product.name, () => Promise.resolve(true));

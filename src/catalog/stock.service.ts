@@ -7,6 +7,8 @@ import { StockChanged } from './events/stock-changed.event.js';
 
 export interface StockLine {
   productId: string;
+  /** The variant the units come from (or go back to); absent for a product without variants. */
+  variantId?: string | null;
   quantity: number;
 }
 
@@ -21,6 +23,19 @@ export interface LockedProduct {
   stock: number;
   isActive: boolean;
   requiresShipping: boolean;
+  /** It has active variants: its stock is their sum, and units are taken from a variant. */
+  hasVariants: boolean;
+}
+
+/** A product variant as a checkout sees it, read under a row lock (after its product's). */
+export interface LockedVariant {
+  id: string;
+  productId: string;
+  name: string;
+  sku: string;
+  price: number;
+  stock: number;
+  isActive: boolean;
 }
 
 interface LockedRow {
@@ -33,6 +48,17 @@ interface LockedRow {
   stock: number;
   is_active: boolean;
   requires_shipping: boolean;
+  active_variant_count: number;
+}
+
+interface VariantRow {
+  id: string;
+  product_id: string;
+  name: string;
+  sku: string;
+  price: number;
+  stock: number;
+  is_active: boolean;
 }
 
 /**
@@ -77,7 +103,8 @@ export class StockService implements OnModuleInit {
   ): Promise<Map<string, LockedProduct>> {
     const ids = [...new Set(productIds)].sort();
     const rows = await manager.query<LockedRow[]>(
-      `SELECT id, slug, name, sku, price, currency, stock, is_active, requires_shipping
+      `SELECT id, slug, name, sku, price, currency, stock, is_active, requires_shipping,
+              active_variant_count
          FROM products WHERE id = ANY($1::uuid[]) ORDER BY id${lock ? ' FOR NO KEY UPDATE' : ''}`,
       [ids],
     );
@@ -94,50 +121,148 @@ export class StockService implements OnModuleInit {
           stock: r.stock,
           isActive: r.is_active,
           requiresShipping: r.requires_shipping,
+          hasVariants: r.active_variant_count > 0,
         },
       ]),
     );
   }
 
   /**
-   * Takes stock for every line. The rows must be locked ({@link lockProducts}) and checked by
-   * the caller; the guarded update still refuses to go below zero (returns false then).
+   * Locks the variants (in id order) and returns them; unknown ids are absent. Lock the
+   * products first ({@link lockProducts}): every writer takes product rows before variant rows
+   * (a variant's stock rolls up into its product's), so none deadlock.
+   */
+  lockVariants(manager: EntityManager, variantIds: string[]): Promise<Map<string, LockedVariant>> {
+    return this.readVariants(manager, variantIds, true);
+  }
+
+  /** The variants as they are now, without locking (carts); unknown ids are absent. */
+  peekVariants(manager: EntityManager, variantIds: string[]): Promise<Map<string, LockedVariant>> {
+    return this.readVariants(manager, variantIds, false);
+  }
+
+  private async readVariants(
+    manager: EntityManager,
+    variantIds: string[],
+    lock: boolean,
+  ): Promise<Map<string, LockedVariant>> {
+    const ids = [...new Set(variantIds)].sort();
+    if (ids.length === 0) return new Map();
+    const rows = await manager.query<VariantRow[]>(
+      `SELECT id, product_id, name, sku, price, stock, is_active
+         FROM product_variants WHERE id = ANY($1::uuid[]) ORDER BY id${lock ? ' FOR NO KEY UPDATE' : ''}`,
+      [ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          productId: r.product_id,
+          name: r.name,
+          sku: r.sku,
+          price: r.price,
+          stock: r.stock,
+          isActive: r.is_active,
+        },
+      ]),
+    );
+  }
+
+  /**
+   * Takes stock for every line: from the variant for lines with one, from the product
+   * otherwise. The rows must be locked ({@link lockProducts}, then {@link lockVariants}) and
+   * checked by the caller; the guarded updates still refuse to go below zero, to take a
+   * product's own stock once it has active variants, or to take from an inactive variant
+   * (returns false then). A trigger rolls variant stock up into the product's.
    */
   async take(
     manager: EntityManager,
     lines: StockLine[],
     locked: Map<string, LockedProduct>,
   ): Promise<boolean> {
-    const result = await manager.query<Array<{ id: string }>>(
-      // As a CTE, so the driver answers the returned rows (a bare UPDATE answers [rows, count]).
-      `WITH taken AS (
-         UPDATE products p SET stock = p.stock - v.qty, updated_at = now()
-           FROM unnest($1::uuid[], $2::int[]) AS v(id, qty)
-          WHERE p.id = v.id AND p.stock >= v.qty
-          RETURNING p.id)
-       SELECT id FROM taken`,
-      [lines.map((l) => l.productId), lines.map((l) => l.quantity)],
-    );
-    if (result.length !== lines.length) return false;
-    const flipped = lines.some((l) => locked.get(l.productId)?.stock === l.quantity);
+    const productLines = lines.filter((l) => !l.variantId);
+    const variantLines = lines.filter((l) => l.variantId);
+    // As CTEs, so the driver answers the returned rows (a bare UPDATE answers [rows, count]).
+    const taken =
+      (productLines.length === 0
+        ? 0
+        : (
+            await manager.query<Array<{ id: string }>>(
+              `WITH taken AS (
+                 UPDATE products p SET stock = p.stock - v.qty, updated_at = now()
+                   FROM unnest($1::uuid[], $2::int[]) AS v(id, qty)
+                  WHERE p.id = v.id AND p.stock >= v.qty AND p.active_variant_count = 0
+                  RETURNING p.id)
+               SELECT id FROM taken`,
+              [productLines.map((l) => l.productId), productLines.map((l) => l.quantity)],
+            )
+          ).length) +
+      (variantLines.length === 0
+        ? 0
+        : (
+            await manager.query<Array<{ id: string }>>(
+              `WITH taken AS (
+                 UPDATE product_variants pv SET stock = pv.stock - v.qty, updated_at = now()
+                   FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS v(id, product_id, qty)
+                  WHERE pv.id = v.id AND pv.product_id = v.product_id AND pv.is_active
+                    AND pv.stock >= v.qty
+                  RETURNING pv.id)
+               SELECT id FROM taken`,
+              [
+                variantLines.map((l) => l.variantId),
+                variantLines.map((l) => l.productId),
+                variantLines.map((l) => l.quantity),
+              ],
+            )
+          ).length);
+    if (taken !== lines.length) return false;
+    // A product went out of stock when its lines took all it had (its variants' sum).
+    const perProduct = new Map<string, number>();
+    for (const l of lines)
+      perProduct.set(l.productId, (perProduct.get(l.productId) ?? 0) + l.quantity);
+    const flipped = [...perProduct].some(([id, qty]) => locked.get(id)?.stock === qty);
     this.record(manager, lines, locked, flipped);
     return true;
   }
 
-  /** Gives stock back (a cancelled order); products deleted since are skipped. */
+  /**
+   * Gives stock back (a cancelled order): to the variant for lines with one (a trigger rolls it
+   * up into the product), to the product otherwise. Products and variants deleted since are
+   * skipped, and so is a product line whose product has active variants by now (its stock is
+   * theirs; the units cannot be told apart).
+   */
   async giveBack(manager: EntityManager, lines: StockLine[]): Promise<void> {
     const locked = await this.lockProducts(
       manager,
       lines.map((l) => l.productId),
     );
-    const present = lines.filter((l) => locked.has(l.productId));
-    if (present.length === 0) return;
-    await manager.query(
-      `UPDATE products p SET stock = p.stock + v.qty, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS v(id, qty)
-        WHERE p.id = v.id`,
-      [present.map((l) => l.productId), present.map((l) => l.quantity)],
+    const variants = await this.lockVariants(
+      manager,
+      lines.flatMap((l) => (l.variantId && locked.has(l.productId) ? [l.variantId] : [])),
     );
+    const productLines = lines.filter(
+      (l) => !l.variantId && locked.get(l.productId)?.hasVariants === false,
+    );
+    const variantLines = lines.filter(
+      (l) => l.variantId && variants.get(l.variantId)?.productId === l.productId,
+    );
+    if (productLines.length > 0)
+      await manager.query(
+        `UPDATE products p SET stock = p.stock + v.qty, updated_at = now()
+           FROM unnest($1::uuid[], $2::int[]) AS v(id, qty)
+          WHERE p.id = v.id`,
+        [productLines.map((l) => l.productId), productLines.map((l) => l.quantity)],
+      );
+    if (variantLines.length > 0)
+      await manager.query(
+        `UPDATE product_variants pv SET stock = pv.stock + v.qty, updated_at = now()
+           FROM unnest($1::uuid[], $2::int[]) AS v(id, qty)
+          WHERE pv.id = v.id`,
+        [variantLines.map((l) => l.variantId), variantLines.map((l) => l.quantity)],
+      );
+    const present = [...productLines, ...variantLines];
+    if (present.length === 0) return;
     const flipped = present.some((l) => locked.get(l.productId)?.stock === 0);
     this.record(manager, present, locked, flipped);
   }

@@ -39,6 +39,10 @@ export interface AppConfig {
   readonly freeShippingThreshold: number;
   /** Tax rate in basis points of a percent ×100: 8.25% → 825. */
   readonly taxRateBasisPoints: number;
+  /** Directory of the local-disk media storage (uploaded images). */
+  readonly mediaDir: string;
+  /** Largest accepted image upload, in bytes. */
+  readonly mediaMaxBytes: number;
 }
 
 export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
@@ -210,6 +214,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shippingFlatFee: r.int('SHIPPING_FLAT_FEE', 0, 0, 100_000_000),
     freeShippingThreshold: r.int('FREE_SHIPPING_THRESHOLD', 0, 0, 1_000_000_000),
     taxRateBasisPoints: r.percentBasisPoints('TAX_RATE_PERCENT'),
+    mediaDir: r.raw('MEDIA_DIR') ?? '.data/media',
+    mediaMaxBytes: r.int('MEDIA_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

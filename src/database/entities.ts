@@ -3,6 +3,7 @@ import { User } from '@/accounts/user.entity.js';
 import { Brand } from '@/catalog/brand.entity.js';
 import { Category } from '@/catalog/category.entity.js';
 import { Product } from '@/catalog/product.entity.js';
+import { VARIANT_ENTITIES } from '@/catalog/variants.providers.js';
 import { Notification } from '@/notifications/notification.entity.js';
 import { CartItem } from '@/orders/cart-item.entity.js';
 import { Cart } from '@/orders/cart.entity.js';
@@ -10,6 +11,14 @@ import { IdempotencyKey } from '@/orders/idempotency-key.entity.js';
 import { OrderItem } from '@/orders/order-item.entity.js';
 import { OrderStatusHistory } from '@/orders/order-status-history.entity.js';
 import { Order } from '@/orders/order.entity.js';
+import { Review } from '@/reviews/review.entity.js';
+import { CouponRedemption } from '@/coupons/coupon-redemption.entity.js';
+import { Coupon } from '@/coupons/coupon.entity.js';
+import { WishlistItem } from '@/wishlists/wishlist-item.entity.js';
+import { Wishlist } from '@/wishlists/wishlist.entity.js';
+import { CatalogImage } from '@/media/catalog-image.entity.js';
+import { UserAddress } from '@/profiles/user-address.entity.js';
+import { UserProfile } from '@/profiles/user-profile.entity.js';
 
 /** Every entity, for the data source shared by the app, the CLIs and the TypeORM CLI. */
 export const entities = [
@@ -25,4 +34,13 @@ export const entities = [
   OrderStatusHistory,
   IdempotencyKey,
   Notification,
+  Review,
+  Wishlist,
+  WishlistItem,
+  Coupon,
+  CouponRedemption,
+  UserProfile,
+  UserAddress,
+  CatalogImage,
+  ...VARIANT_ENTITIES,
 ];

@@ -24,6 +24,10 @@ export class CartItem {
   @Column({ type: 'uuid' })
   productId!: string;
 
+  /** The variant of the product (required while it has active variants); null otherwise. */
+  @Column({ type: 'uuid', nullable: true })
+  variantId!: string | null;
+
   @Column({ type: 'integer' })
   quantity!: number;
 

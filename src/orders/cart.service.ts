@@ -1,11 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ProductsService } from '@/catalog/products.service.js';
-import { StockService } from '@/catalog/stock.service.js';
+import { ProductVariantsService } from '@/catalog/product-variants.service.js';
+import { type LockedProduct, StockService } from '@/catalog/stock.service.js';
+import { VariantRequiredError } from '@/catalog/variants.errors.js';
 import { found, NotFoundError } from '@/common/domain-error.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
+import { withTransactionRetry } from '@/database/transaction-retry.js';
 import { CartItem } from './cart-item.entity.js';
 import { type CartDto, type CartItemIssue, MAX_LINE_QUANTITY } from './dto/cart.dto.js';
 import {
@@ -14,17 +18,60 @@ import {
   ProductUnavailableError,
 } from './orders.errors.js';
 
-/** One cart per user; lines show current prices. Stock is checked here, guaranteed at checkout. */
+/** A guest cart lives this long after its last use (each use extends it). */
+export const GUEST_CART_TTL_DAYS = 30;
+/** How often expired guest carts are swept (also swept when their token is presented). */
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+const SWEEP_BATCH = 1000;
+
+/** A visitor without an account: holds a cart token, or none yet (`undefined`). */
+export interface GuestOwner {
+  guestToken: string | undefined;
+}
+
+/** Whose cart: a signed-in user's id, or a guest. */
+export type CartOwner = string | GuestOwner;
+
+const isGuest = (owner: CartOwner): owner is GuestOwner => typeof owner !== 'string';
+
+/** Only a SHA-256 of a cart token is stored: a database leak does not hand out carts. */
+export const hashCartToken = (token: string): string =>
+  createHash('sha256').update(token).digest('hex');
+
+/**
+ * Carts of users (one each) and of guests (identified by an opaque cart token); lines show
+ * current prices. Stock is checked here, guaranteed at checkout. A guest cart is created by its
+ * first add (never by a read), expires {@link GUEST_CART_TTL_DAYS} days after its last use, is
+ * swept hourly (and when its expired token comes back), and merges into the user's cart when
+ * its holder signs in ({@link claimGuestCart}).
+ */
 @Injectable()
-export class CartService {
+export class CartService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(CartService.name);
+  private sweeper: NodeJS.Timeout | undefined;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly products: ProductsService,
     private readonly stock: StockService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly variants: ProductVariantsService,
   ) {}
 
-  /** The user's cart id, creating the cart on first use (race-free upsert). */
+  onModuleInit(): void {
+    // unref: the sweep never keeps a process (a CLI, a test) alive.
+    this.sweeper = setInterval(() => {
+      this.sweepExpiredGuestCarts().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'sweeping expired guest carts failed'),
+      );
+    }, SWEEP_INTERVAL_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** The user's cart id, creating the cart on first use (race-free upsert, locks the row). */
   async cartIdOf(userId: string, manager: EntityManager = this.db.manager): Promise<string> {
     const [row] = await manager.query<Array<{ id: string }>>(
       `INSERT INTO carts (user_id) VALUES ($1)
@@ -35,27 +82,199 @@ export class CartService {
     return found(row, 'Cart').id;
   }
 
-  async view(userId: string): Promise<CartDto> {
-    const cartId = await this.cartIdOf(userId);
+  /** The cart; a guest without a (live) cart sees an empty one with `id: null`, none is made. */
+  async view(owner: CartOwner): Promise<CartDto> {
+    if (!isGuest(owner)) return this.render(await this.cartIdOf(owner));
+    const guest = await this.guestCart(this.db.manager, owner.guestToken);
+    return guest ? this.render(guest.id, guest.expiresAt) : this.emptyGuestCart();
+  }
+
+  /**
+   * Adds `quantity` to the line of the product (of its variant `variantId`, which a product
+   * with active variants requires), creating it; the line may not exceed the stock (the
+   * variant's). A guest without a live cart gets a new one: its token is in the answer's
+   * `cartToken`, once.
+   */
+  async add(
+    owner: CartOwner,
+    productId: string,
+    quantity: number,
+    variantId?: string,
+  ): Promise<CartDto> {
+    const variant = variantId?.toLowerCase() ?? null;
+    const cart = await this.db.transaction(async (manager) => {
+      const target = await this.cartForWrite(manager, owner);
+      const product = (await this.stock.peek(manager, [productId])).get(productId);
+      if (!product) throw new NotFoundError('Product');
+      if (!product.isActive) throw new ProductUnavailableError([productId]);
+      const stock = await this.lineStock(manager, product, variant);
+      const [line] = await manager
+        .query<Array<{ quantity: number }>>(
+          `INSERT INTO cart_items (cart_id, product_id, variant_id, quantity)
+           VALUES ($1, $2, $3, LEAST($4::int, 1000))
+         ON CONFLICT (cart_id, product_id, variant_id)
+         DO UPDATE SET quantity = LEAST(cart_items.quantity + EXCLUDED.quantity, 1000), updated_at = now()
+         RETURNING quantity`,
+          [target.id, productId, variant, quantity],
+        )
+        .catch((error: unknown) => {
+          // 1000 breaks the CHECK (1–999): the sum went over the per-line limit.
+          if ((error as { code?: string }).code === '23514')
+            throw new CartLineLimitError(MAX_LINE_QUANTITY);
+          throw error;
+        });
+      this.assertStock(productId, found(line, 'Cart line').quantity, stock, variant);
+      return target;
+    });
+    const view = await this.render(cart.id, cart.expiresAt);
+    return cart.issuedToken ? { ...view, cartToken: cart.issuedToken } : view;
+  }
+
+  async update(owner: CartOwner, itemId: string, quantity: number): Promise<CartDto> {
+    await this.db.transaction(async (manager) => {
+      const line = await this.ownLine(manager, owner, itemId);
+      const product = (await this.stock.peek(manager, [line.productId])).get(line.productId);
+      if (!product?.isActive) throw new ProductUnavailableError([line.productId]);
+      const stock = await this.lineStock(manager, product, line.variantId);
+      this.assertStock(line.productId, quantity, stock, line.variantId);
+      await manager.update(CartItem, { id: line.id }, { quantity });
+    });
+    return this.view(owner);
+  }
+
+  async remove(owner: CartOwner, itemId: string): Promise<void> {
+    const line = await this.ownLine(this.db.manager, owner, itemId);
+    await this.db.manager.delete(CartItem, { id: line.id });
+  }
+
+  async clear(owner: CartOwner): Promise<void> {
+    if (!isGuest(owner)) {
+      await this.db.query(
+        `DELETE FROM cart_items WHERE cart_id = (SELECT id FROM carts WHERE user_id = $1)`,
+        [owner],
+      );
+      return;
+    }
+    const guest = await this.guestCart(this.db.manager, owner.guestToken);
+    if (guest) await this.db.manager.delete(CartItem, { cartId: guest.id });
+  }
+
+  /**
+   * Merges the guest cart of `token` into the user's cart, in one transaction: quantities are
+   * summed and capped by the stock (and the line limit), never lowering what the user already
+   * had; inactive or sold-out products are left out; the guest cart is then deleted. An unknown
+   * or expired token merges nothing. Concurrent claims of one token merge it once (row lock).
+   */
+  async claimGuestCart(userId: string, token: string): Promise<void> {
+    await withTransactionRetry(() =>
+      this.db.transaction(async (manager) => {
+        const [guest] = await manager.query<Array<{ id: string }>>(
+          `SELECT id FROM carts WHERE guest_token_hash = $1 AND expires_at > now() FOR UPDATE`,
+          [hashCartToken(token)],
+        );
+        if (!guest) return;
+        const userCartId = await this.cartIdOf(userId, manager);
+        const lines = await manager.query<
+          Array<{
+            product_id: string;
+            variant_id: string | null;
+            guest: number;
+            mine: number | null;
+          }>
+        >(
+          `SELECT g.product_id, g.variant_id, g.quantity AS guest, u.quantity AS mine
+             FROM cart_items g
+             LEFT JOIN cart_items u ON u.cart_id = $2 AND u.product_id = g.product_id
+                                   AND u.variant_id IS NOT DISTINCT FROM g.variant_id
+            WHERE g.cart_id = $1`,
+          [guest.id, userCartId],
+        );
+        const products = await this.stock.peek(
+          manager,
+          lines.map((l) => l.product_id),
+        );
+        const variants = await this.stock.peekVariants(
+          manager,
+          lines.flatMap((l) => (l.variant_id ? [l.variant_id] : [])),
+        );
+        const merged = lines.flatMap((l) => {
+          const product = products.get(l.product_id);
+          if (!product?.isActive) return [];
+          // A variant line merges while its variant is active; a plain line while the product
+          // has no variants.
+          const variant = l.variant_id ? variants.get(l.variant_id) : undefined;
+          if (l.variant_id ? !variant?.isActive : product.hasVariants) return [];
+          const stock = variant ? variant.stock : product.stock;
+          const mine = l.mine ?? 0;
+          const capped = Math.min(mine + l.guest, stock, MAX_LINE_QUANTITY);
+          return capped > mine
+            ? [{ productId: l.product_id, variantId: l.variant_id, quantity: capped }]
+            : [];
+        });
+        if (merged.length > 0) {
+          await manager.query(
+            `INSERT INTO cart_items (cart_id, product_id, variant_id, quantity)
+             SELECT $1, v.product_id, v.variant_id, v.quantity
+               FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS v(product_id, variant_id, quantity)
+             ON CONFLICT (cart_id, product_id, variant_id)
+             DO UPDATE SET quantity = EXCLUDED.quantity, updated_at = now()`,
+            [
+              userCartId,
+              merged.map((m) => m.productId),
+              merged.map((m) => m.variantId),
+              merged.map((m) => m.quantity),
+            ],
+          );
+        }
+        await manager.query(`DELETE FROM carts WHERE id = $1`, [guest.id]);
+      }),
+    );
+  }
+
+  /** Deletes expired guest carts (and their lines), in batches; answers how many. */
+  async sweepExpiredGuestCarts(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = await this.db.query<Array<{ id: string }>>(
+        `WITH swept AS (
+           DELETE FROM carts WHERE id IN (
+             SELECT id FROM carts WHERE user_id IS NULL AND expires_at <= now() LIMIT ${SWEEP_BATCH})
+           RETURNING id)
+         SELECT id FROM swept`,
+      );
+      total += rows.length;
+      if (rows.length < SWEEP_BATCH) return total;
+    }
+  }
+
+  private async render(cartId: string, expiresAt: Date | null = null): Promise<CartDto> {
     const lines = await this.db.manager.find(CartItem, {
       where: { cartId },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
-    const products = await this.products.findByIds(lines.map((l) => l.productId));
+    const [products, variants] = await Promise.all([
+      this.products.findByIds(lines.map((l) => l.productId)),
+      this.variants.byIds(lines.flatMap((l) => (l.variantId ? [l.variantId] : []))),
+    ]);
     const items = lines.flatMap((line) => {
       const product = products.get(line.productId);
-      if (!product) return [];
-      const issue: CartItemIssue | null = !product.isActive
-        ? 'unavailable'
-        : product.stock < line.quantity
-          ? 'insufficient_stock'
-          : null;
+      const variant = line.variantId ? variants.get(line.variantId) : null;
+      if (!product || variant === undefined) return [];
+      const issue: CartItemIssue | null =
+        !product.isActive || variant?.isActive === false
+          ? 'unavailable'
+          : !variant && product.hasVariants
+            ? 'variant_required'
+            : (variant ?? product).stock < line.quantity
+              ? 'insufficient_stock'
+              : null;
       return [
         {
           id: line.id,
           product,
+          variant,
           quantity: line.quantity,
-          lineTotal: product.price * line.quantity,
+          lineTotal: (variant ?? product).price * line.quantity,
           issue,
         },
       ];
@@ -66,73 +285,107 @@ export class CartService {
       itemCount: items.reduce((sum, i) => sum + i.quantity, 0),
       subtotal: items.reduce((sum, i) => sum + i.lineTotal, 0),
       currency: this.config.currency,
+      ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
     };
   }
 
-  /** Adds `quantity` to the product's line (creating it); the line may not exceed the stock. */
-  async add(userId: string, productId: string, quantity: number): Promise<CartDto> {
-    await this.db.transaction(async (manager) => {
-      const cartId = await this.cartIdOf(userId, manager);
-      const product = (await this.stock.peek(manager, [productId])).get(productId);
-      if (!product) throw new NotFoundError('Product');
-      if (!product.isActive) throw new ProductUnavailableError([productId]);
-      const [line] = await manager
-        .query<Array<{ quantity: number }>>(
-          `INSERT INTO cart_items (cart_id, product_id, quantity) VALUES ($1, $2, LEAST($3::int, 1000))
-         ON CONFLICT (cart_id, product_id)
-         DO UPDATE SET quantity = LEAST(cart_items.quantity + EXCLUDED.quantity, 1000), updated_at = now()
-         RETURNING quantity`,
-          [cartId, productId, quantity],
-        )
-        .catch((error: unknown) => {
-          // 1000 breaks the CHECK (1–999): the sum went over the per-line limit.
-          if ((error as { code?: string }).code === '23514')
-            throw new CartLineLimitError(MAX_LINE_QUANTITY);
-          throw error;
-        });
-      this.assertStock(productId, found(line, 'Cart line').quantity, product.stock);
-    });
-    return this.view(userId);
+  private emptyGuestCart(): CartDto {
+    return { id: null, items: [], itemCount: 0, subtotal: 0, currency: this.config.currency };
   }
 
-  async update(userId: string, itemId: string, quantity: number): Promise<CartDto> {
-    await this.db.transaction(async (manager) => {
-      const line = await this.ownLine(manager, userId, itemId);
-      const product = (await this.stock.peek(manager, [line.productId])).get(line.productId);
-      if (!product?.isActive) throw new ProductUnavailableError([line.productId]);
-      this.assertStock(line.productId, quantity, product.stock);
-      await manager.update(CartItem, { id: line.id }, { quantity });
-    });
-    return this.view(userId);
-  }
-
-  async remove(userId: string, itemId: string): Promise<void> {
-    const line = await this.ownLine(this.db.manager, userId, itemId);
-    await this.db.manager.delete(CartItem, { id: line.id });
-  }
-
-  async clear(userId: string): Promise<void> {
-    await this.db.query(
-      `DELETE FROM cart_items WHERE cart_id = (SELECT id FROM carts WHERE user_id = $1)`,
-      [userId],
+  /**
+   * The live guest cart of `token`, its expiry pushed back (a use); an expired one is deleted
+   * on the way (the hourly sweep catches the rest). Unknown, expired or absent: `undefined`.
+   */
+  private async guestCart(
+    manager: EntityManager,
+    token: string | undefined,
+  ): Promise<{ id: string; expiresAt: Date } | undefined> {
+    if (!token) return undefined;
+    const hash = hashCartToken(token);
+    const [cart] = await manager.query<Array<{ id: string; expires_at: Date }>>(
+      `WITH touched AS (
+         UPDATE carts SET expires_at = now() + interval '${GUEST_CART_TTL_DAYS} days', updated_at = now()
+          WHERE guest_token_hash = $1 AND expires_at > now()
+          RETURNING id, expires_at)
+       SELECT id, expires_at FROM touched`,
+      [hash],
     );
+    if (cart) return { id: cart.id, expiresAt: cart.expires_at };
+    await manager.query(`DELETE FROM carts WHERE guest_token_hash = $1 AND expires_at <= now()`, [
+      hash,
+    ]);
+    return undefined;
   }
 
-  /** A line of this user's cart; another user's line is "not found" (never "forbidden"). */
-  private async ownLine(manager: EntityManager, userId: string, itemId: string): Promise<CartItem> {
+  /** The cart a write goes to; a guest without a live cart gets a new one and its token. */
+  private async cartForWrite(
+    manager: EntityManager,
+    owner: CartOwner,
+  ): Promise<{ id: string; expiresAt: Date | null; issuedToken?: string }> {
+    if (!isGuest(owner)) return { id: await this.cartIdOf(owner, manager), expiresAt: null };
+    const existing = await this.guestCart(manager, owner.guestToken);
+    if (existing) return existing;
+    const token = randomBytes(32).toString('base64url');
+    const [made] = await manager.query<Array<{ id: string; expires_at: Date }>>(
+      `INSERT INTO carts (guest_token_hash, expires_at)
+       VALUES ($1, now() + interval '${GUEST_CART_TTL_DAYS} days') RETURNING id, expires_at`,
+      [hashCartToken(token)],
+    );
+    const cart = found(made, 'Cart');
+    return { id: cart.id, expiresAt: cart.expires_at, issuedToken: token };
+  }
+
+  /** A line of the owner's cart; another cart's line is "not found" (never "forbidden"). */
+  private async ownLine(
+    manager: EntityManager,
+    owner: CartOwner,
+    itemId: string,
+  ): Promise<CartItem> {
+    if (isGuest(owner)) {
+      const guest = await this.guestCart(manager, owner.guestToken);
+      const line = guest
+        ? await manager.findOne(CartItem, { where: { id: itemId, cartId: guest.id } })
+        : null;
+      return found(line, 'Cart item');
+    }
     const line = await manager
       .createQueryBuilder(CartItem, 'i')
-      .innerJoin('i.cart', 'c', 'c.userId = :userId', { userId })
+      .innerJoin('i.cart', 'c', 'c.userId = :userId', { userId: owner })
       .where('i.id = :itemId', { itemId })
       .getOne();
     return found(line, 'Cart item');
   }
 
-  private assertStock(productId: string, wanted: number, stock: number): void {
+  /**
+   * The stock a line of the product (of its variant `variantId`) may hold. A product with
+   * active variants needs one; the variant must be the product's (else 404) and active.
+   */
+  private async lineStock(
+    manager: EntityManager,
+    product: LockedProduct,
+    variantId: string | null,
+  ): Promise<number> {
+    if (!variantId) {
+      if (product.hasVariants) throw new VariantRequiredError(product.id);
+      return product.stock;
+    }
+    const variant = (await this.stock.peekVariants(manager, [variantId])).get(variantId);
+    if (variant?.productId !== product.id) throw new NotFoundError('Variant');
+    if (!variant.isActive) throw new ProductUnavailableError([product.id]);
+    return variant.stock;
+  }
+
+  private assertStock(
+    productId: string,
+    wanted: number,
+    stock: number,
+    variantId: string | null = null,
+  ): void {
     if (wanted > MAX_LINE_QUANTITY) throw new CartLineLimitError(MAX_LINE_QUANTITY);
     if (wanted > stock) {
       throw new InsufficientStockError(
-        { productId, available: stock },
+        variantId ? { productId, variantId, available: stock } : { productId, available: stock },
         stock === 0 ? 'This product is out of stock' : `Only ${stock} in stock for this line`,
       );
     }

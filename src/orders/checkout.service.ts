@@ -2,10 +2,18 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type LockedProduct, StockService } from '@/catalog/stock.service.js';
+import { type LockedProduct, type LockedVariant, StockService } from '@/catalog/stock.service.js';
+import type { Address } from '@/common/address.js';
 import type { AuthUser } from '@/common/auth.js';
+import { ValidationFailedError } from '@/common/domain-error.js';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import {
+  type AppliedCoupon,
+  CouponRedemptionsService,
+} from '@/coupons/coupon-redemptions.service.js';
 import { withTransactionRetry } from '@/database/transaction-retry.js';
+import { DefaultAddressProvider } from '@/profiles/default-address.provider.js';
+import type { CouponQuoteDto } from './dto/cart.dto.js';
 import type { CheckoutDto, OrderDto } from './dto/order.dto.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { OrderItem } from './order-item.entity.js';
@@ -23,6 +31,7 @@ import {
   MAX_ORDER_AMOUNT,
   priceOrder,
   SHIPPING_STRATEGY,
+  subtotalOf,
   type ShippingStrategy,
   TAX_STRATEGY,
   type TaxStrategy,
@@ -32,6 +41,30 @@ import {
 const IDEMPOTENCY_WAIT = '5s';
 const IDEMPOTENCY_TTL_HOURS = 24;
 const LOCK_NOT_AVAILABLE = '55P03';
+
+/** A cart line as checkout reads it. */
+interface CartLine {
+  product_id: string;
+  variant_id: string | null;
+  quantity: number;
+}
+
+const variantIdsOf = (lines: CartLine[]): string[] =>
+  lines.flatMap((l) => (l.variant_id ? [l.variant_id] : []));
+
+/**
+ * A line can be ordered when its product is active and: it names an active variant of the
+ * product, or it names none and the product has no active variants.
+ */
+function isOrderable(
+  line: CartLine,
+  product: LockedProduct,
+  variant: LockedVariant | undefined,
+): boolean {
+  if (!product.isActive) return false;
+  if (!line.variant_id) return !product.hasVariants;
+  return variant?.productId === product.id && variant.isActive;
+}
 
 export interface CheckoutResult {
   order: OrderDto;
@@ -55,10 +88,14 @@ function requestHash(dto: CheckoutDto): string {
 }
 
 /**
- * Turns the cart into an order in one transaction: products locked in id order, stock checked
- * and decremented (guarded, CHECK-backed), lines snapshotted, totals priced in minor units, the
- * cart emptied, and the Idempotency-Key stored under a unique key with the response, so a retry
- * — even a concurrent one — answers the same order instead of making a second.
+ * Turns the cart into an order in one transaction: products, then the lines' variants, locked
+ * in id order, stock checked (the variant's for a variant line) and decremented (guarded,
+ * CHECK-backed), lines snapshotted (with the variant's SKU, name and price), the coupon (if any) locked, its
+ * limits counted and its use recorded, totals priced in minor units, the cart emptied, and the
+ * Idempotency-Key stored under a unique key with the response (the body hashed includes the
+ * coupon code), so a retry — even a concurrent one — answers the same order instead of making
+ * a second. The coupon row is locked after the products: every checkout takes its locks in the
+ * same order (cart, products by id, coupon), so none deadlock.
  */
 @Injectable()
 export class CheckoutService {
@@ -67,8 +104,10 @@ export class CheckoutService {
     private readonly stock: StockService,
     private readonly orders: OrdersQueryService,
     private readonly events: DomainEventBus,
+    private readonly coupons: CouponRedemptionsService,
     @Inject(SHIPPING_STRATEGY) private readonly shipping: ShippingStrategy,
     @Inject(TAX_STRATEGY) private readonly tax: TaxStrategy,
+    private readonly defaultAddresses: DefaultAddressProvider,
   ) {}
 
   async checkout(
@@ -100,6 +139,69 @@ export class CheckoutService {
         throw new IdempotencyInProgressError();
       throw error;
     }
+  }
+
+  /**
+   * The order's addresses: the body's, else the address book's defaults (read in the checkout's
+   * transaction). Billing falls back to the default billing address, then to shipping.
+   */
+  private async addressesOf(
+    manager: EntityManager,
+    actor: AuthUser,
+    dto: CheckoutDto,
+  ): Promise<{ shipping: Address; billing: Address }> {
+    const defaults =
+      dto.shippingAddress && dto.billingAddress
+        ? undefined
+        : await this.defaultAddresses.getDefaultAddresses(actor.id, manager);
+    const shipping = dto.shippingAddress ?? defaults?.shipping;
+    if (!shipping)
+      throw new ValidationFailedError(
+        'A shipping address is required: send one, or set a default shipping address',
+        [{ field: 'shippingAddress', message: 'shippingAddress is required' }],
+      );
+    return { shipping, billing: dto.billingAddress ?? defaults?.billing ?? shipping };
+  }
+
+  /**
+   * What checking out the current cart with `code` would charge: the same coupon checks and
+   * pricing as checkout, without locks or reservation (a later checkout decides). Lines whose
+   * product is gone or inactive are left out, as checkout would refuse them.
+   */
+  async quoteCoupon(actor: AuthUser, code: string): Promise<CouponQuoteDto> {
+    const lines = await this.db.query<CartLine[]>(
+      `SELECT i.product_id, i.variant_id, i.quantity FROM cart_items i JOIN carts c ON c.id = i.cart_id
+        WHERE c.user_id = $1`,
+      [actor.id],
+    );
+    const products = await this.stock.peek(
+      this.db.manager,
+      lines.map((l) => l.product_id),
+    );
+    const variants = await this.stock.peekVariants(this.db.manager, variantIdsOf(lines));
+    const priced = lines.flatMap((l) => {
+      const product = products.get(l.product_id);
+      const variant = l.variant_id ? variants.get(l.variant_id) : undefined;
+      return product && isOrderable(l, product, variant)
+        ? [
+            {
+              unitPrice: variant?.price ?? product.price,
+              quantity: l.quantity,
+              requiresShipping: product.requiresShipping,
+              currency: product.currency,
+            },
+          ]
+        : [];
+    });
+    const first = priced[0];
+    if (!first) throw new EmptyCartError();
+    const coupon = await this.coupons.quote(code, actor.id, subtotalOf(priced));
+    const totals = priceOrder(priced, this.shipping, this.tax, coupon.discountAmount);
+    return {
+      couponCode: coupon.code,
+      ...totals,
+      currency: first.currency,
+    };
   }
 
   /**
@@ -140,36 +242,49 @@ export class CheckoutService {
     // of being deleted below without having been ordered. Lines are read by a later statement,
     // so they include whatever an add committed before the lock was granted.
     await manager.query(`SELECT 1 FROM carts WHERE user_id = $1 FOR UPDATE`, [actor.id]);
-    const lines = await manager.query<Array<{ product_id: string; quantity: number }>>(
-      `SELECT i.product_id, i.quantity FROM cart_items i JOIN carts c ON c.id = i.cart_id
+    const lines = await manager.query<CartLine[]>(
+      `SELECT i.product_id, i.variant_id, i.quantity FROM cart_items i JOIN carts c ON c.id = i.cart_id
         WHERE c.user_id = $1 ORDER BY i.created_at, i.id`,
       [actor.id],
     );
     if (lines.length === 0) throw new EmptyCartError();
+    // Products first, then variants, each in id order: the order every stock writer keeps.
     const locked = await this.stock.lockProducts(
       manager,
       lines.map((l) => l.product_id),
     );
-    this.assertAvailable(lines, locked);
-    const wanted = lines.map((l) => ({ productId: l.product_id, quantity: l.quantity }));
+    const lockedVariants = await this.stock.lockVariants(manager, variantIdsOf(lines));
+    this.assertAvailable(lines, locked, lockedVariants);
+    const wanted = lines.map((l) => ({
+      productId: l.product_id,
+      variantId: l.variant_id,
+      quantity: l.quantity,
+    }));
     if (!(await this.stock.take(manager, wanted, locked))) throw new InsufficientStockError([]);
 
     const priced = lines.map((l) => {
       const product = locked.get(l.product_id) as LockedProduct;
+      const variant = l.variant_id ? lockedVariants.get(l.variant_id) : undefined;
       return {
         product,
+        variant,
         quantity: l.quantity,
-        unitPrice: product.price,
+        unitPrice: variant?.price ?? product.price,
         requiresShipping: product.requiresShipping,
       };
     });
-    const totals = priceOrder(priced, this.shipping, this.tax);
+    // Locked last (see the class comment); an unusable coupon fails the whole checkout.
+    const coupon: AppliedCoupon | undefined = dto.couponCode
+      ? await this.coupons.applyForCheckout(manager, dto.couponCode, actor.id, subtotalOf(priced))
+      : undefined;
+    const totals = priceOrder(priced, this.shipping, this.tax, coupon?.discountAmount);
     const amounts = [totals.subtotal, totals.total, ...priced.map((p) => p.unitPrice * p.quantity)];
     if (amounts.some((amount) => amount > MAX_ORDER_AMOUNT))
       throw new OrderTooLargeError(MAX_ORDER_AMOUNT);
     const [{ number }] = await manager.query<[{ number: string }]>(
       `SELECT nextval('order_number_seq')::text AS number`,
     );
+    const { shipping, billing } = await this.addressesOf(manager, actor, dto);
     const order = manager.create(Order, {
       number,
       userId: actor.id,
@@ -177,19 +292,23 @@ export class CheckoutService {
       paymentStatus: 'pending',
       ...totals,
       currency: priced[0]?.product.currency ?? 'USD',
-      shippingAddress: { ...dto.shippingAddress },
-      billingAddress: { ...(dto.billingAddress ?? dto.shippingAddress) },
+      shippingAddress: { ...shipping },
+      billingAddress: { ...billing },
       notes: dto.notes ?? null,
       trackingNumber: null,
+      couponCode: coupon?.code ?? null,
     });
     await manager.save(order);
+    if (coupon) await this.coupons.recordUse(manager, coupon, order.id, actor.id);
     await manager.insert(
       OrderItem,
       priced.map((p, position) => ({
         orderId: order.id,
         productId: p.product.id,
-        sku: p.product.sku,
+        variantId: p.variant?.id ?? null,
+        sku: p.variant?.sku ?? p.product.sku,
         name: p.product.name,
+        variantName: p.variant?.name ?? null,
         unitPrice: p.unitPrice,
         quantity: p.quantity,
         lineTotal: p.unitPrice * p.quantity,
@@ -204,20 +323,30 @@ export class CheckoutService {
     return this.orders.get(order.id, manager);
   }
 
-  /** Every line's product exists, is active and has the stock: all problems reported at once. */
+  /**
+   * Every line's product (and variant) exists, is active and has the stock; a product with
+   * active variants is bought through one: all problems reported at once.
+   */
   private assertAvailable(
-    lines: Array<{ product_id: string; quantity: number }>,
+    lines: CartLine[],
     locked: Map<string, LockedProduct>,
+    variants: Map<string, LockedVariant>,
   ): void {
+    const variantOf = (l: CartLine): LockedVariant | undefined =>
+      l.variant_id ? variants.get(l.variant_id) : undefined;
     const unavailable = lines
-      .filter((l) => !locked.get(l.product_id)?.isActive)
+      .filter((l) => {
+        const product = locked.get(l.product_id);
+        return !product || !isOrderable(l, product, variantOf(l));
+      })
       .map((l) => l.product_id);
     if (unavailable.length > 0) throw new ProductUnavailableError(unavailable);
     const short = lines
       .map((l) => ({
         productId: l.product_id,
+        ...(l.variant_id ? { variantId: l.variant_id } : {}),
         requested: l.quantity,
-        available: locked.get(l.product_id)?.stock ?? 0,
+        available: (variantOf(l) ?? locked.get(l.product_id))?.stock ?? 0,
       }))
       .filter((l) => l.requested > l.available);
     if (short.length > 0) {

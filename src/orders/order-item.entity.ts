@@ -17,11 +17,21 @@ export class OrderItem {
   @Column({ type: 'uuid' })
   productId!: string;
 
+  /** The variant's SKU for a variant line, else the product's. */
   @Column({ type: 'varchar', length: 64 })
   sku!: string;
 
+  /** The product's name. */
   @Column({ type: 'varchar', length: 200 })
   name!: string;
+
+  /** The variant bought, if any (no foreign key: the snapshot outlives it). */
+  @Column({ type: 'uuid', nullable: true })
+  variantId!: string | null;
+
+  /** The variant's name at checkout (e.g. `Red / L`), with `variantId`. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  variantName!: string | null;
 
   @Column({ type: 'integer' })
   unitPrice!: number;

@@ -41,6 +41,10 @@ export class Order {
   @Column({ type: 'integer' })
   discountAmount!: number;
 
+  /** The coupon code applied at checkout, as it was then (`discountAmount` is its discount). */
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  couponCode!: string | null;
+
   @Column({ type: 'integer' })
   total!: number;
 

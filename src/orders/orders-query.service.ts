@@ -4,7 +4,9 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { type AuthUser, isStaff } from '@/common/auth.js';
 import { found } from '@/common/domain-error.js';
 import { type Page, pageOf, resolvePage } from '@/common/pagination.js';
-import type { ListOrdersQueryDto, OrderDto } from './dto/order.dto.js';
+import type { FilterOrdersQueryDto } from './dto/admin-orders.dto.js';
+import type { OrderDto } from './dto/order.dto.js';
+import { createdRange } from './order-list-filters.js';
 import { OrderItem } from './order-item.entity.js';
 import { OrderStatusHistory } from './order-status-history.entity.js';
 import { Order } from './order.entity.js';
@@ -22,8 +24,10 @@ export function toOrderDto(
     paymentStatus: order.paymentStatus,
     items: items.map((i) => ({
       productId: i.productId,
+      variantId: i.variantId,
       sku: i.sku,
       name: i.name,
+      variantName: i.variantName,
       unitPrice: i.unitPrice,
       quantity: i.quantity,
       lineTotal: i.lineTotal,
@@ -32,6 +36,7 @@ export function toOrderDto(
     shippingAmount: order.shippingAmount,
     taxAmount: order.taxAmount,
     discountAmount: order.discountAmount,
+    couponCode: order.couponCode,
     total: order.total,
     currency: order.currency,
     shippingAddress: order.shippingAddress,
@@ -69,8 +74,12 @@ export class OrdersQueryService {
     return (await this.toDtos([order], manager))[0];
   }
 
-  /** Newest first: a customer's own orders; staff see all, filtered by `status` and `userId`. */
-  async list(actor: AuthUser, query: ListOrdersQueryDto): Promise<Page<OrderDto>> {
+  /**
+   * Newest first: a customer's own orders; staff see all and may filter by `userId`. Everyone may
+   * narrow by `status`, `paymentStatus` and an inclusive `createdFrom`–`createdTo` range (served by
+   * the indexes on `created_at`: `orders_created_idx`, and per user, status or payment status).
+   */
+  async list(actor: AuthUser, query: FilterOrdersQueryDto): Promise<Page<OrderDto>> {
     const { page, pageSize, offset } = resolvePage(query);
     const qb = this.db.manager
       .createQueryBuilder(Order, 'o')
@@ -79,6 +88,11 @@ export class OrdersQueryService {
     if (!isStaff(actor)) qb.andWhere('o.userId = :me', { me: actor.id });
     else if (query.userId) qb.andWhere('o.userId = :userId', { userId: query.userId });
     if (query.status) qb.andWhere('o.status = :status', { status: query.status });
+    if (query.paymentStatus)
+      qb.andWhere('o.paymentStatus = :paymentStatus', { paymentStatus: query.paymentStatus });
+    const { from, to } = createdRange(query.createdFrom, query.createdTo);
+    if (from) qb.andWhere('o.createdAt >= :from', { from });
+    if (to) qb.andWhere('o.createdAt <= :to', { to });
     const [orders, total] = await qb.skip(offset).take(pageSize).getManyAndCount();
     return pageOf(await this.toDtos(orders, this.db.manager), total, page, pageSize);
   }

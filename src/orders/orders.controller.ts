@@ -26,12 +26,12 @@ import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { type Page, PageDto } from '@/common/pagination.js';
 import { CheckoutService } from './checkout.service.js';
 import {
-  CancelOrderDto,
-  CheckoutDto,
-  ListOrdersQueryDto,
-  OrderDto,
-  UpdateOrderStatusDto,
-} from './dto/order.dto.js';
+  BulkUpdateOrderStatusDto,
+  BulkUpdateOrderStatusResponseDto,
+  FilterOrdersQueryDto,
+  MAX_BULK_ORDERS,
+} from './dto/admin-orders.dto.js';
+import { CancelOrderDto, CheckoutDto, OrderDto, UpdateOrderStatusDto } from './dto/order.dto.js';
 import { OrderStatusService } from './order-status.service.js';
 import { OrdersQueryService } from './orders-query.service.js';
 
@@ -83,15 +83,37 @@ export class OrdersController {
   @ApiOperation({
     summary: 'List orders',
     description:
-      'Your orders, newest first. Staff see every order and may filter by `status` and `userId`.',
+      'Your orders, newest first. Staff see every order and may filter by `userId`. Anyone may narrow by `status`, `paymentStatus` and an inclusive `createdFrom`–`createdTo` range (ISO 8601; a date alone is a whole UTC day; `createdTo` before `createdFrom` is a 400).',
   })
   @ApiOkResponse({ type: PageDto(OrderDto) })
   @ApiErrors(400)
   listOrders(
     @CurrentUser() actor: AuthUser,
-    @Query() query: ListOrdersQueryDto,
+    @Query() query: FilterOrdersQueryDto,
   ): Promise<Page<OrderDto>> {
     return this.queries.list(actor, query);
+  }
+
+  @Post('bulk-status')
+  @HttpCode(200) // an action answering per-order results, not a creation
+  @Roles('staff', 'admin')
+  @ApiOperation({
+    summary: 'Move many orders to one status (staff)',
+    description: `Up to ${MAX_BULK_ORDERS} orders, each moved exactly as \`updateOrderStatus\` would (same transitions, version check, history, notification, stock back on cancel), each in its own transaction. One order's refusal does not stop the others: the answer lists, per order, \`updated\` or \`failed\` with the error the single change would have given. Retrying the same request is safe: orders already moved fail with \`ORDER_ALREADY_IN_STATUS\`.`,
+  })
+  @ApiOkResponse({ type: BulkUpdateOrderStatusResponseDto })
+  @ApiBodyErrors()
+  async bulkUpdateOrderStatus(
+    @CurrentUser() actor: AuthUser,
+    @Body() dto: BulkUpdateOrderStatusDto,
+  ): Promise<BulkUpdateOrderStatusResponseDto> {
+    const items = await this.statuses.moveMany(actor, dto.orderIds, {
+      to: dto.status,
+      note: dto.note,
+      trackingNumber: dto.trackingNumber,
+    });
+    const updated = items.filter((item) => item.result === 'updated').length;
+    return { items, updated, failed: items.length - updated };
   }
 
   @Get(':id')

@@ -1,8 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { GUEST_CART_CLAIM, type GuestCartClaim } from '@/accounts/auth.service.js';
+import { ProfilesModule } from '@/profiles/profiles.module.js';
 import { CatalogModule } from '@/catalog/catalog.module.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
+import { CouponsModule } from '@/coupons/coupons.module.js';
 import { CartItem } from './cart-item.entity.js';
 import { CartController } from './cart.controller.js';
 import { Cart } from './cart.entity.js';
@@ -17,6 +20,7 @@ import { Order } from './order.entity.js';
 import { OrderSubscriber } from './order.subscriber.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersQueryService } from './orders-query.service.js';
+import { PurchaseVerificationService } from './purchase-verification.service.js';
 import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from './pricing.js';
 
 @Module({
@@ -30,6 +34,8 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
       IdempotencyKey,
     ]),
     CatalogModule,
+    CouponsModule,
+    ProfilesModule,
   ],
   controllers: [CartController, OrdersController],
   providers: [
@@ -37,6 +43,7 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
     CheckoutService,
     OrderStatusService,
     OrdersQueryService,
+    PurchaseVerificationService,
     OrderSubscriber,
     OrderHistoryHandler,
     // Small strategies so real shipping and tax providers can replace them.
@@ -52,6 +59,34 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
       useFactory: (config: AppConfig) => new PercentageTax(config.taxRateBasisPoints),
     },
   ],
-  exports: [OrdersQueryService],
+  exports: [OrdersQueryService, CartService, PurchaseVerificationService],
 })
 export class OrdersModule {}
+
+/**
+ * Lends the accounts module one narrow function, the guest-cart claim it calls after a sign-in
+ * or registration that carried a cart token (accounts must not import orders). Global so that
+ * only this function crosses; a failed merge is logged and never fails the sign-in.
+ */
+@Global()
+@Module({
+  imports: [OrdersModule],
+  providers: [
+    {
+      provide: GUEST_CART_CLAIM,
+      inject: [CartService],
+      useFactory: (carts: CartService): GuestCartClaim => {
+        const logger = new Logger('GuestCartClaim');
+        return async (userId, cartToken) => {
+          try {
+            await carts.claimGuestCart(userId, cartToken);
+          } catch (error) {
+            logger.error({ err: error }, 'merging a guest cart failed; the guest cart is kept');
+          }
+        };
+      },
+    },
+  ],
+  exports: [GUEST_CART_CLAIM],
+})
+export class GuestCartClaimModule {}

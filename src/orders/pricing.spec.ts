@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FlatRateShipping, PercentageTax, priceOrder } from './pricing.js';
+import { FlatRateShipping, PercentageTax, priceOrder, subtotalOf } from './pricing.js';
 
 const line = (unitPrice: number, quantity: number, requiresShipping = true) => ({
   unitPrice,
@@ -65,5 +65,23 @@ describe('priceOrder', () => {
         shipping: 0,
       }),
     ).toBe(0);
+  });
+});
+
+describe('coupon discounts in priceOrder', () => {
+  it('measures the free-shipping threshold after the discount', () => {
+    const shipping = new FlatRateShipping(495, 5000);
+    const totals = priceOrder([line(5000, 1)], shipping, new PercentageTax(0), 1);
+    expect(totals).toMatchObject({ discountAmount: 1, shippingAmount: 495, total: 5494 });
+  });
+
+  it('ignores a negative discount', () => {
+    const totals = priceOrder([line(700, 2)], new FlatRateShipping(0, 0), new PercentageTax(0), -5);
+    expect(totals).toMatchObject({ subtotal: 1400, discountAmount: 0, total: 1400 });
+  });
+
+  it('sums lines with subtotalOf as priceOrder does', () => {
+    expect(subtotalOf([line(1999, 2), line(500, 1)])).toBe(4498);
+    expect(subtotalOf([])).toBe(0);
   });
 });

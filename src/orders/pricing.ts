@@ -50,13 +50,19 @@ export interface Totals {
   total: number;
 }
 
+/** Σ unit price × quantity, minor units. */
+export function subtotalOf(lines: ReadonlyArray<{ unitPrice: number; quantity: number }>): number {
+  return lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+}
+
+/** Totals of an order; `discount` (a coupon's) is clamped to 0…subtotal. */
 export function priceOrder(
   lines: ReadonlyArray<{ unitPrice: number; quantity: number; requiresShipping: boolean }>,
   shipping: ShippingStrategy,
   tax: TaxStrategy,
   discount = 0,
 ): Totals {
-  const subtotal = lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+  const subtotal = subtotalOf(lines);
   const discountAmount = Math.min(Math.max(discount, 0), subtotal);
   const input = {
     subtotal,

@@ -3,18 +3,48 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 
 /**
  * The demo page (/demo) in headless Chromium: log in through the form, add a product to the cart,
  * check out through the page, then staff move the order over the API and the page shows the
- * `order_status_update` toast it got over Socket.IO. Uses the system Chromium (never downloads
- * one): CI installs Debian's package; elsewhere a missing browser skips this suite, loudly.
+ * `order_status_update` toast it got over Socket.IO; a guest cart kept by its token and merged
+ * into the customer's cart on sign-in; a coupon previewed and applied at checkout; a variant
+ * chosen on the product page (and the attribute filter of the list). Uses the
+ * system Chromium (never downloads one): CI installs Debian's package; elsewhere a missing
+ * browser skips this suite, loudly.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const CART_TOKEN_KEY = 'shop-demo:cart-token';
+const REFUSED_CALL = /^Failed to load resource: the server responded with a status of 4\d\d\b/;
+/** A transparent 1×1 GIF. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/**
+ * Product images may point at other hosts (the demo catalog's do, and suites sharing the run's
+ * database make such products): this machine has no outside network, so the browser gets a pixel
+ * instead of a DNS failure that would read as a page error.
+ */
+async function stubExternalImages(target: BrowserContext | Page, baseUrl: string): Promise<void> {
+  const origin = new URL(baseUrl).origin;
+  await target.route(
+    (url) => url.origin !== origin,
+    (route) => route.fulfill({ status: 200, contentType: 'image/gif', body: PIXEL }),
+  );
+}
+
+interface Product {
+  id: string;
+  name: string;
+}
+interface CartBody {
+  id: string | null;
+  itemCount: number;
+  items: { product: { id: string }; quantity: number }[];
+}
 
 if (!hasChromium && !process.env.CI) {
   // eslint-disable-next-line no-console
@@ -32,6 +62,75 @@ suite('demo page in a browser', () => {
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
+  let staff: TestUser;
+  const contexts: BrowserContext[] = [];
+
+  /** A new browser profile (its own localStorage) on the demo page, reporting script errors. */
+  async function openDemo(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    await stubExternalImages(context, t.baseUrl);
+    const fresh = await context.newPage();
+    fresh.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    fresh.on('console', (message) => {
+      // An API call refused on purpose (a 4xx) is also logged by Chromium as a resource error.
+      if (message.type() === 'error' && !REFUSED_CALL.test(message.text()))
+        problems.push(`console: ${message.text()}`);
+    });
+    await fresh.goto(`${t.baseUrl}/demo`, { waitUntil: 'domcontentloaded' });
+    await fresh.locator('html[data-ready="true"]').waitFor();
+    return fresh;
+  }
+
+  /** A category of its own (so the page can filter to it) and products in it, made by staff. */
+  async function catalog(products: { price: number; stock: number }[]) {
+    const tag = randomUUID().slice(0, 8);
+    const category = (
+      await t.http
+        .post('/api/categories')
+        .set('Authorization', staff.auth)
+        .send({ name: `Browser test ${tag}` })
+        .expect(201)
+    ).body as { id: string; slug: string };
+    const made: Product[] = [];
+    for (const [index, { price, stock }] of products.entries()) {
+      const res = await t.http
+        .post('/api/products')
+        .set('Authorization', staff.auth)
+        .send({
+          name: `Demo item ${index + 1} ${tag}`,
+          sku: `DEMO-${tag}-${index + 1}`,
+          price,
+          categoryId: category.id,
+          stock,
+        })
+        .expect(201);
+      made.push(res.body as Product);
+    }
+    return { category, products: made, tag };
+  }
+
+  const card = (on: Page, product: Product) =>
+    on.locator(`[data-testid="product-card"][data-product-id="${product.id}"]`);
+  /** The guest cart token the page keeps (the test's tsconfig has no DOM types: an expression). */
+  const storedCartToken = (on: Page) =>
+    on.evaluate<string | null>(`localStorage.getItem(${JSON.stringify(CART_TOKEN_KEY)})`);
+  const cartLine = (on: Page, product: Product) =>
+    on.locator(`[data-testid="cart-line"][data-product-id="${product.id}"]`);
+
+  async function logIn(on: Page, user: TestUser): Promise<void> {
+    await on.getByTestId('login-email').fill(user.email);
+    await on.getByTestId('login-password').fill(user.password);
+    await on.getByTestId('login-submit').click();
+    await on.getByTestId('whoami').filter({ hasText: user.email }).waitFor();
+  }
+
+  async function fillAddress(on: Page): Promise<void> {
+    const form = on.getByTestId('checkout-form');
+    await form.locator('input[name="line1"]').fill('1 Test Street');
+    await form.locator('input[name="city"]').fill('Springfield');
+    await form.locator('input[name="postalCode"]').fill('12345');
+  }
 
   beforeAll(async () => {
     if (!hasChromium) {
@@ -54,21 +153,23 @@ suite('demo page in a browser', () => {
       ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await stubExternalImages(page, t.baseUrl);
     // Script errors and CSP violations (reported as console errors) fail the test.
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console: ${message.text()}`);
     });
+    staff = await t.createUser({ role: 'staff' });
   }, 60_000);
 
   afterAll(async () => {
+    for (const context of contexts) await context.close();
     await browser?.close();
     await t?.close();
   });
 
   it('shows a toast when staff move the order the customer placed on the page', async () => {
     const started = Date.now();
-    const staff = await t.createUser({ role: 'staff' });
     const customer = await t.createUser({ name: 'Browser Customer' });
     const tag = randomUUID().slice(0, 8);
     const category = (
@@ -155,6 +256,327 @@ suite('demo page in a browser', () => {
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'demo-toast.png') });
+    expect(problems).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('keeps a guest cart by its token and merges it into the cart on sign-in', async () => {
+    const started = Date.now();
+    const customer = await t.createUser({ name: 'Guest Then Customer' });
+    const {
+      category,
+      products: [mug, lamp],
+    } = await catalog([
+      { price: 1250, stock: 5 },
+      { price: 4000, stock: 2 },
+    ]);
+    if (!mug || !lamp) throw new Error('no products');
+    // The customer's own cart (from another device) already holds both lamps in stock.
+    await t.http
+      .post('/api/cart/items')
+      .set('Authorization', customer.auth)
+      .send({ productId: lamp.id, quantity: 2 })
+      .expect(200);
+
+    const guest = await openDemo();
+    expect(await guest.getByTestId('whoami').textContent()).toBe('Not signed in');
+    await guest.getByTestId('category-select').selectOption(category.slug);
+
+    // The first add creates the guest cart: its token comes back once and is kept.
+    const firstAdd = guest.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' && response.url().endsWith('/api/cart/items'),
+    );
+    await card(guest, mug).getByTestId('add-to-cart').click();
+    const created = await firstAdd;
+    expect(created.request().headers()['x-cart-token']).toBeUndefined();
+    const token = created.headers()['x-cart-token'];
+    expect(token).toMatch(/^[\w-]{43}$/);
+    await guest.locator('[data-testid="cart-count"]', { hasText: '1' }).waitFor();
+    expect(await storedCartToken(guest)).toBe(token);
+
+    // Later adds send it back (and get no new one).
+    const secondAdd = guest.waitForRequest(
+      (request) => request.method() === 'POST' && request.url().endsWith('/api/cart/items'),
+    );
+    await card(guest, lamp).getByTestId('add-to-cart').click();
+    expect((await secondAdd).headers()['x-cart-token']).toBe(token);
+    await guest.locator('[data-testid="cart-count"]', { hasText: '2' }).waitFor();
+
+    // A reload keeps the guest cart (the token is in localStorage).
+    await guest.reload({ waitUntil: 'domcontentloaded' });
+    await guest.locator('html[data-ready="true"]').waitFor();
+    await guest.locator('[data-testid="cart-count"]', { hasText: '2' }).waitFor();
+
+    // A guest sees the cart, and is asked to sign in to check out.
+    await guest.getByTestId('tab-cart').click();
+    await cartLine(guest, mug).waitFor();
+    await cartLine(guest, lamp).waitFor();
+    expect(await guest.getByTestId('checkout-form').isHidden()).toBe(true);
+    expect(await guest.getByTestId('cart-expires').textContent()).toContain('guest cart');
+    await guest.getByTestId('cart-signin-button').click();
+
+    // Signing in sends the token; the server merges the guest cart; the page shows the result.
+    const login = guest.waitForRequest((request) => request.url().endsWith('/api/auth/login'));
+    await logIn(guest, customer);
+    expect((await login).headers()['x-cart-token']).toBe(token);
+    await guest.getByTestId('cart-notice').waitFor();
+    expect(await guest.getByTestId('view-cart').isVisible()).toBe(true);
+    // Mug: 1 from the guest cart. Lamp: 2 + 1, capped by its stock of 2.
+    await guest.locator('[data-testid="cart-count"]', { hasText: '3' }).waitFor();
+    expect(await cartLine(guest, mug).locator('input[type="number"]').inputValue()).toBe('1');
+    expect(await cartLine(guest, lamp).locator('input[type="number"]').inputValue()).toBe('2');
+    expect(await guest.getByTestId('checkout-form').isVisible()).toBe(true);
+    expect(await guest.getByTestId('cart-signin').isHidden()).toBe(true);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await guest.screenshot({ path: join(ARTIFACTS, 'demo-guest-merge.png') });
+
+    // The token is forgotten, and the guest cart is gone on the server.
+    expect(await storedCartToken(guest)).toBeNull();
+    const orphan = await t.http
+      .get('/api/cart')
+      .set('X-Cart-Token', token ?? '')
+      .expect(200);
+    expect((orphan.body as CartBody).id).toBeNull();
+    const mine = (await t.http.get('/api/cart').set('Authorization', customer.auth).expect(200))
+      .body as CartBody;
+    expect(mine.items.map((line) => [line.product.id, line.quantity])).toEqual(
+      expect.arrayContaining([
+        [mug.id, 1],
+        [lamp.id, 2],
+      ]),
+    );
+    expect(mine.itemCount).toBe(3);
+
+    // Logging out leaves an empty guest cart (the user's cart stays the user's).
+    await guest.getByTestId('logout').click();
+    await guest.getByTestId('whoami').filter({ hasText: 'Not signed in' }).waitFor();
+    await guest.locator('[data-testid="cart-count"]', { hasText: '0' }).waitFor();
+    expect(await guest.getByTestId('cart-notice').isHidden()).toBe(true);
+
+    expect(problems).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('previews a coupon, refuses an unknown one, and checks out with the discount', async () => {
+    const started = Date.now();
+    const customer = await t.createUser({ name: 'Coupon Customer' });
+    const {
+      category,
+      products: [kettle],
+      tag,
+    } = await catalog([{ price: 2000, stock: 5 }]);
+    if (!kettle) throw new Error('no product');
+    const code = `TENOFF-${tag}`.toUpperCase();
+    await t.http
+      .post('/api/coupons')
+      .set('Authorization', staff.auth)
+      .send({ code, discountType: 'percentage', discountValue: 10 })
+      .expect(201);
+
+    const shopper = await openDemo();
+    await shopper.getByTestId('tab-account').click();
+    await logIn(shopper, customer);
+    await shopper.getByTestId('category-select').selectOption(category.slug);
+    await card(shopper, kettle).getByTestId('add-to-cart').click();
+    await shopper.locator('[data-testid="cart-count"]', { hasText: '1' }).waitFor();
+    await shopper.getByTestId('tab-cart').click();
+    await cartLine(shopper, kettle).waitFor();
+
+    // An unknown code: the API's COUPON_NOT_FOUND, in words, and no preview.
+    const field = shopper.getByTestId('coupon-code');
+    await field.fill(`NOPE-${tag}`);
+    await shopper.getByTestId('coupon-apply').click();
+    await shopper.getByTestId('coupon-message').filter({ hasText: 'no such coupon' }).waitFor();
+    expect(await shopper.getByTestId('coupon-quote').isHidden()).toBe(true);
+
+    // The real one, typed in lower case and applied with Enter (which must not place the order).
+    await field.fill(code.toLowerCase());
+    const validate = shopper.waitForResponse((response) =>
+      response.url().endsWith('/api/cart/coupon/validate'),
+    );
+    await field.press('Enter');
+    const quote = (await (await validate).json()) as { discountAmount: number; total: number };
+    expect(quote.discountAmount).toBe(200);
+    await shopper.getByTestId('coupon-quote').waitFor();
+    expect(await shopper.getByTestId('coupon-discount').textContent()).toContain('2.00');
+    expect(await shopper.getByTestId('coupon-discount').textContent()).toContain(code);
+    expect(await shopper.getByTestId('checkout-result').isHidden()).toBe(true);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await shopper.screenshot({ path: join(ARTIFACTS, 'demo-coupon.png'), fullPage: true });
+
+    // Checkout sends the code; the order shows the discount.
+    await fillAddress(shopper);
+    const checkoutRequest = shopper.waitForRequest(
+      (request) => request.method() === 'POST' && request.url().endsWith('/api/orders'),
+    );
+    await shopper.getByTestId('checkout-submit').click();
+    expect((await checkoutRequest).postDataJSON()).toMatchObject({
+      couponCode: code.toLowerCase(),
+    });
+    const result = shopper.getByTestId('checkout-result');
+    await result.waitFor();
+    expect(await result.textContent()).toContain(`coupon ${code}: −`);
+    const orders = await t.http.get('/api/orders').set('Authorization', customer.auth).expect(200);
+    const [order] = (
+      orders.body as {
+        items: {
+          number: string;
+          couponCode: string | null;
+          discountAmount: number;
+          subtotal: number;
+          shippingAmount: number;
+          taxAmount: number;
+          total: number;
+        }[];
+      }
+    ).items;
+    expect(order).toMatchObject({ couponCode: code, discountAmount: 200, subtotal: 2000 });
+    expect(order?.total).toBe(quote.total);
+    expect(await result.getAttribute('data-order-number')).toBe(order?.number);
+    // The coupon field is cleared for the next order, and the order list shows the discount.
+    expect(await field.inputValue()).toBe('');
+    await shopper.getByTestId('tab-orders').click();
+    const row = shopper.locator(
+      `[data-testid="order-row"][data-order-number="${order?.number ?? ''}"]`,
+    );
+    await row.waitFor();
+    expect(await row.textContent()).toContain(code);
+
+    expect(problems).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('shows variants on the product page, adds the chosen one, and filters the list by attribute', async () => {
+    const started = Date.now();
+    const {
+      category,
+      products: [plain],
+      tag,
+    } = await catalog([{ price: 500, stock: 5 }]);
+    if (!plain) throw new Error('no product');
+    interface Attribute {
+      slug: string;
+      values: { id: string; slug: string; value: string }[];
+    }
+    const attribute = async (name: string, values: string[]) =>
+      (
+        await t.http
+          .post('/api/attributes')
+          .set('Authorization', staff.auth)
+          .send({ name: `${name} ${tag}`, values })
+          .expect(201)
+      ).body as Attribute;
+    const color = await attribute('Color', ['Red', 'Blue']);
+    const size = await attribute('Size', ['S', 'L']);
+    const value = (of: Attribute, name: string) => {
+      const found = of.values.find((v) => v.value === name);
+      if (!found) throw new Error(`no value ${name}`);
+      return found;
+    };
+    const shirt = (
+      await t.http
+        .post('/api/products')
+        .set('Authorization', staff.auth)
+        .send({
+          name: `Demo shirt ${tag}`,
+          sku: `SHIRT-${tag}`,
+          price: 2500,
+          categoryId: category.id,
+        })
+        .expect(201)
+    ).body as Product & { slug: string };
+    const variant = async (values: string[], price: number, stock: number, position: number) =>
+      (
+        await t.http
+          .post(`/api/products/${shirt.id}/variants`)
+          .set('Authorization', staff.auth)
+          .send({
+            sku: `SHIRT-${tag}-${values.join('')}`,
+            price,
+            stock,
+            position,
+            attributeValueIds: [value(color, values[0] ?? '').id, value(size, values[1] ?? '').id],
+          })
+          .expect(201)
+      ).body as { id: string; name: string };
+    const redS = await variant(['Red', 'S'], 2500, 3, 0);
+    const redL = await variant(['Red', 'L'], 2700, 1, 1);
+    await variant(['Blue', 'S'], 2500, 0, 2);
+
+    const guest = await openDemo();
+    await guest.getByTestId('category-select').selectOption(category.slug);
+    await card(guest, plain).waitFor();
+    const shirtCard = card(guest, shirt);
+    expect(await shirtCard.getByTestId('add-to-cart').textContent()).toContain('Choose options');
+
+    // The attribute filter: only products with a red variant remain.
+    const filtered = guest.waitForRequest((request) =>
+      request.url().includes(`attributes=${encodeURIComponent(`${color.slug}:red`)}`),
+    );
+    await guest.getByTestId(`filter-${color.slug}`).selectOption('red');
+    await filtered;
+    await card(guest, plain).waitFor({ state: 'detached' });
+    await shirtCard.waitFor();
+
+    // The detail: a select per attribute, starting at the first variant in stock.
+    await shirtCard.getByTestId('add-to-cart').click();
+    await guest.getByTestId('view-product').waitFor();
+    await guest.getByTestId('product-heading').filter({ hasText: shirt.name }).waitFor();
+    const colorSelect = guest.getByTestId(`variant-${color.slug}`);
+    const sizeSelect = guest.getByTestId(`variant-${size.slug}`);
+    expect(await colorSelect.inputValue()).toBe(value(color, 'Red').id);
+    expect(await sizeSelect.inputValue()).toBe(value(size, 'S').id);
+    const price = guest.getByTestId('product-detail-price');
+    const stock = guest.getByTestId('product-detail-stock');
+    const add = guest.getByTestId('product-add');
+    expect(await price.textContent()).toContain('25.00');
+
+    // A combination no variant has, and one out of stock, cannot be added.
+    await colorSelect.selectOption(value(color, 'Blue').id);
+    await sizeSelect.selectOption(value(size, 'L').id);
+    expect(await stock.textContent()).toContain('not available');
+    expect(await add.isDisabled()).toBe(true);
+    await sizeSelect.selectOption(value(size, 'S').id);
+    expect(await stock.textContent()).toContain('Out of stock');
+    expect(await add.isDisabled()).toBe(true);
+
+    // Red / L: its own price; the add carries its variantId.
+    await colorSelect.selectOption(value(color, 'Red').id);
+    await sizeSelect.selectOption(value(size, 'L').id);
+    expect(await price.textContent()).toContain('27.00');
+    expect(await stock.textContent()).toContain(redL.name);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await guest.screenshot({ path: join(ARTIFACTS, 'demo-variants.png') });
+    const addRequest = guest.waitForRequest(
+      (request) => request.method() === 'POST' && request.url().endsWith('/api/cart/items'),
+    );
+    await add.click();
+    expect((await addRequest).postDataJSON()).toEqual({
+      productId: shirt.id,
+      variantId: redL.id,
+      quantity: 1,
+    });
+    await guest.locator('[data-testid="cart-count"]', { hasText: '1' }).waitFor();
+
+    // Its stock is the variant's (1): a second one is refused, naming the variant.
+    await add.click();
+    await guest.getByTestId('alert').filter({ hasText: redL.name }).waitFor();
+
+    // The cart shows the variant's name and price; another variant gets its own line.
+    await sizeSelect.selectOption(value(size, 'S').id);
+    await add.click();
+    await guest.locator('[data-testid="cart-count"]', { hasText: '2' }).waitFor();
+    await guest.getByTestId('tab-cart').click();
+    const redLLine = guest.locator(`[data-testid="cart-line"][data-variant-id="${redL.id}"]`);
+    await redLLine.waitFor();
+    expect(await redLLine.getByTestId('cart-variant').textContent()).toBe(redL.name);
+    expect(await redLLine.textContent()).toContain('27.00');
+    await guest.locator(`[data-testid="cart-line"][data-variant-id="${redS.id}"]`).waitFor();
+    expect(redL.name).toBe('Red / L');
+
+    await guest.screenshot({ path: join(ARTIFACTS, 'demo-variants-cart.png') });
     expect(problems).toEqual([]);
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);

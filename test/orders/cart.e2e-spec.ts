@@ -47,6 +47,7 @@ describe('cart', () => {
         {
           id: expect.stringMatching(UUID),
           product: expect.objectContaining({ id: first.id, price: 1250, stock: 5 }),
+          variant: null,
           quantity: 2,
           lineTotal: 2500,
           issue: null,
@@ -54,6 +55,7 @@ describe('cart', () => {
         {
           id: expect.stringMatching(UUID),
           product: expect.objectContaining({ id: second.id, price: 300, stock: 5 }),
+          variant: null,
           quantity: 3,
           lineTotal: 900,
           issue: null,
@@ -271,20 +273,33 @@ describe('cart', () => {
     });
   });
 
-  it('answers 401 to every cart operation without a token', async () => {
+  it('answers 401 to every cart operation with a bad bearer token (never a quiet guest cart)', async () => {
     const id = randomUUID();
-    expectError(await t.http.get('/api/cart'), 401, 'UNAUTHORIZED');
+    const bad = 'Bearer not-a-token';
+    expectError(await t.http.get('/api/cart').set('Authorization', bad), 401, 'UNAUTHORIZED');
     expectError(
-      await t.http.post('/api/cart/items').send({ productId: id, quantity: 1 }),
+      await t.http
+        .post('/api/cart/items')
+        .set('Authorization', bad)
+        .send({ productId: id, quantity: 1 }),
       401,
       'UNAUTHORIZED',
     );
     expectError(
-      await t.http.patch(`/api/cart/items/${id}`).send({ quantity: 1 }),
+      await t.http.patch(`/api/cart/items/${id}`).set('Authorization', bad).send({ quantity: 1 }),
       401,
       'UNAUTHORIZED',
     );
-    expectError(await t.http.delete(`/api/cart/items/${id}`), 401, 'UNAUTHORIZED');
-    expectError(await t.http.delete('/api/cart'), 401, 'UNAUTHORIZED');
+    expectError(
+      await t.http.delete(`/api/cart/items/${id}`).set('Authorization', bad),
+      401,
+      'UNAUTHORIZED',
+    );
+    expectError(await t.http.delete('/api/cart').set('Authorization', bad), 401, 'UNAUTHORIZED');
+  });
+
+  it('gives an anonymous caller without a cart token an empty guest cart', async () => {
+    const res = await t.http.get('/api/cart').expect(200);
+    expect(res.body).toMatchObject({ id: null, items: [], subtotal: 0 });
   });
 });

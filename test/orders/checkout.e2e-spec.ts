@@ -42,16 +42,20 @@ describe('checkout', () => {
       items: [
         {
           productId: mug.id,
+          variantId: null,
           sku: mug.sku,
           name: mug.name,
+          variantName: null,
           unitPrice: 1250,
           quantity: 2,
           lineTotal: 2500,
         },
         {
           productId: tea.id,
+          variantId: null,
           sku: tea.sku,
           name: tea.name,
+          variantName: null,
           unitPrice: 399,
           quantity: 3,
           lineTotal: 1197,
@@ -62,6 +66,7 @@ describe('checkout', () => {
       shippingAmount: 0,
       taxAmount: 0,
       discountAmount: 0,
+      couponCode: null,
       total: 3697,
       currency: 'USD',
       shippingAddress: ADDRESS,
@@ -222,8 +227,10 @@ describe('checkout', () => {
     expect(again.items).toEqual([
       {
         productId: product.id,
+        variantId: null,
         sku: product.sku,
         name: product.name,
+        variantName: null,
         unitPrice: 1000,
         quantity: 2,
         lineTotal: 2000,

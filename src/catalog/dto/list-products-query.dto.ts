@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -21,6 +23,8 @@ export const PRODUCT_SORTS = [
   '-name',
   'createdAt',
   '-createdAt',
+  'rating',
+  '-rating',
   'relevance',
 ] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
@@ -74,6 +78,35 @@ export class ProductFiltersDto extends PageQueryDto {
   @Max(MAX_MONEY)
   maxPrice?: number;
 
+  @ApiPropertyOptional({
+    type: 'number',
+    minimum: 0,
+    maximum: 5,
+    example: 4,
+    description:
+      'Only products whose `ratingAverage` is at least this (stars, up to 2 decimals); unrated products have 0',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d(\.\d{1,2})?$/.test(value) ? Number(value) : value,
+  )
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(5)
+  minRating?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Attribute values of an active variant: `color:red|blue,size:l` keeps products with a variant that is (red or blue) and l. Terms are separated by `,`, an attribute slug and its values by `:`, alternative values by `|`; at most 10 attributes and 20 values each. With `inStock=true`, the matching variant must be in stock. Unknown slugs match nothing; bad syntax is a 400. See `listAttributes` for the slugs.',
+    maxLength: 1000,
+    example: 'color:red|blue,size:l',
+  })
+  @Trim()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  attributes?: string;
+
   @ApiPropertyOptional({ description: '`true`: stock > 0; `false`: stock = 0' })
   @IsOptional()
   @QueryBoolean()
@@ -89,7 +122,8 @@ export class ProductFiltersDto extends PageQueryDto {
   @ApiPropertyOptional({
     enum: PRODUCT_SORTS,
     enumName: 'ProductSort',
-    description: 'Default `-createdAt`, or `relevance` when `q` is given',
+    description:
+      'Default `-createdAt`, or `relevance` when `q` is given; `rating`/`-rating` sort by `ratingAverage`',
   })
   @IsOptional()
   @IsIn(PRODUCT_SORTS)

@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Trim } from '@/common/query-transforms.js';
+import { ProductVariantDto } from './product-variant.dto.js';
 
 /** The largest amount of money a PostgreSQL `integer` column holds (21,474,836.47 in major units). */
 export const MAX_MONEY = 2_147_483_647;
@@ -300,6 +301,32 @@ export class ProductDto {
 
   @ApiProperty()
   requiresShipping!: boolean;
+
+  @ApiProperty({
+    type: 'number',
+    minimum: 0,
+    maximum: 5,
+    example: 4.33,
+    description:
+      'Average of the approved reviews in stars (1–5), rounded to hundredths; 0 when `reviewCount` is 0',
+  })
+  ratingAverage!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Approved reviews' })
+  reviewCount!: number;
+
+  @ApiProperty({
+    description:
+      'The product has active variants: `stock` is the sum of theirs, and a cart line needs a `variantId`',
+  })
+  hasVariants!: boolean;
+
+  @ApiPropertyOptional({
+    type: () => [ProductVariantDto],
+    description:
+      'Detail only (`getProduct`, staff writes): the variants with their attribute values; staff also see inactive ones',
+  })
+  variants?: ProductVariantDto[];
 
   @ApiPropertyOptional({
     type: 'integer',

@@ -1,8 +1,16 @@
 import type { Product } from '../product.entity.js';
 import type { ProductDto } from './product.dto.js';
+import type { ProductVariantDto } from './product-variant.dto.js';
 
-/** The product as clients see it; `staff` adds cost price and the low-stock threshold. */
-export function toProductDto(product: Product, staff = false): ProductDto {
+/**
+ * The product as clients see it; `staff` adds cost price and the low-stock threshold, and
+ * `variants` (details only) its variants.
+ */
+export function toProductDto(
+  product: Product,
+  staff = false,
+  variants?: ProductVariantDto[],
+): ProductDto {
   const { category, brand } = product;
   if (!category) throw new Error('toProductDto needs the category loaded');
   return {
@@ -32,6 +40,10 @@ export function toProductDto(product: Product, staff = false): ProductDto {
     seoDescription: product.seoDescription,
     isDigital: product.isDigital,
     requiresShipping: product.requiresShipping,
+    ratingAverage: product.ratingAverage,
+    reviewCount: product.reviewCount,
+    hasVariants: product.activeVariantCount > 0,
+    ...(variants ? { variants } : {}),
     ...(staff
       ? { costPrice: product.costPrice, lowStockThreshold: product.lowStockThreshold }
       : {}),

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsUUID, Max, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { ProductDto } from '@/catalog/dto/product.dto.js';
+import { ProductVariantDto } from '@/catalog/dto/product-variant.dto.js';
 
 export const MAX_LINE_QUANTITY = 999;
 
@@ -8,6 +9,16 @@ export class AddCartItemDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   productId!: string;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'uuid',
+    description:
+      'The variant (of `productId`) to add: required when the product has variants (`hasVariants`), refused otherwise; each variant has its own line',
+  })
+  @IsOptional()
+  @IsUUID()
+  variantId?: string;
 
   @ApiProperty({
     type: 'integer',
@@ -29,7 +40,7 @@ export class UpdateCartItemDto {
   quantity!: number;
 }
 
-export const CART_ITEM_ISSUES = ['unavailable', 'insufficient_stock'] as const;
+export const CART_ITEM_ISSUES = ['unavailable', 'insufficient_stock', 'variant_required'] as const;
 export type CartItemIssue = (typeof CART_ITEM_ISSUES)[number];
 
 export class CartItemDto {
@@ -42,10 +53,21 @@ export class CartItemDto {
   })
   product!: ProductDto;
 
+  @ApiProperty({
+    type: () => ProductVariantDto,
+    nullable: true,
+    description:
+      "The line's variant as it is now (its price, stock and attribute values); `null` for a product without variants",
+  })
+  variant!: ProductVariantDto | null;
+
   @ApiProperty({ type: 'integer' })
   quantity!: number;
 
-  @ApiProperty({ type: 'integer', description: 'Current unit price × quantity, minor units' })
+  @ApiProperty({
+    type: 'integer',
+    description: "Current unit price (the variant's, for a variant line) × quantity, minor units",
+  })
   lineTotal!: number;
 
   @ApiProperty({
@@ -53,14 +75,19 @@ export class CartItemDto {
     enumName: 'CartItemIssue',
     nullable: true,
     description:
-      'Why this line blocks checkout: the product is inactive, or has less stock than the quantity',
+      'Why this line blocks checkout: the product (or variant) is inactive, has less stock than the quantity, or has variants now while the line names none (remove it and add a variant)',
   })
   issue!: CartItemIssue | null;
 }
 
 export class CartDto {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description: '`null` for a guest who has no cart yet (a guest cart is made by the first add)',
+  })
+  id!: string | null;
 
   @ApiProperty({ type: [CartItemDto], description: 'Oldest line first' })
   items!: CartItemDto[];
@@ -70,6 +97,47 @@ export class CartDto {
 
   @ApiProperty({ type: 'integer', description: 'Sum of line totals, minor units' })
   subtotal!: number;
+
+  @ApiProperty({ example: 'USD' })
+  currency!: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Guest carts only: when the cart is deleted unless used again (every use pushes it back)',
+  })
+  expiresAt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Only in the answer that created a guest cart (also in the `X-Cart-Token` header): the opaque token that identifies it. Send it back in `X-Cart-Token`; it is never shown again, and signing in with it merges the cart into yours.',
+    example: 'Xr2b8Q0c1m6mRJ8s7Hq3cS5x0o6r4v2n9q8p7w6e5t4',
+  })
+  cartToken?: string;
+}
+
+/** What checkout would charge for the current cart with a coupon (nothing is reserved). */
+export class CouponQuoteDto {
+  @ApiProperty({ example: 'SPRING-25', description: 'The code as the shop wrote it' })
+  couponCode!: string;
+
+  @ApiProperty({ type: 'integer', description: 'Sum of line totals, minor units' })
+  subtotal!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    description: "The coupon's discount, minor units; never more than the subtotal",
+  })
+  discountAmount!: number;
+
+  @ApiProperty({ type: 'integer' })
+  shippingAmount!: number;
+
+  @ApiProperty({ type: 'integer' })
+  taxAmount!: number;
+
+  @ApiProperty({ type: 'integer', description: 'subtotal + shipping + tax − discount' })
+  total!: number;
 
   @ApiProperty({ example: 'USD' })
   currency!: string;

@@ -7,6 +7,7 @@ import {
   IsString,
   IsUUID,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { AddressDto } from '@/common/address.js';
@@ -20,13 +21,21 @@ import {
 } from '../order-state-machine.js';
 
 export class CheckoutDto {
-  @ApiProperty({ type: () => AddressDto })
-  @IsObject() // @ValidateNested() alone accepts a missing address, or an array of addresses
+  @ApiPropertyOptional({
+    type: () => AddressDto,
+    description:
+      'Defaults to your default shipping address (address book, then the one saved with updateMe); 400 when you have none',
+  })
+  @ValidateIf((_, value) => value !== undefined) // null is still a 400
+  @IsObject() // @ValidateNested() alone accepts an array of addresses
   @ValidateNested()
   @Type(() => AddressDto)
-  shippingAddress!: AddressDto;
+  shippingAddress?: AddressDto;
 
-  @ApiPropertyOptional({ type: () => AddressDto, description: 'Defaults to the shipping address' })
+  @ApiPropertyOptional({
+    type: () => AddressDto,
+    description: 'Defaults to your default billing address, then to the shipping address',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -38,6 +47,18 @@ export class CheckoutDto {
   @IsString()
   @MaxLength(1000)
   notes?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 50,
+    example: 'SPRING-25',
+    description:
+      'A coupon to apply (any case). An unknown or inactive code is a 404 `COUPON_NOT_FOUND`; one that cannot apply now a 422 whose `code` says why. Part of the Idempotency-Key body.',
+  })
+  @Trim()
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  couponCode?: string;
 }
 
 export class UpdateOrderStatusDto {
@@ -90,11 +111,29 @@ export class OrderItemDto {
   @ApiProperty({ format: 'uuid' })
   productId!: string;
 
-  @ApiProperty()
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description: 'The variant bought; `null` for a product without variants',
+  })
+  variantId!: string | null;
+
+  @ApiProperty({
+    description: "As at checkout: the variant's SKU for a variant, else the product's",
+  })
   sku!: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: "The product's name, as at checkout" })
   name!: string;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example: 'Red / L',
+    description: "The variant's name as at checkout; `null` without a variant",
+  })
+  variantName!: string | null;
 
   @ApiProperty({ type: 'integer', description: 'Minor units, as at checkout' })
   unitPrice!: number;
@@ -164,8 +203,15 @@ export class OrderDto {
   @ApiProperty({ type: 'integer' })
   taxAmount!: number;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', description: "The coupon's discount, minor units" })
   discountAmount!: number;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'The coupon code applied at checkout (`discountAmount` is its discount), or null',
+  })
+  couponCode!: string | null;
 
   @ApiProperty({
     type: 'integer',

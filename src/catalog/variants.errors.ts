@@ -1,0 +1,98 @@
+import { ConflictError, ValidationFailedError } from '@/common/domain-error.js';
+
+export class AttributeNameTakenError extends ConflictError {
+  constructor(name: string) {
+    super(`An attribute named ${name} already exists`, 'ATTRIBUTE_NAME_TAKEN', { name });
+  }
+}
+
+export class AttributeValueTakenError extends ConflictError {
+  constructor(value: string) {
+    super(`The attribute already has the value ${value}`, 'ATTRIBUTE_VALUE_TAKEN', { value });
+  }
+}
+
+export class AttributeInUseError extends ConflictError {
+  constructor(variantCount: number) {
+    super(
+      `${variantCount} variant(s) still use this attribute; change or delete them first`,
+      'ATTRIBUTE_IN_USE',
+      { variantCount },
+    );
+  }
+}
+
+export class AttributeValueInUseError extends ConflictError {
+  constructor(variantCount: number) {
+    super(
+      `${variantCount} variant(s) still use this value; change or delete them first`,
+      'ATTRIBUTE_VALUE_IN_USE',
+      { variantCount },
+    );
+  }
+}
+
+/** A SKU is unique across products and variants, regardless of case. */
+export class CatalogSkuTakenError extends ConflictError {
+  constructor(sku: string) {
+    super(`SKU ${sku} is already used by another product or variant`, 'SKU_TAKEN', { sku });
+  }
+}
+
+export class VariantCombinationTakenError extends ConflictError {
+  constructor(variantId: string) {
+    super(
+      'Another variant of this product has the same attribute values',
+      'VARIANT_COMBINATION_TAKEN',
+      { variantId },
+    );
+  }
+}
+
+/** Staff set the stock of a product with active variants: it is the sum of theirs. */
+export class StockManagedByVariantsError extends ConflictError {
+  constructor() {
+    super(
+      "The product has active variants: its stock is the sum of theirs; change the variants' stock",
+      'STOCK_MANAGED_BY_VARIANTS',
+    );
+  }
+}
+
+export class UnknownAttributeValueError extends ValidationFailedError {
+  constructor(ids: string[]) {
+    super(`attributeValueIds has unknown value(s): ${ids.join(', ')}`, [
+      { field: 'attributeValueIds', message: `unknown: ${ids.join(', ')}` },
+    ]);
+  }
+}
+
+export class DuplicateVariantAttributeError extends ValidationFailedError {
+  constructor(attributeName: string) {
+    super(`attributeValueIds has more than one value of ${attributeName}`, [
+      { field: 'attributeValueIds', message: `one value per attribute (${attributeName})` },
+    ]);
+  }
+}
+
+/** Every variant of a product is described by the same attributes (e.g. all by Color and Size). */
+export class VariantAttributesMismatchError extends ValidationFailedError {
+  constructor(expected: string[]) {
+    super(`The product's variants are described by: ${expected.join(', ')}`, [
+      {
+        field: 'attributeValueIds',
+        message: `one value of each of: ${expected.join(', ')}`,
+      },
+    ]);
+  }
+}
+
+/** A cart line of a product with active variants needs one of them. */
+export class VariantRequiredError extends ValidationFailedError {
+  override readonly code = 'VARIANT_REQUIRED';
+  constructor(productId: string) {
+    super('This product comes in variants: choose one (variantId)', [
+      { field: 'variantId', message: `required for product ${productId}` },
+    ]);
+  }
+}

@@ -1,0 +1,126 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { OrderStatusChanged } from '@/orders/events/order-status-changed.event.js';
+import { checkCoupon } from './coupon-terms.js';
+import { Coupon } from './coupon.entity.js';
+import { CouponRedemption } from './coupon-redemption.entity.js';
+import { CouponNotApplicableError, CouponNotFoundError } from './coupons.errors.js';
+
+/** A coupon that applies to a cart: what an order records of it. */
+export interface AppliedCoupon {
+  couponId: string;
+  /** The code as staff wrote it (the customer may have typed another case). */
+  code: string;
+  /** Minor units, never more than the subtotal. */
+  discountAmount: number;
+}
+
+/**
+ * Applying coupons to carts and orders: the one narrow service other modules use. At checkout
+ * the coupon row is locked (`FOR UPDATE`) and its uses counted by a later statement, so
+ * concurrent checkouts see each other's committed uses and the limits hold; the use is a row
+ * of its own (unique per coupon and order). Cancelling an order releases its use, in the
+ * cancellation's transaction.
+ */
+@Injectable()
+export class CouponRedemptionsService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.onInTransaction(OrderStatusChanged, (event, manager) =>
+      this.onOrderStatusChanged(event, manager),
+    );
+  }
+
+  /**
+   * What `code` takes off a cart of `subtotal` for `userId`, without using it (a preview: the
+   * checkout decides under the lock).
+   */
+  quote(code: string, userId: string, subtotal: number): Promise<AppliedCoupon> {
+    return this.apply(this.db.manager, code, userId, subtotal, false);
+  }
+
+  /**
+   * Applies `code` inside the checkout transaction of `manager`: locks the coupon row until the
+   * transaction ends, checks the window, the minimum and both usage limits. Call
+   * {@link recordUse} with the order once it exists, in the same transaction.
+   */
+  applyForCheckout(
+    manager: EntityManager,
+    code: string,
+    userId: string,
+    subtotal: number,
+  ): Promise<AppliedCoupon> {
+    return this.apply(manager, code, userId, subtotal, true);
+  }
+
+  async recordUse(
+    manager: EntityManager,
+    applied: AppliedCoupon,
+    orderId: string,
+    userId: string,
+  ): Promise<void> {
+    await manager.insert(CouponRedemption, {
+      couponId: applied.couponId,
+      orderId,
+      userId,
+      discountAmount: applied.discountAmount,
+      releasedAt: null,
+    });
+  }
+
+  private async apply(
+    manager: EntityManager,
+    code: string,
+    userId: string,
+    subtotal: number,
+    lock: boolean,
+  ): Promise<AppliedCoupon> {
+    const query = manager
+      .createQueryBuilder(Coupon, 'c')
+      .where('lower(c.code) = lower(:code)', { code });
+    const coupon = await (lock ? query.setLock('pessimistic_write') : query).getOne();
+    if (!coupon?.isActive) throw new CouponNotFoundError();
+    const check = checkCoupon(coupon, subtotal, new Date());
+    if (!check.ok) {
+      throw new CouponNotApplicableError(
+        check.reason,
+        check.reason === 'minimum_not_met'
+          ? { minOrderAmount: coupon.minOrderAmount, subtotal }
+          : undefined,
+      );
+    }
+    if (coupon.usageLimit !== null || coupon.perUserLimit !== null) {
+      // A statement after the lock: under READ COMMITTED it sees every use committed before.
+      const [uses] = await manager.query<Array<{ total: number; mine: number }>>(
+        `SELECT count(*)::int AS total, count(*) FILTER (WHERE user_id = $2)::int AS mine
+           FROM coupon_redemptions WHERE coupon_id = $1 AND released_at IS NULL`,
+        [coupon.id, userId],
+      );
+      if (coupon.usageLimit !== null && (uses?.total ?? 0) >= coupon.usageLimit)
+        throw new CouponNotApplicableError('usage_limit_reached');
+      if (coupon.perUserLimit !== null && (uses?.mine ?? 0) >= coupon.perUserLimit)
+        throw new CouponNotApplicableError('user_limit_reached', {
+          perUserLimit: coupon.perUserLimit,
+        });
+    }
+    return { couponId: coupon.id, code: coupon.code, discountAmount: check.discount };
+  }
+
+  /** A cancelled order gives its coupon use back (idempotent: only a held use is released). */
+  private async onOrderStatusChanged(
+    event: OrderStatusChanged,
+    manager: EntityManager,
+  ): Promise<void> {
+    if (event.newStatus !== 'cancelled') return;
+    await manager.query(
+      `UPDATE coupon_redemptions SET released_at = now() WHERE order_id = $1 AND released_at IS NULL`,
+      [event.orderId],
+    );
+  }
+}
