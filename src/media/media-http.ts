@@ -73,5 +73,14 @@ export async function registerMediaHttp(
         .send(file.stream)
     );
   };
-  fastify.get(`${MEDIA_URL_PREFIX}:key`, serve);
+  fastify.route({
+    method: 'GET',
+    url: `${MEDIA_URL_PREFIX}:key`,
+    handler: serve,
+    // A route registered before Nest's init keeps Fastify's default error handler, whose body
+    // lacks the request id: a hook's error here (e.g. a NUL byte in the key) gets the one shape.
+    errorHandler: (error, request, reply) => {
+      void sendError(request, reply, error);
+    },
+  });
 }

@@ -4,14 +4,18 @@
  * forgery): URLs clients store (product images, brand logos and websites, category images) are
  * http(s) only and never fetched by the server.
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { tempMediaDir } from '../media/media-support.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import {
   buildShop,
   documentedOperations,
   expectErrorShape,
+  PNG,
   type Shop,
 } from './security-support.js';
 
@@ -37,11 +41,21 @@ function servedRoutes(t: TestApp): string[] {
 
 describe('inventory: what is served is what is documented (API9)', () => {
   let t: TestApp;
+  /** A scratch directory holding the media directory and a decoy file next to it. */
+  const root = tempMediaDir();
+  const mediaDir = join(root, 'media');
+  /** A name in the media key format, stored outside the media directory. */
+  const DECOY = `${'d'.repeat(32)}.png`;
   beforeAll(async () => {
-    t = await createTestApp();
+    mkdirSync(mediaDir);
+    writeFileSync(join(root, DECOY), PNG);
+    writeFileSync(join(mediaDir, 'notes.txt'), 'not an upload');
+    writeFileSync(join(mediaDir, 'notes.png'), PNG);
+    t = await createTestApp({ MEDIA_DIR: mediaDir });
   });
   afterAll(async () => {
     await t.close();
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('serves every /api route documented in openapi.json, and no other', () => {
@@ -52,9 +66,64 @@ describe('inventory: what is served is what is documented (API9)', () => {
 
   it('serves nothing else but the known operational endpoints', () => {
     const others = servedRoutes(t).filter((r) => !r.includes(' /api/'));
-    const known = /^GET (\/health\/(live|ready)|\/metrics|\/docs.*|\/demo.*)$/;
+    // /media/{key}: the public uploaded images (docs/api/media.md), plain Fastify by design.
+    const known = /^GET (\/health\/(live|ready)|\/metrics|\/docs.*|\/demo.*|\/media\/\{key\})$/;
     expect(others.filter((r) => !known.test(r))).toEqual([]);
-    expect(others).toEqual(expect.arrayContaining(['GET /health/live', 'GET /health/ready']));
+    expect(others).toEqual(
+      expect.arrayContaining(['GET /health/live', 'GET /health/ready', 'GET /media/{key}']),
+    );
+  });
+
+  it('serves under /media only the files stored there under a media key (no traversal)', async () => {
+    const staff = await t.createUser({ role: 'staff' });
+    const category = await t.http
+      .post('/api/categories')
+      .set('Authorization', staff.auth)
+      .send({ name: `Media inventory ${Date.now()}` })
+      .expect(201);
+    const image = await t.http
+      .post(`/api/categories/${category.body.id}/images`)
+      .set('Authorization', staff.auth)
+      .attach('file', PNG, { filename: 'x.png', contentType: 'image/png' })
+      .expect(201);
+    const url = String(image.body.url);
+    const stored = await t.http.get(url).buffer(true).expect(200);
+    expect(stored.headers['content-type']).toBe('image/png');
+    expect(stored.headers['x-content-type-options']).toBe('nosniff');
+    expect(stored.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
+    expect(Buffer.compare(stored.body as Buffer, PNG)).toBe(0);
+
+    const key = url.slice('/media/'.length);
+    for (const path of [
+      '/media/..%2F..%2Fetc%2Fpasswd',
+      '/media/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd',
+      '/media/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      '/media/..%5C..%5Cetc%5Cpasswd',
+      `/media/..%2F${DECOY}`,
+      `/media/%2e%2e%2f${DECOY}`,
+      `/media/..%2Fmedia%2F${key}`,
+      `/media/.%2F${key}`,
+      `/media/${key.toUpperCase()}`,
+      `/media/${key.replace('.png', '.svg')}`,
+      '/media/notes.txt',
+      '/media/notes.png',
+      `/media/${'0'.repeat(32)}.png`,
+      '/media/.',
+      '/media/',
+      '/media/%2e%2e',
+    ]) {
+      const res = await t.http.get(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      expectErrorShape(res, 404);
+      expect(res.text).not.toContain('root:');
+    }
+  });
+
+  // The preValidation hook that refuses NUL characters (src/app.factory.ts) fails this
+  // plain-Fastify route too: its own error handler must answer in the one shape.
+  it('answers a NUL byte in a /media key with 400 in the one error shape', async () => {
+    const res = await t.http.get(`/media/${'0'.repeat(32)}%00.png`);
+    expectErrorShape(res, 400, 'VALIDATION_FAILED');
   });
 });
 
@@ -119,26 +188,32 @@ describe('no server-side request forgery (API7)', () => {
     'gopher://127.0.0.1:6379/_FLUSHALL',
     '//127.0.0.1/x',
     'http:/x',
-  ])('refuses %s as an image, logo, website or category image URL', async (url) => {
-    const staff = shop.staff.auth;
-    const attempts = [
-      t.http
-        .patch(`/api/products/${shop.product.id}`)
-        .set('Authorization', staff)
-        .send({ images: [{ url, alt: 'x' }] }),
-      t.http
-        .patch(`/api/brands/${shop.brand.id}`)
-        .set('Authorization', staff)
-        .send({ logoUrl: url }),
-      t.http
-        .patch(`/api/brands/${shop.brand.id}`)
-        .set('Authorization', staff)
-        .send({ website: url }),
-      t.http
-        .patch(`/api/categories/${shop.category.id}`)
-        .set('Authorization', staff)
-        .send({ imageUrl: url }),
-    ];
-    for (const res of await Promise.all(attempts)) expectErrorShape(res, 400, 'VALIDATION_FAILED');
-  });
+  ])(
+    'refuses %s as an image, logo, website, category image or profile website URL',
+    async (url) => {
+      const staff = shop.staff.auth;
+      const customer = await t.createUser();
+      const attempts = [
+        t.http.patch('/api/me/profile').set('Authorization', customer.auth).send({ website: url }),
+        t.http
+          .patch(`/api/products/${shop.product.id}`)
+          .set('Authorization', staff)
+          .send({ images: [{ url, alt: 'x' }] }),
+        t.http
+          .patch(`/api/brands/${shop.brand.id}`)
+          .set('Authorization', staff)
+          .send({ logoUrl: url }),
+        t.http
+          .patch(`/api/brands/${shop.brand.id}`)
+          .set('Authorization', staff)
+          .send({ website: url }),
+        t.http
+          .patch(`/api/categories/${shop.category.id}`)
+          .set('Authorization', staff)
+          .send({ imageUrl: url }),
+      ];
+      for (const res of await Promise.all(attempts))
+        expectErrorShape(res, 400, 'VALIDATION_FAILED');
+    },
+  );
 });

@@ -3,37 +3,106 @@
  * authorization): customers calling staff and admin operations, and clients setting properties
  * they must not (role, price, stock, status, totals, ownership) through any endpoint.
  */
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { tempMediaDir } from '../media/media-support.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 import {
   ADDRESS,
+  buildExtras,
   buildShop,
   type Customer,
   customerWithOrder,
+  deliveredBuyer,
+  deliverOrder,
   documentedOperations,
   expectErrorShape,
+  type Extras,
+  PNG,
+  REVIEW,
   type Shop,
 } from './security-support.js';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** A multipart image upload (the body of the upload operations). */
+const UPLOAD = 'multipart upload';
+type Request = [Method, string, (object | typeof UPLOAD)?];
+
+/** The staff and admin operations (each answers 403 to a customer). */
+const STAFF_OPERATIONS = [
+  'createProduct',
+  'updateProduct',
+  'deleteProduct',
+  'createCategory',
+  'updateCategory',
+  'deleteCategory',
+  'createBrand',
+  'updateBrand',
+  'deleteBrand',
+  'updateOrderStatus',
+  'bulkUpdateOrderStatus',
+  'listUsers',
+  'updateUserRole',
+  'createAttribute',
+  'updateAttribute',
+  'deleteAttribute',
+  'createAttributeValue',
+  'updateAttributeValue',
+  'deleteAttributeValue',
+  'createProductVariant',
+  'updateProductVariant',
+  'deleteProductVariant',
+  ...(['Product', 'Category', 'Brand'] as const).flatMap((owner) => [
+    `list${owner}Images`,
+    `upload${owner}Image`,
+    `update${owner}Image`,
+    `reorder${owner}Images`,
+    `delete${owner}Image`,
+  ]),
+  'createCoupon',
+  'listCoupons',
+  'getCoupon',
+  'updateCoupon',
+  'deactivateCoupon',
+  'listReviews',
+  'moderateReview',
+];
+/**
+ * Operations answering 403 for another reason than the caller's role: cancelOrder (the order is
+ * not the caller's to cancel any more) and createReview (403 PURCHASE_REQUIRED: the caller has
+ * no delivered order of the product). Both are in object-level-authorization.e2e-spec.ts.
+ */
+const OWNER_CHECKED = ['cancelOrder', 'createReview'];
 
 describe('function-level authorization (API5)', () => {
   let t: TestApp;
   let shop: Shop;
   let customer: Customer;
+  let extras: Extras;
+  let reviewId: string;
+  const mediaDir = tempMediaDir();
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ MEDIA_DIR: mediaDir });
     shop = await buildShop(t);
     customer = await customerWithOrder(t, shop);
+    extras = await buildExtras(t, shop);
+    const author = await deliveredBuyer(t, shop);
+    const review = await t.http
+      .post(`/api/products/${shop.product.id}/reviews`)
+      .set('Authorization', author.auth)
+      .send(REVIEW)
+      .expect(201);
+    reviewId = String(review.body.id);
   });
   afterAll(async () => {
     await t.close();
+    rmSync(mediaDir, { recursive: true, force: true });
   });
 
   /** Each staff or admin operation with a request that would succeed for the right role. */
-  const requests = (): Record<string, [Method, string, object?]> => ({
+  const requests = (): Record<string, Request> => ({
     createProduct: [
       'post',
       '/api/products',
@@ -50,13 +119,111 @@ describe('function-level authorization (API5)', () => {
     updateOrderStatus: ['patch', `/api/orders/${customer.orderId}/status`, { status: 'confirmed' }],
     listUsers: ['get', '/api/users'],
     updateUserRole: ['patch', `/api/users/${customer.user.id}/role`, { role: 'admin' }],
+    bulkUpdateOrderStatus: [
+      'post',
+      '/api/orders/bulk-status',
+      { orderIds: [customer.orderId], status: 'confirmed' },
+    ],
+    createAttribute: ['post', '/api/attributes', { name: 'Escalated', values: ['Escalated'] }],
+    updateAttribute: ['patch', `/api/attributes/${extras.attribute.id}`, { name: 'Escalated' }],
+    deleteAttribute: ['delete', `/api/attributes/${extras.attribute.id}`],
+    createAttributeValue: [
+      'post',
+      `/api/attributes/${extras.attribute.id}/values`,
+      { value: 'Escalated' },
+    ],
+    updateAttributeValue: [
+      'patch',
+      `/api/attributes/${extras.attribute.id}/values/${extras.attribute.valueIds[0]}`,
+      { value: 'Escalated' },
+    ],
+    deleteAttributeValue: [
+      'delete',
+      `/api/attributes/${extras.attribute.id}/values/${extras.attribute.valueIds[1]}`,
+    ],
+    createProductVariant: [
+      'post',
+      `/api/products/${extras.variantProduct.id}/variants`,
+      { sku: 'ESC-1', price: 1, stock: 1, attributeValueIds: [extras.attribute.valueIds[1]] },
+    ],
+    updateProductVariant: [
+      'patch',
+      `/api/products/${extras.variantProduct.id}/variants/${extras.variant.id}`,
+      { price: 1, stock: 99_999 },
+    ],
+    deleteProductVariant: [
+      'delete',
+      `/api/products/${extras.variantProduct.id}/variants/${extras.variant.id}`,
+    ],
+    ...Object.fromEntries(
+      (
+        [
+          ['Product', 'products'],
+          ['Category', 'categories'],
+          ['Brand', 'brands'],
+        ] as const
+      ).flatMap(([name, owner]): Array<[string, Request]> => {
+        const { ownerId, imageIds } = extras.images[owner];
+        const base = `/api/${owner}/${ownerId}/images`;
+        return [
+          [`list${name}Images`, ['get', base]],
+          [`upload${name}Image`, ['post', base, UPLOAD]],
+          [
+            `update${name}Image`,
+            ['patch', `${base}/${imageIds[1]}`, { altText: 'Escalated', isPrimary: true }],
+          ],
+          [`reorder${name}Images`, ['put', `${base}/order`, { imageIds: [...imageIds].reverse() }]],
+          [`delete${name}Image`, ['delete', `${base}/${imageIds[0]}`]],
+        ];
+      }),
+    ),
+    createCoupon: [
+      'post',
+      '/api/coupons',
+      { code: 'ESCALATED', discountType: 'percentage', discountValue: 100 },
+    ],
+    listCoupons: ['get', '/api/coupons'],
+    getCoupon: ['get', `/api/coupons/${extras.coupon.id}`],
+    updateCoupon: ['patch', `/api/coupons/${extras.coupon.id}`, { discountValue: 100 }],
+    deactivateCoupon: ['post', `/api/coupons/${extras.coupon.id}/deactivate`],
+    listReviews: ['get', '/api/reviews?status=pending'],
+    moderateReview: ['patch', `/api/reviews/${reviewId}/status`, { status: 'approved' }],
   });
   const ADMIN_ONLY = ['listUsers', 'updateUserRole'];
-  const send = (user: TestUser | undefined, [method, path, body]: [Method, string, object?]) => {
+  const send = (user: TestUser | undefined, [method, path, body]: Request) => {
     const req = t.http[method](path);
     if (user) void req.set('Authorization', user.auth);
+    if (body === UPLOAD)
+      return req.attach('file', PNG, { filename: 'x.png', contentType: 'image/png' });
     return body ? req.send(body) : req;
   };
+  /** Every row of this suite's issue 9 fixtures, and anything named like the attempts. */
+  const extrasState = () =>
+    t.dataSource.query(
+      `SELECT (SELECT jsonb_agg(to_jsonb(a) ORDER BY a.id) FROM attributes a
+                WHERE a.id = $1 OR a.name ILIKE 'escalated%') AS attributes,
+              (SELECT jsonb_agg(to_jsonb(v) ORDER BY v.id) FROM attribute_values v
+                WHERE v.attribute_id = $1 OR v.value ILIKE 'escalated%') AS "values",
+              (SELECT jsonb_agg(to_jsonb(pv) ORDER BY pv.id) FROM product_variants pv
+                WHERE pv.product_id = $2 OR pv.sku ILIKE 'esc-%') AS variants,
+              (SELECT jsonb_agg(to_jsonb(c) ORDER BY c.id) FROM coupons c
+                WHERE c.id = $3 OR c.code ILIKE 'escalated%') AS coupons,
+              (SELECT jsonb_agg(to_jsonb(i) ORDER BY i.id) FROM catalog_images i
+                WHERE i.product_id = $4 OR i.category_id = $5 OR i.brand_id = $6) AS images,
+              (SELECT jsonb_agg(to_jsonb(r) ORDER BY r.id) FROM reviews r
+                WHERE r.product_id = $4) AS reviews,
+              (SELECT jsonb_agg(to_jsonb(h) ORDER BY h.id) FROM order_status_history h
+                WHERE h.order_id = $7) AS history`,
+      [
+        extras.attribute.id,
+        extras.variantProduct.id,
+        extras.coupon.id,
+        shop.product.id,
+        shop.category.id,
+        shop.brand.id,
+        customer.orderId,
+      ],
+    );
   /** What the attempts could have changed: this suite's objects, and anything named like them. */
   const state = () =>
     t.dataSource.query(
@@ -79,33 +246,52 @@ describe('function-level authorization (API5)', () => {
       ],
     );
 
-  it('covers every documented operation that answers 403, except the owner-checked cancelOrder', () => {
+  it('covers every documented operation that answers 403, except the owner-checked cancelOrder and createReview', () => {
     const guarded = documentedOperations()
-      .filter((op) => op.responses.includes('403') && op.operationId !== 'cancelOrder')
+      .filter((op) => op.responses.includes('403') && !OWNER_CHECKED.includes(op.operationId))
       .map((op) => op.operationId);
-    expect(guarded.sort()).toEqual(Object.keys(requests()).sort());
+    expect(guarded.sort()).toEqual([...STAFF_OPERATIONS].sort());
+    expect(Object.keys(requests()).sort()).toEqual([...STAFF_OPERATIONS].sort());
   });
 
-  it.each([
-    'createProduct',
-    'updateProduct',
-    'deleteProduct',
-    'createCategory',
-    'updateCategory',
-    'deleteCategory',
-    'createBrand',
-    'updateBrand',
-    'deleteBrand',
-    'updateOrderStatus',
-    'listUsers',
-    'updateUserRole',
-  ])('%s: 403 for a customer, 401 without a token, and nothing changes', async (operationId) => {
-    const request = requests()[operationId];
+  it.each(STAFF_OPERATIONS)(
+    '%s: 403 for a customer, 401 without a token, and nothing changes',
+    async (operationId) => {
+      const request = requests()[operationId];
+      if (!request) throw new Error(`no request for ${operationId}`);
+      const before = [await state(), await extrasState()];
+      expectErrorShape(await send(customer.user, request), 403, 'FORBIDDEN');
+      expectErrorShape(await send(undefined, request), 401);
+      if (ADMIN_ONLY.includes(operationId))
+        expectErrorShape(await send(shop.staff, request), 403, 'FORBIDDEN');
+      expect([await state(), await extrasState()]).toEqual(before);
+    },
+  );
+
+  it('shows a customer no coupon code and no moderation queue, whatever the query', async () => {
+    for (const path of [
+      `/api/coupons?q=${extras.coupon.code}`,
+      '/api/coupons?active=true&pageSize=100',
+      `/api/reviews?userId=${customer.user.id}`,
+      `/api/reviews?productId=${shop.product.id}&status=pending`,
+    ]) {
+      const res = await send(customer.user, ['get', path]);
+      expectErrorShape(res, 403, 'FORBIDDEN');
+      expect(res.text).not.toContain(extras.coupon.code);
+      expect(res.text).not.toContain(reviewId);
+    }
+  });
+
+  it('lets no customer move orders in bulk, not even their own (they use cancelOrder)', async () => {
     const before = await state();
-    expectErrorShape(await send(customer.user, request), 403, 'FORBIDDEN');
-    expectErrorShape(await send(undefined, request), 401);
-    if (ADMIN_ONLY.includes(operationId))
-      expectErrorShape(await send(shop.staff, request), 403, 'FORBIDDEN');
+    for (const status of ['cancelled', 'delivered', 'refunded']) {
+      const res = await send(customer.user, [
+        'post',
+        '/api/orders/bulk-status',
+        { orderIds: [customer.orderId], status },
+      ]);
+      expectErrorShape(res, 403, 'FORBIDDEN');
+    }
     expect(await state()).toEqual(before);
   });
 
@@ -123,20 +309,46 @@ describe('property-level authorization: no mass assignment (API3)', () => {
   let t: TestApp;
   let shop: Shop;
   let customer: Customer;
+  let extras: Extras;
+  /** A customer with a delivered order of the shop's product and no review of it yet. */
+  let reviewer: TestUser;
+  /** The customer's own review (pending), wishlist and address. */
+  let own: { reviewId: string; wishlistId: string; addressId: string };
+  const mediaDir = tempMediaDir();
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ MEDIA_DIR: mediaDir });
     shop = await buildShop(t);
     customer = await customerWithOrder(t, shop);
+    extras = await buildExtras(t, shop);
+    reviewer = await deliveredBuyer(t, shop);
+    await deliverOrder(t, shop, customer.orderId);
+    const post = async (path: string, body: object, status = 201) => {
+      const res = await t.http.post(path).set('Authorization', customer.user.auth).send(body);
+      if (res.status !== status) throw new Error(`fixture ${path}: ${res.status} ${res.text}`);
+      return String((res.body as { id: string }).id);
+    };
+    const reviewId = await post(`/api/products/${shop.product.id}/reviews`, REVIEW);
+    const wishlistId = await post('/api/wishlists', { name: 'Mine', isPublic: true });
+    await post(`/api/wishlists/${wishlistId}/items`, { productId: shop.product.id }, 200);
+    const addressId = await post('/api/me/addresses', { ...ADDRESS, label: 'Home' });
+    own = { reviewId, wishlistId, addressId };
   });
   afterAll(async () => {
     await t.close();
+    rmSync(mediaDir, { recursive: true, force: true });
   });
 
-  const as = (user: TestUser, method: Method, path: string, body?: unknown): Promise<Response> =>
-    t.http[method](path)
-      .set('Authorization', user.auth)
-      .send(body as object);
+  const as = (
+    user: TestUser | undefined,
+    method: Method,
+    path: string,
+    body?: unknown,
+  ): Promise<Response> => {
+    const req = t.http[method](path);
+    if (user) void req.set('Authorization', user.auth);
+    return req.send(body as object).then((res) => res);
+  };
   const snapshot = () =>
     t.dataSource.query(
       `SELECT u.role, u.email, u.name,
@@ -149,8 +361,47 @@ describe('property-level authorization: no mass assignment (API3)', () => {
          FROM users u WHERE u.id = $1`,
       [customer.user.id, shop.product.id, customer.orderId],
     );
+  /** The issue 9 objects the attempts below could have changed or created. */
+  const ownedSnapshot = () =>
+    t.dataSource.query(
+      `SELECT (SELECT jsonb_agg(to_jsonb(r) ORDER BY r.id) FROM reviews r
+                WHERE r.product_id = $2) AS reviews,
+              (SELECT jsonb_agg(to_jsonb(w) ORDER BY w.id) FROM wishlists w
+                WHERE w.user_id = ANY($3)) AS wishlists,
+              (SELECT jsonb_agg(to_jsonb(i) ORDER BY i.id) FROM wishlist_items i
+                JOIN wishlists w ON w.id = i.wishlist_id WHERE w.user_id = ANY($3)) AS items,
+              (SELECT jsonb_agg(to_jsonb(a) ORDER BY a.id) FROM user_addresses a
+                WHERE a.user_id = ANY($3)) AS addresses,
+              (SELECT jsonb_agg(to_jsonb(p)) FROM user_profiles p
+                WHERE p.user_id = ANY($3)) AS profiles,
+              (SELECT jsonb_agg(to_jsonb(c)) FROM coupons c WHERE c.id = $4) AS coupon,
+              (SELECT jsonb_agg(to_jsonb(v) ORDER BY v.id) FROM product_variants v
+                WHERE v.product_id = $5) AS variants,
+              (SELECT jsonb_agg(to_jsonb(i) ORDER BY i.id) FROM cart_items i
+                JOIN carts c ON c.id = i.cart_id
+               WHERE c.user_id IS NULL AND i.product_id = ANY(ARRAY[$2, $5]::uuid[])) AS guest_lines,
+              (SELECT jsonb_agg(to_jsonb(i) ORDER BY i.id) FROM cart_items i
+                JOIN carts c ON c.id = i.cart_id WHERE c.user_id = $1) AS cart`,
+      [
+        customer.user.id,
+        shop.product.id,
+        [customer.user.id, reviewer.id, shop.admin.id],
+        extras.coupon.id,
+        extras.variantProduct.id,
+      ],
+    );
 
-  const MASS_ASSIGNMENTS: Array<[string, Method, () => string, () => unknown, string]> = [
+  /** [what, method, path, body, the refused field, who sends it (default the customer)] */
+  type MassAssignment = [
+    string,
+    Method,
+    () => string,
+    () => unknown,
+    string,
+    (() => TestUser | undefined)?,
+  ];
+  const randomUUIDLike = () => '00000000-0000-4000-8000-000000000000';
+  const MASS_ASSIGNMENTS: MassAssignment[] = [
     ['a role through updateMe', 'patch', () => '/api/me', () => ({ role: 'admin' }), 'role'],
     ['isAdmin through updateMe', 'patch', () => '/api/me', () => ({ isAdmin: true }), 'isAdmin'],
     [
@@ -197,7 +448,7 @@ describe('property-level authorization: no mass assignment (API3)', () => {
       'price',
     ],
     ...(['total', 'subtotal', 'discountAmount', 'price', 'userId'] as const).map(
-      (field): [string, Method, () => string, () => unknown, string] => [
+      (field): MassAssignment => [
         `${field} through checkout`,
         'post',
         () => '/api/orders',
@@ -236,18 +487,165 @@ describe('property-level authorization: no mass assignment (API3)', () => {
       () => ({ status: 'refunded' }),
       'status',
     ],
+    // Reviews: the status, the purchase flag and the author are the server's.
+    ...(
+      [
+        ['status', 'approved'],
+        ['verifiedPurchase', true],
+        ['userId', 'ADMIN'],
+        ['authorName', 'The Shop'],
+        ['moderationNote', 'fine'],
+      ] as const
+    ).map((entry): MassAssignment => {
+      const [field, value] = entry;
+      return [
+        `a ${field} through createReview`,
+        'post',
+        () => `/api/products/${shop.product.id}/reviews`,
+        () => ({ ...REVIEW, [field]: value === 'ADMIN' ? shop.admin.id : value }),
+        field,
+        () => reviewer,
+      ];
+    }),
+    ...(['status', 'userId', 'moderationNote', 'verifiedPurchase'] as const).map(
+      (field): MassAssignment => [
+        `a ${field} through updateReview`,
+        'patch',
+        () => `/api/reviews/${own.reviewId}`,
+        () => ({
+          rating: 5,
+          [field]:
+            field === 'status'
+              ? 'approved'
+              : field === 'userId'
+                ? reviewer.id
+                : field === 'verifiedPurchase'
+                  ? true
+                  : 'ok',
+        }),
+        field,
+      ],
+    ),
+    // Wishlists: the owner and the share token are the server's.
+    [
+      'a userId through createWishlist',
+      'post',
+      () => '/api/wishlists',
+      () => ({ name: 'Theirs', userId: shop.admin.id }),
+      'userId',
+    ],
+    [
+      'a shareToken through createWishlist',
+      'post',
+      () => '/api/wishlists',
+      () => ({ name: 'Guessable', isPublic: true, shareToken: 'aaaa' }),
+      'shareToken',
+    ],
+    [
+      'a userId through updateWishlist',
+      'patch',
+      () => `/api/wishlists/${own.wishlistId}`,
+      () => ({ userId: reviewer.id }),
+      'userId',
+    ],
+    [
+      'a shareToken through updateWishlist',
+      'patch',
+      () => `/api/wishlists/${own.wishlistId}`,
+      () => ({ shareToken: 'aaaa' }),
+      'shareToken',
+    ],
+    [
+      'a wishlistId through addWishlistItem',
+      'post',
+      () => `/api/wishlists/${own.wishlistId}/items`,
+      () => ({ productId: extras.variantProduct.id, wishlistId: randomUUIDLike() }),
+      'wishlistId',
+    ],
+    [
+      'a price through moveWishlistItemToCart',
+      'post',
+      () => `/api/wishlists/${own.wishlistId}/items/${shop.product.id}/move-to-cart`,
+      () => ({ quantity: 1, price: 0 }),
+      'price',
+    ],
+    // Addresses and profiles: the owner is the caller, always.
+    [
+      'a userId through createAddress',
+      'post',
+      () => '/api/me/addresses',
+      () => ({ ...ADDRESS, userId: reviewer.id }),
+      'userId',
+    ],
+    [
+      'a userId through updateAddress',
+      'patch',
+      () => `/api/me/addresses/${own.addressId}`,
+      () => ({ city: 'Moved', userId: reviewer.id }),
+      'userId',
+    ],
+    [
+      'a default flag through updateAddress',
+      'patch',
+      () => `/api/me/addresses/${own.addressId}`,
+      () => ({ isDefaultShipping: false }),
+      'isDefaultShipping',
+    ],
+    ...(['userId', 'email', 'name', 'role', 'imageUrl'] as const).map((field): MassAssignment => [
+      `a ${field} through updateProfile`,
+      'patch',
+      () => '/api/me/profile',
+      () => ({ bio: 'Hi', [field]: field === 'userId' ? reviewer.id : 'x@evil.test' }),
+      field,
+    ]),
+    // Carts (a guest's too) and coupons: prices and discounts are computed, never sent.
+    [
+      "a price through a guest's addCartItem",
+      'post',
+      () => '/api/cart/items',
+      () => ({ productId: shop.product.id, quantity: 1, price: 0 }),
+      'price',
+      () => undefined,
+    ],
+    [
+      'a price through addCartItem with a variant',
+      'post',
+      () => '/api/cart/items',
+      () => ({
+        productId: extras.variantProduct.id,
+        variantId: extras.variant.id,
+        quantity: 1,
+        price: 0,
+      }),
+      'price',
+    ],
+    ...(['discountAmount', 'discountValue', 'total'] as const).map((field): MassAssignment => [
+      `a ${field} through validateCoupon`,
+      'post',
+      () => '/api/cart/coupon/validate',
+      () => ({ code: extras.coupon.code, [field]: field === 'discountValue' ? 100 : 0 }),
+      field,
+    ]),
+    [
+      'a discountAmount with a coupon code through checkout',
+      'post',
+      () => '/api/orders',
+      () => ({ shippingAddress: ADDRESS, couponCode: extras.coupon.code, discountAmount: 999 }),
+      'discountAmount',
+    ],
   ];
 
   it.each(MASS_ASSIGNMENTS)(
     'rejects %s with 400 naming the field, and changes nothing',
-    async (_, method, path, body, field) => {
-      const before = await snapshot();
-      const res = await as(customer.user, method, path(), body());
+    async (_, method, path, body, field, who = () => customer.user) => {
+      const before = [await snapshot(), await ownedSnapshot()];
+      const res = await as(who(), method, path(), body());
       expectErrorShape(res, 400, 'VALIDATION_FAILED');
       expect(res.body.details).toEqual(
         expect.arrayContaining([expect.objectContaining({ field })]),
       );
-      expect(await snapshot()).toEqual(before);
+      expect(res.headers['x-cart-token']).toBeUndefined();
+      expect([await snapshot(), await ownedSnapshot()]).toEqual(before);
     },
   );
 
@@ -265,6 +663,49 @@ describe('property-level authorization: no mass assignment (API3)', () => {
       total: 0,
     });
     expectErrorShape(res, 400, 'VALIDATION_FAILED');
+  });
+
+  it('refuses server-owned properties of coupons, variants, images, reviews and bulk moves from staff too', async () => {
+    const before = [await snapshot(), await ownedSnapshot()];
+    const variant = `/api/products/${extras.variantProduct.id}/variants/${extras.variant.id}`;
+    const image = `/api/products/${shop.product.id}/images/${extras.images.products.imageIds[1]}`;
+    const attempts: Array<[Method, string, object, string]> = [
+      [
+        'post',
+        '/api/coupons',
+        { code: 'SEC-USED', discountType: 'fixed', discountValue: 1, timesUsed: 0 },
+        'timesUsed',
+      ],
+      ['patch', `/api/coupons/${extras.coupon.id}`, { timesUsed: 0 }, 'timesUsed'],
+      ['patch', `/api/coupons/${extras.coupon.id}`, { currency: 'XXX' }, 'currency'],
+      ['patch', variant, { productId: shop.product.id }, 'productId'],
+      ['patch', variant, { currency: 'XXX' }, 'currency'],
+      ['patch', variant, { inStock: true }, 'inStock'],
+      ['patch', image, { url: 'https://evil.test/x.png' }, 'url'],
+      ['patch', image, { storageKey: '../../etc/passwd' }, 'storageKey'],
+      ['patch', `/api/reviews/${own.reviewId}/status`, { status: 'approved', rating: 5 }, 'rating'],
+      [
+        'patch',
+        `/api/reviews/${own.reviewId}/status`,
+        { status: 'approved', userId: shop.staff.id },
+        'userId',
+      ],
+      [
+        'post',
+        '/api/orders/bulk-status',
+        { orderIds: [customer.orderId], status: 'refunded', paymentStatus: 'paid' },
+        'paymentStatus',
+      ],
+    ];
+    for (const [method, path, body, field] of attempts) {
+      const res = await as(shop.staff, method, path, body);
+      expectErrorShape(res, 400, 'VALIDATION_FAILED');
+      expect({ path, details: res.body.details }).toEqual({
+        path,
+        details: expect.arrayContaining([expect.objectContaining({ field })]),
+      });
+    }
+    expect([await snapshot(), await ownedSnapshot()]).toEqual(before);
   });
 
   it.each([

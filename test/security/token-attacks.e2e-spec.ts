@@ -88,6 +88,15 @@ describe('forged and misused tokens', () => {
     'listBrands',
     'getBrand',
     'listBrandProducts',
+    'listAttributes',
+    'getAttribute',
+    'listProductReviews',
+    'getSharedWishlist',
+    // Public with an optional bearer (staff see inactive variants, authors their pending
+    // review): a forged token is ignored, as on getProduct.
+    'listProductVariants',
+    'getProductVariant',
+    'getReview',
   ]);
   const isPublic = (operationId: string): boolean => PUBLIC.has(operationId);
 
@@ -117,10 +126,18 @@ describe('forged and misused tokens', () => {
         .get(`/api/products/${shop.hidden.product.slug}`)
         .set('Authorization', `Bearer ${token}`)
         .expect(404);
+      await t.http
+        .get(`/api/products/${shop.hidden.product.slug}/variants`)
+        .set('Authorization', `Bearer ${token}`)
+        .expect(404);
     }
     // Sanity: the real staff token does see it.
     await t.http
       .get(`/api/products/${shop.hidden.product.slug}`)
+      .set('Authorization', shop.staff.auth)
+      .expect(200);
+    await t.http
+      .get(`/api/products/${shop.hidden.product.slug}/variants`)
       .set('Authorization', shop.staff.auth)
       .expect(200);
   });
