@@ -153,7 +153,9 @@ export class CheckoutService {
     const defaults =
       dto.shippingAddress && dto.billingAddress
         ? undefined
-        : await this.defaultAddresses.getDefaultAddresses(actor.id, manager);
+        : await this.defaultAddresses.getDefaultAddresses(actor.id, manager, {
+            needShipping: !dto.shippingAddress,
+          });
     const shipping = dto.shippingAddress ?? defaults?.shipping;
     if (!shipping)
       throw new ValidationFailedError(

@@ -21,8 +21,16 @@ export interface DefaultAddresses {
 export class DefaultAddressProvider {
   constructor(private readonly users: UsersService) {}
 
-  /** Reads through `manager`, so checkout can call it inside its transaction. */
-  async getDefaultAddresses(userId: string, manager: EntityManager): Promise<DefaultAddresses> {
+  /**
+   * Reads through `manager`, so checkout can call it inside its transaction. With
+   * `needShipping: false` (the order names its shipping address) the account's saved shipping
+   * address is not looked up: one round trip less in the checkout transaction.
+   */
+  async getDefaultAddresses(
+    userId: string,
+    manager: EntityManager,
+    { needShipping = true }: { needShipping?: boolean } = {},
+  ): Promise<DefaultAddresses> {
     const defaults = await manager
       .createQueryBuilder(UserAddress, 'a')
       .where('a.userId = :userId', { userId })
@@ -33,7 +41,9 @@ export class DefaultAddressProvider {
     return {
       shipping: shipping
         ? toAddress(shipping)
-        : await this.users.savedShippingAddress(userId, manager),
+        : needShipping
+          ? await this.users.savedShippingAddress(userId, manager)
+          : null,
       billing: billing ? toAddress(billing) : null,
     };
   }
