@@ -322,7 +322,8 @@ export class CheckoutService {
       [actor.id],
     );
     await this.events.flush(manager); // the history row belongs in the response
-    return this.orders.get(order.id, manager);
+    // The saved entity carries every column (generated ones through RETURNING): no re-read.
+    return this.orders.dtoOf(order, manager);
   }
 
   /**

@@ -71,6 +71,11 @@ export class OrdersQueryService {
   /** Any order, read through `manager` (inside a transaction: its own writes). */
   async get(id: string, manager: EntityManager = this.db.manager): Promise<OrderDto> {
     const order = found(await manager.findOne(Order, { where: { id } }), 'Order');
+    return this.dtoOf(order, manager);
+  }
+
+  /** The DTO of an order already loaded (or just saved) through `manager`: lines and history read. */
+  async dtoOf(order: Order, manager: EntityManager = this.db.manager): Promise<OrderDto> {
     return (await this.toDtos([order], manager))[0];
   }
 
