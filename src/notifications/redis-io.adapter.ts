@@ -36,6 +36,18 @@ export class ConfiguredIoAdapter extends IoAdapter {
  * sockets on every instance. Publishing never throws into the caller: while Redis is down,
  * emits still reach this instance's sockets, and the clients catch up on the rest over REST.
  */
+/**
+ * The adapter's channel prefix, `socket.io:db<N>` for Redis database N. Pub/sub channels belong
+ * to the whole Redis server, not to a database: with the default prefix, two deployments on one
+ * Redis server (staging on db 1, production on db 0; or a test run beside a soak) received each
+ * other's broadcasts, and staff sockets got the other deployment's order updates. A deployment
+ * already owns its database (cache, rate limits), so the database number isolates its channels.
+ */
+export function adapterChannelPrefix(redisUrl: string): string {
+  const db = Number(new URL(redisUrl).pathname.slice(1) || 0);
+  return `socket.io:db${Number.isInteger(db) ? db : 0}`;
+}
+
 export class RedisIoAdapter extends ConfiguredIoAdapter {
   private readonly redisLogger = new Logger(RedisIoAdapter.name);
   private adapterConstructor: ReturnType<typeof createAdapter> | undefined;
@@ -81,7 +93,7 @@ export class RedisIoAdapter extends ConfiguredIoAdapter {
           : value;
       },
     });
-    this.adapterConstructor = createAdapter(safePub, sub);
+    this.adapterConstructor = createAdapter(safePub, sub, { key: adapterChannelPrefix(url) });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {

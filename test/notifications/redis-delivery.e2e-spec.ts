@@ -95,6 +95,36 @@ describe(`delivery across instances ${NEEDS_REDIS}`, () => {
       expect(await updated).toMatchObject({ newStatus: 'confirmed' });
     },
   );
+
+  redisIt(
+    `keeps another deployment on the same Redis server (another database) out of it ${NEEDS_REDIS}`,
+    async () => {
+      // Pub/sub channels ignore Redis database numbers: the adapter's prefix must not.
+      const otherDb = new URL(REDIS_URL!);
+      otherDb.pathname = '/3';
+      const other = await createTestApp({ REDIS_URL: otherDb.toString() });
+      try {
+        const [owner, staff] = await Promise.all([quickUser(a!), quickUser(a!, 'staff')]);
+        const staffOnOther = await connectSocket(other.baseUrl, staff.accessToken);
+        const staffOnB = await connectSocket(b!.baseUrl, staff.accessToken);
+        const leaked = recordEvents<StatusUpdatePush>(staffOnOther, 'order_status_update');
+        const order = await placeOrder(a!, owner);
+        const onB = nextEvent<StatusUpdatePush>(
+          staffOnB,
+          'order_status_update',
+          1_000,
+          (p) => p.orderId === order.id,
+        );
+        expectStatus(await patchStatus(a!, staff, order.id, 'confirmed'), 200);
+        expect(await onB).toMatchObject({ orderId: order.id, newStatus: 'confirmed' });
+        await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+        expect(leaked.payloads()).toEqual([]);
+      } finally {
+        closeSockets();
+        await other.close();
+      }
+    },
+  );
 });
 
 describe('a Redis that cannot be reached', () => {
