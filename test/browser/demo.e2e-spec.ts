@@ -24,15 +24,16 @@ const REFUSED_CALL = /^Failed to load resource: the server responded with a stat
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 /**
- * Product images may point at other hosts (the demo catalog's do, and suites sharing the run's
- * database make such products): this machine has no outside network, so the browser gets a pixel
- * instead of a DNS failure that would read as a page error.
+ * Product images are not what these tests check, and their URLs are whatever the run's shared
+ * database holds: other hosts (the demo catalog's; this machine has no outside network) or
+ * `/media` files that other suites uploaded to a temporary directory. Every image request gets a
+ * pixel, so a missing picture never reads as a page error.
  */
-async function stubExternalImages(target: BrowserContext | Page, baseUrl: string): Promise<void> {
-  const origin = new URL(baseUrl).origin;
-  await target.route(
-    (url) => url.origin !== origin,
-    (route) => route.fulfill({ status: 200, contentType: 'image/gif', body: PIXEL }),
+async function stubImages(target: BrowserContext | Page): Promise<void> {
+  await target.route('**/*', (route) =>
+    route.request().resourceType() === 'image'
+      ? route.fulfill({ status: 200, contentType: 'image/gif', body: PIXEL })
+      : route.continue(),
   );
 }
 
@@ -69,7 +70,7 @@ suite('demo page in a browser', () => {
   async function openDemo(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(context);
-    await stubExternalImages(context, t.baseUrl);
+    await stubImages(context);
     const fresh = await context.newPage();
     fresh.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     fresh.on('console', (message) => {
@@ -153,7 +154,7 @@ suite('demo page in a browser', () => {
       ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await stubExternalImages(page, t.baseUrl);
+    await stubImages(page);
     // Script errors and CSP violations (reported as console errors) fail the test.
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
