@@ -1,22 +1,28 @@
 import pg from 'pg';
 
-/** The server's maintenance database URL and the bench database's name, from its URL. */
-function split(databaseUrl: string): { adminUrl: string; name: string } {
+/**
+ * The word a throw-away database's name must contain: `bench` for the benchmarks, `soak` for the
+ * soak. The database is dropped and re-created, so anything not obviously meant for it is refused.
+ */
+export type ThrowAwayKind = 'bench' | 'soak';
+
+/** The server's maintenance database URL and the throw-away database's name, from its URL. */
+function split(databaseUrl: string, kind: ThrowAwayKind): { adminUrl: string; name: string } {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[\w-]+$/.test(name)) throw new Error(`unexpected database name "${name}"`);
-  // It is dropped and re-created: refuse anything not obviously meant for benchmarks.
-  if (!name.includes('bench'))
-    throw new Error(`the bench database's name must contain "bench" (got "${name}")`);
+  if (!name.includes(kind))
+    throw new Error(`the ${kind} database's name must contain "${kind}" (got "${name}")`);
   url.pathname = '/postgres';
   return { adminUrl: url.toString(), name };
 }
 
 async function onAdmin<T>(
   databaseUrl: string,
+  kind: ThrowAwayKind,
   work: (client: pg.Client, name: string) => Promise<T>,
 ): Promise<T> {
-  const { adminUrl, name } = split(databaseUrl);
+  const { adminUrl, name } = split(databaseUrl, kind);
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
@@ -26,9 +32,12 @@ async function onAdmin<T>(
   }
 }
 
-/** Drops (closing its sessions) and creates the bench database; returns the server version. */
-export function createFreshDatabase(databaseUrl: string): Promise<string> {
-  return onAdmin(databaseUrl, async (client, name) => {
+/** Drops (closing its sessions) and creates the database; returns the server version. */
+export function createFreshDatabase(
+  databaseUrl: string,
+  kind: ThrowAwayKind = 'bench',
+): Promise<string> {
+  return onAdmin(databaseUrl, kind, async (client, name) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${name}"`);
     const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
@@ -36,8 +45,8 @@ export function createFreshDatabase(databaseUrl: string): Promise<string> {
   });
 }
 
-export function dropDatabase(databaseUrl: string): Promise<void> {
-  return onAdmin(databaseUrl, async (client, name) => {
+export function dropDatabase(databaseUrl: string, kind: ThrowAwayKind = 'bench'): Promise<void> {
+  return onAdmin(databaseUrl, kind, async (client, name) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   });
 }

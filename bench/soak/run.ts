@@ -13,11 +13,11 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
-import { openPool } from '../lib/database.js';
+import { dropDatabase, openPool } from '../lib/database.js';
 import { type Child, logTail, Processes, rssMb } from '../lib/processes.js';
 import { machineInfo, Report } from '../lib/report.js';
 import { checkDeliveries, checkNotifications, checkOrders, checkStock } from './checks.js';
-import { dropSoakDatabase } from './database.js';
+
 import { type MemorySample, MemorySampler, memoryChecks, thin } from './memory.js';
 import { parseOptions, type SoakOptions, USAGE } from './options.js';
 import { type Setup, setup } from './setup.js';
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
       }
       await redis.close().catch(() => undefined);
       if (!options.keepDatabase)
-        await dropSoakDatabase(options.databaseUrl).catch((e: Error) =>
+        await dropDatabase(options.databaseUrl, 'soak').catch((e: Error) =>
           errors.push(`dropping the database: ${e.message}`),
         );
       report.machine.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));

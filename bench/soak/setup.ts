@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { Api, mapLimit, type Session } from '../lib/http.js';
 import { type Child, freePort, type Processes, rssMb, waitReady } from '../lib/processes.js';
 import type { Report } from '../lib/report.js';
-import { createSoakDatabase } from './database.js';
+import { createFreshDatabase } from '../lib/database.js';
 import type { SoakOptions } from './options.js';
 import type { World } from './workload.js';
 
@@ -74,7 +74,7 @@ export async function setup(
   console.log(
     `• database ${new URL(options.databaseUrl).pathname.slice(1)}: fresh, migrated, ${options.products.toLocaleString('en')} products`,
   );
-  report.machine.postgres = await createSoakDatabase(options.databaseUrl);
+  report.machine.postgres = await createFreshDatabase(options.databaseUrl, 'soak');
   await processes.run('migrate', [join(build, 'src/cli/migrate.js')], env, 120_000);
   await processes.run(
     'seed',

@@ -1,14 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
 import type { Response } from 'supertest';
-import supertest from 'supertest';
 import { io, type Socket } from 'socket.io-client';
-import { DataSource } from 'typeorm';
 import { TokensService } from '@/accounts/tokens.service.js';
-import { createApp } from '@/app.factory.js';
-import { loadConfig } from '@/config/app-config.js';
 import { runMigrations } from '@/database/database.runtime.js';
-import { STRONG_PASSWORD, type TestApp, type TestUser, uniqueEmail } from '../support/test-app.js';
+import { createTestAppOn, type TestApp, type TestUser, uniqueEmail } from '../support/test-app.js';
 
 /**
  * What the fault suites build on: the real application on a database URL of the test's choice
@@ -16,41 +12,13 @@ import { STRONG_PASSWORD, type TestApp, type TestUser, uniqueEmail } from '../su
  * clients, and the integrity checks every fault must leave true.
  */
 
-/** Mirrors createTestApp (test/support/test-app.ts), on `databaseUrl`, migrated here. */
+/** createTestApp (test/support/test-app.ts) on `databaseUrl`, migrated here. */
 export async function createFaultApp(
   databaseUrl: string,
   env: Record<string, string | undefined> = {},
 ): Promise<TestApp> {
   await runMigrations(databaseUrl);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    AUTH_RATE_LIMIT: '0',
-    REDIS_URL: process.env.REDIS_URL,
-    ...env,
-    DATABASE_URL: databaseUrl,
-  });
-  const app = await createApp({ ...config, databaseUrl, port: 0, host: '127.0.0.1' });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const baseUrl = await app.getUrl();
-  const http = supertest(baseUrl);
-  const dataSource = app.get(DataSource);
-  const createUser: TestApp['createUser'] = async (options = {}) => {
-    const email = options.email ?? uniqueEmail(options.role ?? 'customer');
-    const password = options.password ?? STRONG_PASSWORD;
-    const name = options.name ?? 'Fault Tester';
-    const res = await http.post('/api/auth/register').send({ email, password, name }).expect(201);
-    const id = (res.body as { user: { id: string } }).user.id;
-    const role = options.role ?? 'customer';
-    let session = res.body as { accessToken: string; refreshToken: string };
-    if (role !== 'customer') {
-      await dataSource.query('UPDATE users SET role = $1 WHERE id = $2', [role, id]);
-      session = (await http.post('/api/auth/login').send({ email, password }).expect(200))
-        .body as typeof session;
-    }
-    return { id, email, password, name, role, ...session, auth: `Bearer ${session.accessToken}` };
-  };
-  return { app, http, baseUrl, dataSource, createUser, close: () => app.close() };
+  return createTestAppOn(databaseUrl, env);
 }
 
 export const ADDRESS = {

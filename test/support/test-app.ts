@@ -50,6 +50,17 @@ export async function createTestApp(
   if (!databaseUrl)
     throw new Error('TEST_DATABASE_URL is unset: run e2e tests through jest (global setup)');
   await migrateOnce(databaseUrl);
+  return createTestAppOn(databaseUrl, env);
+}
+
+/**
+ * {@link createTestApp} on `databaseUrl`, already migrated: the fault suites' own databases
+ * (test/faults), which they stop and restart.
+ */
+export async function createTestAppOn(
+  databaseUrl: string,
+  env: Record<string, string | undefined> = {},
+): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
