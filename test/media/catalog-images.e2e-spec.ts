@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MediaService } from '@/media/media.service.js';
 import { type CatalogBuilders, catalogBuilders } from '../catalog/catalog-builders.js';
 import { expectError, UUID } from '../catalog/catalog-expect.js';
+import { isolatedRedisUrl } from '../catalog/catalog-cache-support.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { GIF, JPEG, PNG, WEBP } from './image-fixtures.js';
 import { eventually, keyOf, storedFiles, tempMediaDir, upload } from './media-support.js';
@@ -27,7 +28,8 @@ describe('catalog images', () => {
   const dir = tempMediaDir();
 
   beforeAll(async () => {
-    t = await createTestApp({ MEDIA_DIR: dir });
+    // A Redis database of its own (see test/catalog/catalog-cache-support.ts: isolatedRedisUrl).
+    t = await createTestApp({ MEDIA_DIR: dir, REDIS_URL: isolatedRedisUrl(7) });
     b = await catalogBuilders(t);
   });
   afterAll(async () => {

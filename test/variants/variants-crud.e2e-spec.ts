@@ -7,6 +7,7 @@ import {
   UUID,
   xCache,
 } from '../catalog/catalog-expect.js';
+import { isolatedRedisUrl } from '../catalog/catalog-cache-support.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import {
   type AttributeView,
@@ -25,7 +26,9 @@ describe('product variants: staff CRUD and the product detail', () => {
   let size: AttributeView;
   let categoryId: string;
   beforeAll(async () => {
-    t = await createTestApp();
+    // A Redis database of its own: other suites' catalog writes must not bump its namespaces
+    // between a MISS and the HIT this suite expects.
+    t = await createTestApp({ REDIS_URL: isolatedRedisUrl(5) });
     b = await variantBuilders(t);
     color = await b.attribute(['Red', 'Blue', 'Green']);
     size = await b.attribute(['S', 'L']);
