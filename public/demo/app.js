@@ -341,7 +341,9 @@ $('#logout').addEventListener('click', () => {
 // ---------------------------------------------------------------------------------------------
 // Catalog.
 
-const catalog = { page: 1, q: '', category: '', attributes: '', totalPages: 0 };
+// `loads` numbers the list requests: a slower, older answer (the previous filter's) must not
+// overwrite the newer one that arrived first.
+const catalog = { page: 1, q: '', category: '', attributes: '', totalPages: 0, loads: 0 };
 
 async function loadCategories() {
   try {
@@ -392,9 +394,11 @@ async function loadProducts() {
   if (catalog.category) params.set('category', catalog.category);
   if (catalog.attributes) params.set('attributes', catalog.attributes);
   const list = $('#product-list');
+  const load = ++catalog.loads;
   list.setAttribute('aria-busy', 'true');
   try {
     const page = await api(`/api/products?${params}`, { auth: false });
+    if (load !== catalog.loads) return;
     catalog.totalPages = page.totalPages;
     list.replaceChildren(...page.items.map(productCard));
     $('#catalog-summary').textContent =
@@ -405,9 +409,9 @@ async function loadProducts() {
     $('#page-prev').disabled = page.page <= 1;
     $('#page-next').disabled = page.page >= page.totalPages;
   } catch (error) {
-    showAlert(`Catalog: ${describeError(error)}`);
+    if (load === catalog.loads) showAlert(`Catalog: ${describeError(error)}`);
   } finally {
-    list.removeAttribute('aria-busy');
+    if (load === catalog.loads) list.removeAttribute('aria-busy');
   }
 }
 

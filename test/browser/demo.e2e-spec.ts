@@ -449,6 +449,45 @@ suite('demo page in a browser', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);
 
+  it('shows the answer to the latest filter even when an earlier answer arrives after it', async () => {
+    const {
+      category,
+      products: [item],
+      tag,
+    } = await catalog([{ price: 700, stock: 2 }]);
+    if (!item) throw new Error('no product');
+    const guest = await openDemo();
+    // Hold the category-only list answer until the search typed after it has been answered.
+    let releaseCategory: () => void = () => undefined;
+    const categoryHeld = new Promise<void>((resolve) => (releaseCategory = resolve));
+    const categoryOnly = (url: URL) =>
+      url.pathname === '/api/products' &&
+      url.searchParams.get('category') === category.slug &&
+      !url.searchParams.has('q');
+    await guest.route(categoryOnly, async (route) => {
+      await categoryHeld;
+      await route.continue();
+    });
+    const categoryDone = guest.waitForResponse((response) => categoryOnly(new URL(response.url())));
+    await guest.getByTestId('category-select').selectOption(category.slug);
+    const searched = guest.waitForResponse((response) =>
+      response.url().includes(`q=nothing-${tag}`),
+    );
+    await guest.getByTestId('search-input').fill(`nothing-${tag}`);
+    await guest.getByTestId('search-submit').click();
+    await searched;
+    await guest.getByTestId('catalog-summary').filter({ hasText: 'No products match.' }).waitFor();
+    releaseCategory();
+    await categoryDone;
+    // Give the late answer the time to render if the page were to let it.
+    await guest.waitForTimeout(300);
+    expect(await card(guest, item).count()).toBe(0);
+    expect(await guest.getByTestId('catalog-summary').textContent()).toContain(
+      'No products match.',
+    );
+    expect(problems).toEqual([]);
+  });
+
   it('shows variants on the product page, adds the chosen one, and filters the list by attribute', async () => {
     const started = Date.now();
     const {
