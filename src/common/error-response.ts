@@ -87,6 +87,14 @@ function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * A statement the database gave up on under contention: a lock waited past `lock_timeout`
+ * (55P03) or the statement ran past `statement_timeout` (57014). Retrying later can succeed.
+ */
+function isDatabaseBusy(error: unknown): boolean {
+  return isObject(error) && (error.code === '55P03' || error.code === '57014');
+}
+
 const logger = new Logger('ErrorResponse');
 
 /**
@@ -164,8 +172,11 @@ export function toErrorBody(exception: unknown, requestId: string): ErrorBody {
       FRIENDLY[code] ?? (typeof exception.message === 'string' ? exception.message : 'Bad request');
     return body(status, code, message);
   }
-  if (isDatabaseUnavailable(exception)) {
-    logger.warn({ err: loggableError(exception) }, 'database unavailable');
+  if (isDatabaseUnavailable(exception) || isDatabaseBusy(exception)) {
+    logger.warn(
+      { err: loggableError(exception) },
+      isDatabaseBusy(exception) ? 'database busy' : 'database unavailable',
+    );
     return body(
       503,
       'SERVICE_UNAVAILABLE',
