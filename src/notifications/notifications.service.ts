@@ -30,11 +30,13 @@ export class NotificationsService {
    * `createdAt` older, than the notification listed before it.
    */
   async create(manager: EntityManager, input: NewNotification): Promise<string> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text, 20261126))`, [
-      input.userId,
-    ]);
+    // One round trip: the insert's row is made from the lock's (materialized) row, so the id
+    // and the clock are taken once the lock is held.
     const [row] = await manager.query<Array<{ id: string }>>(
-      `INSERT INTO notifications (user_id, type, title, message, data, created_at) VALUES ($1, $2, $3, $4, $5, clock_timestamp()) RETURNING id`,
+      `WITH turn AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended($1::text, 20261126)))
+       INSERT INTO notifications (user_id, type, title, message, data, created_at)
+       SELECT $1::uuid, $2, $3, $4, $5::jsonb, clock_timestamp() FROM turn
+       RETURNING id`,
       [input.userId, input.type, input.title, input.message, JSON.stringify(input.data)],
     );
     return found(row, 'Notification').id;

@@ -116,29 +116,23 @@ export class CheckoutService {
     idempotencyKey?: string,
   ): Promise<CheckoutResult> {
     const hash = idempotencyKey ? requestHash(dto) : '';
-    try {
-      return await withTransactionRetry(() =>
-        this.db.transaction(async (manager) => {
-          if (idempotencyKey) {
-            const replay = await this.claimKey(manager, actor.id, idempotencyKey, hash);
-            if (replay) return { order: replay, replayed: true };
-          }
-          const order = await this.placeOrder(manager, actor, dto);
-          if (idempotencyKey) {
-            await manager.update(
-              IdempotencyKey,
-              { userId: actor.id, key: idempotencyKey },
-              { responseStatus: 201, responseBody: order },
-            );
-          }
-          return { order, replayed: false };
-        }),
-      );
-    } catch (error) {
-      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE && idempotencyKey)
-        throw new IdempotencyInProgressError();
-      throw error;
-    }
+    return withTransactionRetry(() =>
+      this.db.transaction(async (manager) => {
+        if (idempotencyKey) {
+          const replay = await this.claimKey(manager, actor.id, idempotencyKey, hash);
+          if (replay) return { order: replay, replayed: true };
+        }
+        const order = await this.placeOrder(manager, actor, dto);
+        if (idempotencyKey) {
+          await manager.update(
+            IdempotencyKey,
+            { userId: actor.id, key: idempotencyKey },
+            { responseStatus: 201, responseBody: order },
+          );
+        }
+        return { order, replayed: false };
+      }),
+    );
   }
 
   /**
@@ -208,8 +202,11 @@ export class CheckoutService {
 
   /**
    * Claims the key for this request, or returns the stored answer of the request that claimed
-   * it. A concurrent first request holds the key row's lock until it commits: the insert waits
-   * (at most IDEMPOTENCY_WAIT), then sees its outcome.
+   * it (a key older than IDEMPOTENCY_TTL_HOURS is claimed anew). A concurrent first request
+   * holds the key row's lock until it commits: the insert waits (at most IDEMPOTENCY_WAIT, set
+   * by the same statement), then sees its outcome. The rest of the checkout waits for its locks
+   * as long as any statement may (the pool's `lock_timeout`): the first request must be able to
+   * outwait its replays.
    */
   private async claimKey(
     manager: EntityManager,
@@ -217,16 +214,23 @@ export class CheckoutService {
     key: string,
     hash: string,
   ): Promise<OrderDto | undefined> {
-    await manager.query(`SET LOCAL lock_timeout = '${IDEMPOTENCY_WAIT}'`);
-    await manager.query(
-      `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`,
-      [userId, key],
-    );
-    const claimed = await manager.query<unknown[]>(
-      `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`,
-      [userId, key, hash],
-    );
+    const claimed = await manager
+      .query<unknown[]>(
+        `WITH bound AS MATERIALIZED (SELECT set_config('lock_timeout', '${IDEMPOTENCY_WAIT}', true))
+         INSERT INTO idempotency_keys (user_id, key, request_hash)
+         SELECT $1::uuid, $2, $3 FROM bound
+         ON CONFLICT (user_id, key) DO UPDATE
+           SET request_hash = EXCLUDED.request_hash, response_status = NULL, response_body = NULL,
+               created_at = now()
+           WHERE idempotency_keys.created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
+         RETURNING 1`,
+        [userId, key, hash],
+      )
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE)
+          throw new IdempotencyInProgressError();
+        throw error;
+      });
     await manager.query(`SET LOCAL lock_timeout = DEFAULT`);
     if (claimed.length > 0) return undefined;
     const existing = await manager.findOneOrFail(IdempotencyKey, { where: { userId, key } });
@@ -283,12 +287,8 @@ export class CheckoutService {
     const amounts = [totals.subtotal, totals.total, ...priced.map((p) => p.unitPrice * p.quantity)];
     if (amounts.some((amount) => amount > MAX_ORDER_AMOUNT))
       throw new OrderTooLargeError(MAX_ORDER_AMOUNT);
-    const [{ number }] = await manager.query<[{ number: string }]>(
-      `SELECT nextval('order_number_seq')::text AS number`,
-    );
     const { shipping, billing } = await this.addressesOf(manager, actor, dto);
     const order = manager.create(Order, {
-      number,
       userId: actor.id,
       status: 'pending',
       paymentStatus: 'pending',
@@ -302,9 +302,8 @@ export class CheckoutService {
     });
     await manager.save(order);
     if (coupon) await this.coupons.recordUse(manager, coupon, order.id, actor.id);
-    await manager.insert(
-      OrderItem,
-      priced.map((p, position) => ({
+    const items = priced.map((p, position) =>
+      manager.create(OrderItem, {
         orderId: order.id,
         productId: p.product.id,
         variantId: p.variant?.id ?? null,
@@ -315,15 +314,17 @@ export class CheckoutService {
         quantity: p.quantity,
         lineTotal: p.unitPrice * p.quantity,
         position,
-      })),
+      }),
     );
+    await manager.insert(OrderItem, items);
     await manager.query(
       `DELETE FROM cart_items WHERE cart_id = (SELECT id FROM carts WHERE user_id = $1)`,
       [actor.id],
     );
     await this.events.flush(manager); // the history row belongs in the response
-    // The saved entity carries every column (generated ones through RETURNING): no re-read.
-    return this.orders.dtoOf(order, manager);
+    // The saved order carries every column (the number and the generated ones through
+    // RETURNING) and the lines are those just inserted: only the history is read back.
+    return this.orders.dtoOf(order, manager, items);
   }
 
   /**

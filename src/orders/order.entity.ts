@@ -16,8 +16,11 @@ export class Order {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  /** From a sequence: short, unique, increasing. A bigint, read as a string. */
-  @Column({ type: 'bigint', update: false })
+  /**
+   * From a sequence (the column default, returned by the insert): short, unique, increasing. A
+   * bigint, read as a string.
+   */
+  @Column({ type: 'bigint', update: false, default: () => "nextval('order_number_seq')" })
   number!: string;
 
   @Column({ type: 'uuid' })

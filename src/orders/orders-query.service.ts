@@ -74,9 +74,21 @@ export class OrdersQueryService {
     return this.dtoOf(order, manager);
   }
 
-  /** The DTO of an order already loaded (or just saved) through `manager`: lines and history read. */
-  async dtoOf(order: Order, manager: EntityManager = this.db.manager): Promise<OrderDto> {
-    return (await this.toDtos([order], manager))[0];
+  /**
+   * The DTO of an order already loaded (or just saved) through `manager`: its history read, and
+   * its lines too unless given (in position order).
+   */
+  async dtoOf(
+    order: Order,
+    manager: EntityManager = this.db.manager,
+    items?: OrderItem[],
+  ): Promise<OrderDto> {
+    if (!items) return (await this.toDtos([order], manager))[0];
+    const history = await manager.find(OrderStatusHistory, {
+      where: { orderId: order.id },
+      order: { id: 'ASC' },
+    });
+    return toOrderDto(order, items, history);
   }
 
   /**

@@ -163,6 +163,34 @@ describe('checkout with an Idempotency-Key', () => {
     expect((fromBob.body as OrderView).userId).toBe(bob.id);
   });
 
+  it('claims a key anew once it is older than 24 hours: a new order, not the stored one', async () => {
+    const user = await b.customer();
+    const product = await b.product({ stock: 10 });
+    await b.addToCart(user, product.id, 1);
+    const key = `old-${randomUUID()}`;
+    const first = await b.checkout(user, { shippingAddress: ADDRESS }, key);
+    expectStatus(first, 201);
+    await t.dataSource.query(
+      `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE user_id = $1 AND key = $2`,
+      [user.id, key],
+    );
+
+    // Another body with the old key: not a 422 (the old claim is gone), a second order.
+    await b.addToCart(user, product.id, 2);
+    const second = await b.checkout(user, { shippingAddress: ADDRESS, notes: 'again' }, key);
+    expectStatus(second, 201);
+    expect(second.headers['idempotent-replayed']).toBeUndefined();
+    expect((second.body as OrderView).id).not.toBe((first.body as OrderView).id);
+    expect(await ordersOf(user.id)).toBe(2);
+    expect(await b.stockOf(product.id)).toBe(7);
+
+    // The key now stands for the second order.
+    const replay = await b.checkout(user, { shippingAddress: ADDRESS, notes: 'again' }, key);
+    expectStatus(replay, 201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(second.body);
+  });
+
   it('makes a second order for a second request without a key', async () => {
     const user = await b.customer();
     const product = await b.product({ stock: 10 });
