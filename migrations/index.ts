@@ -11,6 +11,7 @@ import { Profiles1764140600000 } from './1764140600000-profiles.js';
 import { Media1764140610000 } from './1764140610000-media.js';
 import { OrderAdminIndexes1764140700000 } from './1764140700000-order-admin-indexes.js';
 import { Variants1764140800000 } from './1764140800000-variants.js';
+import { CoveringCountIndexes1764140900000 } from './1764140900000-covering-count-indexes.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
@@ -30,4 +31,5 @@ export const migrations = [
   Media1764140610000,
   OrderAdminIndexes1764140700000,
   Variants1764140800000,
+  CoveringCountIndexes1764140900000,
 ];
