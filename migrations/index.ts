@@ -12,6 +12,7 @@ import { Media1764140610000 } from './1764140610000-media.js';
 import { OrderAdminIndexes1764140700000 } from './1764140700000-order-admin-indexes.js';
 import { Variants1764140800000 } from './1764140800000-variants.js';
 import { CoveringCountIndexes1764140900000 } from './1764140900000-covering-count-indexes.js';
+import { ProductSearchTable1764141000000 } from './1764141000000-product-search-table.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
@@ -32,4 +33,5 @@ export const migrations = [
   OrderAdminIndexes1764140700000,
   Variants1764140800000,
   CoveringCountIndexes1764140900000,
+  ProductSearchTable1764141000000,
 ];

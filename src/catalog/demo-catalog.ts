@@ -240,6 +240,6 @@ export async function seedDemoCatalog(
   }
   // VACUUM marks the new pages all-visible, so counts are index-only scans from the start
   // (autovacuum would, some time later); ANALYZE gives the planner the new distribution.
-  if (inserted > 0) await db.query('VACUUM (ANALYZE) products');
+  if (inserted > 0) await db.query('VACUUM (ANALYZE) products, product_search');
   return inserted;
 }

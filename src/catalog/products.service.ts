@@ -17,6 +17,7 @@ import { Product } from './product.entity.js';
 import {
   decodeCursor,
   encodeCursor,
+  filterOf,
   type NormalizedProductQuery,
   sortSpec,
 } from './product-query.js';
@@ -33,6 +34,13 @@ const SLUG_MEMORY = 50_000;
  * `running`, `demo-000001` finds that SKU); the search vector holds both forms of every field.
  */
 const SEARCH_QUERY = "(to_tsquery('english', :tsquery) || to_tsquery('simple', :tsquery))";
+/**
+ * Search runs on `product_search` (alias `s`, one narrow row per product: see its migration):
+ * `q` matches the whole text (`document`, through its GIN index), results rank by name and SKU
+ * (`title`, a name match above a description-only one).
+ */
+const SEARCH_MATCH = `s.document @@ ${SEARCH_QUERY}`;
+const SEARCH_RANK = `ts_rank(s.title, ${SEARCH_QUERY})`;
 
 /** Static routes beside `GET /api/products/:slug`: a product with such a slug is unreachable. */
 const RESERVED_SLUGS = new Set(['featured']);
@@ -74,12 +82,20 @@ export class ProductsService {
       scope = { ...scope, brandId: brand.id };
     }
     const filtered = (): SelectQueryBuilder<Product> => this.filtered(query, scope);
+    const offset = query.cursor ? 0 : (query.page - 1) * query.pageSize;
+    const plainSearch = isPlainSearch(query, scope);
+    const count = (): Promise<number> =>
+      plainSearch ? this.countSearch(query.tsquery) : filtered().getCount();
     const rows = filtered().innerJoinAndSelect('p.category', 'c').leftJoinAndSelect('p.brand', 'b');
     if (query.sort === 'relevance' && query.tsquery) {
-      rows
-        .addSelect(`ts_rank(p.search, ${SEARCH_QUERY})`, 'rank')
-        .orderBy('rank', 'DESC')
-        .addOrderBy('p.id', 'ASC');
+      if (plainSearch) {
+        const [items, total] = await Promise.all([
+          this.rankedSearch(query.tsquery, offset, query.pageSize + 1),
+          countCache(count),
+        ]);
+        return pageOf(items, query, total, staff);
+      }
+      rows.addSelect(SEARCH_RANK, 'rank').orderBy('rank', 'DESC').addOrderBy('p.id', 'ASC');
     } else {
       const sort = sortSpec(query.sort === 'relevance' ? '-createdAt' : query.sort);
       if (query.cursor) {
@@ -93,39 +109,54 @@ export class ProductsService {
       }
       rows.orderBy(sort.column, sort.direction).addOrderBy('p.id', sort.direction);
     }
-    const offset = query.cursor ? 0 : (query.page - 1) * query.pageSize;
     // One row more than the page tells whether a next page exists without counting.
     const [items, total] = await Promise.all([
       rows
         .offset(offset)
         .limit(query.pageSize + 1)
         .getMany(),
-      countCache(() => filtered().getCount()),
+      countCache(count),
     ]);
-    const hasMore = items.length > query.pageSize;
-    const pageItems = items.slice(0, query.pageSize);
-    const last = pageItems.at(-1);
-    let nextCursor: string | null = null;
-    if (hasMore && last && query.sort !== 'relevance') {
-      const sortValue = query.sort.endsWith('price')
-        ? last.price
-        : query.sort.endsWith('rating')
-          ? last.ratingAverage
-          : query.sort.endsWith('name')
-            ? last.name
-            : last.createdAt.toISOString();
-      nextCursor = encodeCursor(query.sort, sortValue, last.id);
-    }
-    return {
-      items: pageItems.map((p) => toProductDto(p, staff)),
-      page: query.page,
-      pageSize: query.pageSize,
-      total,
-      totalPages: total === 0 ? 0 : Math.ceil(total / query.pageSize),
-      nextCursor,
-    };
+    return pageOf(items, query, total, staff);
   }
 
+  /**
+   * A page (plus one) of the active products matching `tsquery`, best first: ranked in
+   * `product_search` alone, then only those products read.
+   */
+  private async rankedSearch(tsquery: string, offset: number, limit: number): Promise<Product[]> {
+    const ranked = await this.products.manager
+      .createQueryBuilder()
+      .select('s.product_id', 'id')
+      .addSelect(SEARCH_RANK, 'rank')
+      .from('product_search', 's')
+      .where(`s.is_active AND ${SEARCH_MATCH}`, { tsquery })
+      .orderBy('rank', 'DESC')
+      .addOrderBy('s.product_id', 'ASC')
+      .offset(offset)
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    if (ranked.length === 0) return [];
+    const products = await this.products
+      .createQueryBuilder('p')
+      .innerJoinAndSelect('p.category', 'c')
+      .leftJoinAndSelect('p.brand', 'b')
+      .where('p.id IN (:...ids) AND p.isActive = true', { ids: ranked.map((r) => r.id) })
+      .getMany();
+    const byId = new Map(products.map((p) => [p.id, p]));
+    return ranked.flatMap((r) => byId.get(r.id) ?? []);
+  }
+
+  /** How many active products match `tsquery`: counted in `product_search` alone. */
+  private async countSearch(tsquery: string | undefined): Promise<number> {
+    const row = await this.products.manager
+      .createQueryBuilder()
+      .select('count(*)::int', 'n')
+      .from('product_search', 's')
+      .where(`s.is_active AND ${SEARCH_MATCH}`, { tsquery })
+      .getRawOne<{ n: number }>();
+    return row?.n ?? 0;
+  }
   /** Newest featured active products. */
   async featured(limit: number): Promise<ProductDto[]> {
     const items = await this.products
@@ -248,7 +279,10 @@ export class ProductsService {
     if (scope.categoryId)
       qb.andWhere('p.categoryId = :categoryId', { categoryId: scope.categoryId });
     if (scope.brandId) qb.andWhere('p.brandId = :brandId', { brandId: scope.brandId });
-    if (query.tsquery) qb.andWhere(`p.search @@ ${SEARCH_QUERY}`, { tsquery: query.tsquery });
+    if (query.tsquery)
+      qb.innerJoin('product_search', 's', 's.product_id = p.id').andWhere(SEARCH_MATCH, {
+        tsquery: query.tsquery,
+      });
     if (query.minPrice !== undefined)
       qb.andWhere('p.price >= :minPrice', { minPrice: query.minPrice });
     if (query.maxPrice !== undefined)
@@ -299,6 +333,52 @@ export class ProductsService {
       throw error;
     }
   }
+}
+
+/**
+ * A search with nothing else to filter by (only active products, no taxonomy, price, stock,
+ * rating or attribute filter): counted and ranked in `product_search` without `products`.
+ */
+function isPlainSearch(query: NormalizedProductQuery, scope: ListScope): boolean {
+  const { tsquery, includeInactive, ...others } = filterOf(query);
+  return (
+    tsquery !== undefined &&
+    includeInactive !== true &&
+    Object.values(others).every((value) => value === undefined) &&
+    !scope.categoryId &&
+    !scope.brandId
+  );
+}
+
+/** The page of `items` (fetched with one extra row: is there a next page?). */
+function pageOf(
+  items: Product[],
+  query: NormalizedProductQuery,
+  total: number,
+  staff: boolean,
+): ProductPageDto {
+  const hasMore = items.length > query.pageSize;
+  const pageItems = items.slice(0, query.pageSize);
+  const last = pageItems.at(-1);
+  let nextCursor: string | null = null;
+  if (hasMore && last && query.sort !== 'relevance') {
+    const sortValue = query.sort.endsWith('price')
+      ? last.price
+      : query.sort.endsWith('rating')
+        ? last.ratingAverage
+        : query.sort.endsWith('name')
+          ? last.name
+          : last.createdAt.toISOString();
+    nextCursor = encodeCursor(query.sort, sortValue, last.id);
+  }
+  return {
+    items: pageItems.map((p) => toProductDto(p, staff)),
+    page: query.page,
+    pageSize: query.pageSize,
+    total,
+    totalPages: total === 0 ? 0 : Math.ceil(total / query.pageSize),
+    nextCursor,
+  };
 }
 
 function emptyPage(query: NormalizedProductQuery): ProductPageDto {

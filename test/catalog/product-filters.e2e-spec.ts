@@ -245,6 +245,67 @@ describe('listProducts: filters, sorts and search', () => {
       expect(idsOf(page)).toEqual([dear.id, cheap.id]);
     });
 
+    it('searches with q alone: ranks, counts and pages, and follows renames, deactivation and deletion', async () => {
+      const word = uniqueWord(8);
+      const other = uniqueWord(8);
+      const staff = (req: ReturnType<typeof t.http.patch>) =>
+        req.set('Authorization', b.staff.auth);
+      const { id: categoryId } = await b.category();
+      const inDescription = await b.product({
+        categoryId,
+        name: 'Plain Lamp',
+        description: `Pairs with any ${word} shade.`,
+      });
+      const inName = await b.product({ categoryId, name: `${word} Lamp` });
+      const inSku = await b.product({
+        categoryId,
+        name: 'Desk Lamp',
+        sku: `${word.toUpperCase()}-9`,
+      });
+      const inactive = await b.product({ categoryId, name: `${word} Old Lamp`, isActive: false });
+
+      // The name match (the word twice in the title vector: stemmed and plain) above the SKU
+      // match (once), above the description-only match.
+      const first = await list(`q=${word}&pageSize=2`);
+      expect(idsOf(first)).toEqual([inName.id, inSku.id]);
+      expect(first).toMatchObject({ total: 3, totalPages: 2, nextCursor: null });
+      const second = await list(`q=${word}&pageSize=2&page=2`);
+      expect(idsOf(second)).toEqual([inDescription.id]);
+      expect(idsOf(await list(`q=${word}&page=3&pageSize=2`))).toEqual([]);
+
+      // Staff may include the inactive one; the public never sees it.
+      const withInactive = await t.http
+        .get(`/api/products?q=${word}&includeInactive=true`)
+        .set('Authorization', b.staff.auth)
+        .expect(200);
+      expect((withInactive.body as ProductPage).total).toBe(4);
+      expect(idsOf(withInactive.body as ProductPage)).toContain(inactive.id);
+
+      // A rename moves the product from one word to the other; deactivating hides it.
+      await staff(t.http.patch(`/api/products/${inName.id}`))
+        .send({ name: `${other} Lamp` })
+        .expect(200);
+      expect(idsOf(await list(`q=${other}`))).toEqual([inName.id]);
+      expect((await list(`q=${word}`)).total).toBe(2);
+      await staff(t.http.patch(`/api/products/${inSku.id}`))
+        .send({ isActive: false })
+        .expect(200);
+      expect(idsOf(await list(`q=${word}`))).toEqual([inDescription.id]);
+      await staff(t.http.patch(`/api/products/${inSku.id}`))
+        .send({ isActive: true })
+        .expect(200);
+      await t.http
+        .delete(`/api/products/${inDescription.id}`)
+        .set('Authorization', b.staff.auth)
+        .expect(204);
+      expect(await list(`q=${word}`)).toMatchObject({ total: 1, items: [{ id: inSku.id }] });
+      // A stock change is no search change: still found, with its new stock.
+      await staff(t.http.patch(`/api/products/${inSku.id}`))
+        .send({ stock: 42 })
+        .expect(200);
+      expect(await list(`q=${word}`)).toMatchObject({ items: [{ id: inSku.id, stock: 42 }] });
+    });
+
     it('treats a q with no words as no search at all', async () => {
       const f = await fixture();
       const page = await list(`category=${f.category.slug}&q=${encodeURIComponent('  ?! ')}`);
