@@ -43,9 +43,22 @@ export function cacheKey(
   kind: string,
   query: Record<string, QueryValue>,
 ): string {
-  const version = generations.map((g) => `v${g}`).join('.');
-  return `catalog:${namespaces.join('+')}:${version}:${kind}:${hashQuery(query)}`;
+  const { before, after } = cacheKeyParts(namespaces, kind, query);
+  return `${before}${generations.map((g) => `v${g}`).join('.')}${after}`;
 }
+
+/** A cache key without its version part (`v<generation>` per namespace, joined by dots). */
+export function cacheKeyParts(
+  namespaces: readonly string[],
+  kind: string,
+  query: Record<string, QueryValue>,
+): { before: string; after: string } {
+  return { before: `catalog:${namespaces.join('+')}:`, after: `:${kind}:${hashQuery(query)}` };
+}
+
+/** Keyv's namespace for the cache store: Keyv stores key `k` under `shop::k` in Redis. */
+export const CACHE_STORE_NAMESPACE = 'shop';
+export const CACHE_STORE_PREFIX = `${CACHE_STORE_NAMESPACE}::`;
 
 export const generationKey = (namespace: string): string => `${GENERATION_KEY_PREFIX}${namespace}`;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
@@ -5,7 +6,13 @@ import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
 import { cacheRequests } from '@/observability/metrics.js';
 import { InjectRedis, type RedisClient } from '@/redis/redis.module.js';
-import { cacheKey, generationKey, jitteredTtlMs } from './catalog-cache.keys.js';
+import {
+  CACHE_STORE_PREFIX,
+  cacheKey,
+  cacheKeyParts,
+  generationKey,
+  jitteredTtlMs,
+} from './catalog-cache.keys.js';
 
 export type CacheResult = 'HIT' | 'MISS' | 'BYPASS';
 
@@ -25,6 +32,26 @@ export interface CachedBody {
 }
 
 const CACHE_OP_TIMEOUT_MS = 300;
+
+/**
+ * One round trip for a cached read: reads the namespaces' generations (KEYS) and the value at
+ * the key they make (ARGV: the Redis key before and after its version part; see `cacheKey`).
+ * The value key is computed, not declared: fine on one Redis server, not on a Redis Cluster.
+ */
+const PEEK_SCRIPT = `
+local generations = redis.call('MGET', unpack(KEYS))
+local version = {}
+for i, generation in ipairs(generations) do
+  version[i] = 'v' .. (generation or '0')
+end
+return redis.call('GET', ARGV[1] .. table.concat(version, '.') .. ARGV[2])`;
+const PEEK_SCRIPT_SHA = createHash('sha1').update(PEEK_SCRIPT).digest('hex');
+
+/** What `peek` sends to Redis for a slot (computed once per slot). */
+interface PeekArgs {
+  keys: string[];
+  arguments: [string, string];
+}
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
   // Cleared once settled: a timer left running fires 300 ms later on every cache operation of
@@ -53,6 +80,7 @@ export class CatalogCache {
   private readonly inflight = new Map<string, Promise<CachedBody>>();
   private readonly pendingBumps = new Set<string>();
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly peekArgs = new WeakMap<CacheSlot, PeekArgs>();
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -108,16 +136,48 @@ export class CatalogCache {
   async peek(slot: CacheSlot): Promise<string | undefined> {
     if (!this.config.catalogCacheEnabled || this.pendingBumps.size > 0) return undefined;
     try {
-      const generations = await this.generations(slot.namespaces);
-      const cached = await withTimeout(
-        this.cache.get<string>(cacheKey(slot.namespaces, generations, slot.kind, slot.query)),
-      );
+      const cached = this.redis
+        ? await withTimeout(this.peekRedis(this.redis, slot))
+        : await this.cache.get<string>(
+            cacheKey(
+              slot.namespaces,
+              await this.generations(slot.namespaces),
+              slot.kind,
+              slot.query,
+            ),
+          );
       if (typeof cached !== 'string') return undefined;
       cacheRequests.inc({ kind: slot.kind, result: 'hit' });
       return cached;
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The body in `slot` at the current generations, read from Redis in one round trip (the
+   * script above) instead of two (generations, then the value): the Keyv envelope
+   * `{"value", "expires"}` that the cache store wrote, unwrapped here.
+   */
+  private async peekRedis(redis: RedisClient, slot: CacheSlot): Promise<string | undefined> {
+    let args = this.peekArgs.get(slot);
+    if (!args) {
+      const { before, after } = cacheKeyParts(slot.namespaces, slot.kind, slot.query);
+      args = {
+        keys: slot.namespaces.map(generationKey),
+        arguments: [`${CACHE_STORE_PREFIX}${before}`, after],
+      };
+      this.peekArgs.set(slot, args);
+    }
+    const envelope = await redis.evalSha(PEEK_SCRIPT_SHA, args).catch((error: unknown) => {
+      // Not loaded yet on this server (first use, a restart, SCRIPT FLUSH): send it whole.
+      if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+      return redis.eval(PEEK_SCRIPT, args);
+    });
+    if (typeof envelope !== 'string') return undefined;
+    const { value, expires } = JSON.parse(envelope) as { value?: unknown; expires?: unknown };
+    if (typeof expires === 'number' && expires <= Date.now()) return undefined;
+    return typeof value === 'string' ? value : undefined;
   }
 
   /** Makes every key of these namespaces unreachable, on every instance, at once. */

@@ -11,6 +11,7 @@ import { Brand } from './brand.entity.js';
 import { BrandsController } from './brands.controller.js';
 import { BrandsService } from './brands.service.js';
 import { CacheInvalidationInterceptor } from './cache-invalidation.interceptor.js';
+import { CACHE_STORE_NAMESPACE } from './catalog-cache.keys.js';
 import { CatalogCache } from './catalog-cache.service.js';
 import { CatalogFastPath } from './catalog-fast-path.js';
 import { CategoriesController } from './categories.controller.js';
@@ -60,7 +61,10 @@ function plainJsonEnvelope<T extends { deserialize: unknown }>(keyv: T): T {
           redis
             ? plainJsonEnvelope(
                 sharedClientStore(
-                  createRedisKeyv(redis as never, { namespace: 'shop', throwOnErrors: true }),
+                  createRedisKeyv(redis as never, {
+                    namespace: CACHE_STORE_NAMESPACE,
+                    throwOnErrors: true,
+                  }),
                 ),
               )
             : createMemoryKeyv({

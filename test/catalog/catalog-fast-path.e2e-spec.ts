@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ProductListReader } from '@/catalog/product-list.reader.js';
 import { ProductsService } from '@/catalog/products.service.js';
+import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { type CatalogBuilders, catalogBuilders } from './catalog-builders.js';
 import { allowFastifyInject, isolatedRedisUrl } from './catalog-cache-support.js';
@@ -44,6 +45,23 @@ describe('catalog fast path', () => {
     expect(second.headers['content-type']).toBe('application/json; charset=utf-8');
     for (const header of ['x-request-id', 'content-security-policy', 'x-content-type-options'])
       expect(second.headers[header]).toBeDefined();
+  });
+
+  it('answers from one Redis round trip, and loads its script again after SCRIPT FLUSH', async () => {
+    const redis = t.app.get<RedisClient | null>(REDIS_CLIENT);
+    if (!redis) {
+      console.warn('[fast path] SKIPPED the Redis script case: REDIS_URL is not set');
+      return;
+    }
+    const { slug } = await newProduct();
+    const url = `/api/products/${slug}`;
+    await t.http.get(url).expect(200);
+    await t.http.get(url).expect(200);
+    await redis.scriptFlush();
+    slugOf.mockClear();
+    const hit = await t.http.get(url).expect(200);
+    expect(xCache(hit)).toBe('HIT');
+    expect(slugOf).not.toHaveBeenCalled(); // the fast path answered, script or no script
   });
 
   it('still takes the full path for a request with a token, valid or not', async () => {
