@@ -123,7 +123,7 @@ export class ProductFiltersDto extends PageQueryDto {
     enum: PRODUCT_SORTS,
     enumName: 'ProductSort',
     description:
-      'Default `-createdAt`, or `relevance` when `q` is given; `rating`/`-rating` sort by `ratingAverage`',
+      'Default `-createdAt`, or `relevance` when `q` is given (matches in the name or SKU first, the more the better, then matches in the descriptions only); `rating`/`-rating` sort by `ratingAverage`',
   })
   @IsOptional()
   @IsIn(PRODUCT_SORTS)
