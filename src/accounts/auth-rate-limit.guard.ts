@@ -15,19 +15,24 @@ import {
   RateLimiterRes,
   RLWrapperTimeouts,
 } from 'rate-limiter-flexible';
+import type { AuthUser } from '@/common/auth.js';
 import { RateLimitedError } from '@/common/domain-error.js';
 import { ApiErrors } from '@/common/openapi.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
 import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
 
-type Scope = 'ip' | 'ip+email';
+type Scope = 'ip' | 'ip+email' | 'user';
 const RATE_LIMIT = 'auth:rateLimit';
 const WINDOW_SECONDS = 60;
 /** A Redis that hangs (up, but not answering) must not hold a login: memory counts instead. */
 const REDIS_TIMEOUT_MS = 500;
 
-/** Limits a route to `AUTH_RATE_LIMIT` requests a minute per client IP (and per email with `ip+email`). */
+/**
+ * Limits a route to `AUTH_RATE_LIMIT` requests a minute per client IP (and per email with
+ * `ip+email`), or per signed-in user (`user`: guessing a current password or a coupon code
+ * from one account, whatever addresses it comes from).
+ */
 export const AuthRateLimit = (scope: Scope = 'ip'): MethodDecorator =>
   applyDecorators(SetMetadata(RATE_LIMIT, scope), ApiErrors(429));
 
@@ -41,6 +46,7 @@ export const AuthRateLimit = (scope: Scope = 'ip'): MethodDecorator =>
 export class AuthRateLimitGuard implements CanActivate {
   private readonly byIp: RateLimiterAbstract | undefined;
   private readonly byEmail: RateLimiterAbstract | undefined;
+  private readonly byUser: RateLimiterAbstract | undefined;
 
   constructor(
     private readonly reflector: Reflector,
@@ -69,12 +75,18 @@ export class AuthRateLimitGuard implements CanActivate {
     };
     this.byIp = limiter('ip');
     this.byEmail = limiter('email');
+    this.byUser = limiter('user');
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const scope = this.reflector.get<Scope | undefined>(RATE_LIMIT, context.getHandler());
-    if (!scope || !this.byIp || !this.byEmail) return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!scope || !this.byIp || !this.byEmail || !this.byUser) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
+    if (scope === 'user') {
+      // The route is authenticated (the global JWT guard ran first): always a user here.
+      if (request.user) await this.consume(this.byUser, request.user.id);
+      return true;
+    }
     await this.consume(this.byIp, request.ip);
     const email = (request.body as { email?: unknown } | undefined)?.email;
     if (scope === 'ip+email' && typeof email === 'string') {

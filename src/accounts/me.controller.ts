@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
@@ -11,6 +11,7 @@ import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { ChangePasswordDto, UpdateMeDto } from './dto/me.dto.js';
 import { toUserDto, UserDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
+import { AuthRateLimit, AuthRateLimitGuard } from './auth-rate-limit.guard.js';
 
 @ApiTags('me')
 @ApiBearerAuth()
@@ -36,6 +37,8 @@ export class MeController {
 
   @Post('password')
   @HttpCode(204)
+  @UseGuards(AuthRateLimitGuard)
+  @AuthRateLimit('user')
   @ApiOperation({
     summary: 'Change your password',
     description:

@@ -12,6 +12,7 @@ import {
   Patch,
   Post,
   Res,
+  UseGuards,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -22,6 +23,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AuthRateLimit, AuthRateLimitGuard } from '@/accounts/auth-rate-limit.guard.js';
 import { type AuthUser, CurrentUser, OptionalAuth } from '@/common/auth.js';
 import { UnauthorizedError } from '@/common/domain-error.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
@@ -174,6 +176,8 @@ export class CartController {
 
   @Post('coupon/validate')
   @HttpCode(200)
+  @UseGuards(AuthRateLimitGuard)
+  @AuthRateLimit('user')
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Check a coupon against your cart',

@@ -30,10 +30,12 @@ describe('auth rate limits', () => {
       .set('X-Forwarded-For', freshIp())
       .send({ email, password: STRONG_PASSWORD, name: 'Limited' })
       .expect(201);
+    const session = res.body as { accessToken: string; refreshToken: string };
     return {
       email,
       password: STRONG_PASSWORD,
-      refreshToken: (res.body as { refreshToken: string }).refreshToken,
+      refreshToken: session.refreshToken,
+      auth: `Bearer ${session.accessToken}`,
     };
   };
 
@@ -128,6 +130,40 @@ describe('auth rate limits', () => {
     } finally {
       await redis?.del('ratelimit:auth:ip:127.0.0.1');
     }
+  });
+
+  it('limits password changes per signed-in user, whatever address they come from', async () => {
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const user = await registerUser(t);
+    const other = await registerUser(t);
+    const change = (who: { auth: string }, currentPassword: string) =>
+      t.http
+        .post('/api/me/password')
+        .set('Authorization', who.auth)
+        .set('X-Forwarded-For', freshIp())
+        .send({ currentPassword, newPassword: 'An0ther-strong-pass' });
+    for (let i = 0; i < 3; i += 1) expect((await change(user, WRONG_PASSWORD)).status).toBe(400);
+    // Spent: even the right current password is refused for this minute.
+    expectRateLimited(await change(user, user.password));
+    // Another account has a budget of its own.
+    expect((await change(other, other.password)).status).toBe(204);
+  });
+
+  it('limits coupon checks per signed-in user, so codes cannot be guessed in bulk', async () => {
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const user = await registerUser(t);
+    const validate = (code: string) =>
+      t.http
+        .post('/api/cart/coupon/validate')
+        .set('Authorization', user.auth)
+        .set('X-Forwarded-For', freshIp())
+        .send({ code });
+    for (let i = 0; i < 3; i += 1) {
+      const res = await validate(`GUESS${i}`);
+      expect(res.status).not.toBe(429);
+      expect(res.status).toBeLessThan(500);
+    }
+    expectRateLimited(await validate('GUESS3'));
   });
 
   it('turns limiting off with AUTH_RATE_LIMIT 0', async () => {
