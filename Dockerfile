@@ -16,7 +16,12 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+# /app belongs to root: the uploads directory is made for the `node` user, and is a volume
+# (mount shared storage there when several instances run: any of them may serve an image).
+RUN npm ci --omit=dev && npm cache clean --force \
+ && mkdir -p /app/.data/media && chown -R node:node /app/.data
+ENV MEDIA_DIR=/app/.data/media
+VOLUME ["/app/.data/media"]
 COPY --from=build /app/dist ./dist
 COPY public ./public
 USER node
