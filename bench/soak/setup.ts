@@ -26,6 +26,7 @@ function appEnv(options: SoakOptions, jwtSecret: string): NodeJS.ProcessEnv {
     JWT_ACCESS_TTL: '24h',
     LOG_LEVEL: 'warn',
     AUTH_RATE_LIMIT: '0',
+    GUEST_CART_RATE_LIMIT: '0',
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
     HOST: '127.0.0.1',

@@ -8,15 +8,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  type RateLimiterAbstract,
-  RateLimiterRes,
-  RLWrapperTimeouts,
-} from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AuthUser } from '@/common/auth.js';
-import { RateLimitedError } from '@/common/domain-error.js';
+import { consumeOrThrow, createRateLimiter } from '@/common/rate-limiter.js';
 import { ApiErrors } from '@/common/openapi.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
@@ -24,9 +18,6 @@ import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
 
 type Scope = 'ip' | 'ip+email' | 'user';
 const RATE_LIMIT = 'auth:rateLimit';
-const WINDOW_SECONDS = 60;
-/** A Redis that hangs (up, but not answering) must not hold a login: memory counts instead. */
-const REDIS_TIMEOUT_MS = 500;
 
 /**
  * Limits a route to `AUTH_RATE_LIMIT` requests a minute per client IP (and per email with
@@ -36,12 +27,7 @@ const REDIS_TIMEOUT_MS = 500;
 export const AuthRateLimit = (scope: Scope = 'ip'): MethodDecorator =>
   applyDecorators(SetMetadata(RATE_LIMIT, scope), ApiErrors(429));
 
-/**
- * Counts in Redis when `REDIS_URL` is set, so every instance shares one budget per client; while
- * Redis is unreachable it counts in memory (per instance) instead, so limits stay on and a Redis
- * outage never fails a login. rate-limiter-flexible rather than @nestjs/throttler: the latter is
- * CommonJS requiring the ESM-only @nestjs/common, which Jest's runtime cannot load on Node 20.
- */
+/** Budgets as `createRateLimiter` keeps them (Redis shared by every instance, memory meanwhile). */
 @Injectable()
 export class AuthRateLimitGuard implements CanActivate {
   private readonly byIp: RateLimiterAbstract | undefined;
@@ -55,24 +41,7 @@ export class AuthRateLimitGuard implements CanActivate {
   ) {
     const points = config.authRateLimit;
     if (points === 0) return;
-    const limiter = (name: string): RateLimiterAbstract => {
-      const keyPrefix = `ratelimit:auth:${name}`;
-      const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS, keyPrefix });
-      if (!redis) return memory;
-      // The wrapper adopts the Redis limiter's insurance (memory) for its timeouts too.
-      return new RLWrapperTimeouts({
-        timeoutMs: REDIS_TIMEOUT_MS,
-        limiter: new RateLimiterRedis({
-          storeClient: redis,
-          useRedisPackage: true,
-          rejectIfRedisNotReady: true,
-          points,
-          duration: WINDOW_SECONDS,
-          keyPrefix,
-          insuranceLimiter: memory,
-        }),
-      });
-    };
+    const limiter = (name: string) => createRateLimiter(`auth:${name}`, points, redis);
     this.byIp = limiter('ip');
     this.byEmail = limiter('email');
     this.byUser = limiter('user');
@@ -84,25 +53,14 @@ export class AuthRateLimitGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     if (scope === 'user') {
       // The route is authenticated (the global JWT guard ran first): always a user here.
-      if (request.user) await this.consume(this.byUser, request.user.id);
+      if (request.user) await consumeOrThrow(this.byUser, request.user.id);
       return true;
     }
-    await this.consume(this.byIp, request.ip);
+    await consumeOrThrow(this.byIp, request.ip);
     const email = (request.body as { email?: unknown } | undefined)?.email;
     if (scope === 'ip+email' && typeof email === 'string') {
-      await this.consume(this.byEmail, email.trim().toLowerCase());
+      await consumeOrThrow(this.byEmail, email.trim().toLowerCase());
     }
     return true;
-  }
-
-  private async consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
-    try {
-      await limiter.consume(key);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
-        throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
-      }
-      throw rejection;
-    }
   }
 }

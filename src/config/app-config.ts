@@ -27,6 +27,8 @@ export interface AppConfig {
   readonly currency: string;
   /** Requests per minute per client IP (and per email for login); 0 disables. */
   readonly authRateLimit: number;
+  /** New guest carts a minute per client IP; 0 = unlimited. */
+  readonly guestCartRateLimit: number;
   readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seed the demo catalog into an empty embedded database on start. */
@@ -203,6 +205,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     cacheTtlSeconds: r.int('CACHE_TTL_SECONDS', 300, 1, 86400 * 7),
     currency,
     authRateLimit: r.int('AUTH_RATE_LIMIT', 20, 0, 1_000_000),
+    guestCartRateLimit: r.int('GUEST_CART_RATE_LIMIT', 30, 0, 1_000_000),
     trustProxy: r.bool('TRUST_PROXY', false),
     logLevel: r.oneOf(
       'LOG_LEVEL',

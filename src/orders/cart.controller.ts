@@ -59,9 +59,11 @@ function looksExpired(authorization: string): boolean {
  * guest cart (the client would see an empty cart and think theirs lost).
  */
 const CartOwnerParam = createParamDecorator((_: unknown, ctx: ExecutionContext): CartOwner => {
-  const request = ctx
-    .switchToHttp()
-    .getRequest<{ user?: AuthUser; headers: Record<string, string | string[] | undefined> }>();
+  const request = ctx.switchToHttp().getRequest<{
+    user?: AuthUser;
+    ip: string;
+    headers: Record<string, string | string[] | undefined>;
+  }>();
   if (request.user) return request.user.id;
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
@@ -70,7 +72,10 @@ const CartOwnerParam = createParamDecorator((_: unknown, ctx: ExecutionContext):
       : new UnauthorizedError('Missing or invalid access token');
   }
   const token = request.headers[CART_TOKEN_HEADER];
-  return { guestToken: typeof token === 'string' && token.length > 0 ? token : undefined };
+  return {
+    guestToken: typeof token === 'string' && token.length > 0 ? token : undefined,
+    clientIp: request.ip,
+  };
 });
 
 /** The cart routes serve a signed-in user (bearer token) or a guest (cart token, or none yet). */
@@ -112,7 +117,7 @@ export class CartController {
   @ApiOperation({
     summary: 'Add a product to the cart',
     description:
-      "Adds to the line of the product (and variant) if there is one. A product with variants (`hasVariants`) needs a `variantId` (400 `VARIANT_REQUIRED` without; an unknown variant, or another product's, is a 404). More than the stock (the variant's) is a 409 with `details: {productId, variantId?, available}`. A guest's first add creates a guest cart: its token comes back in the `X-Cart-Token` header and in `cartToken`.",
+      "Adds to the line of the product (and variant) if there is one. A product with variants (`hasVariants`) needs a `variantId` (400 `VARIANT_REQUIRED` without; an unknown variant, or another product's, is a 404). More than the stock (the variant's) is a 409 with `details: {productId, variantId?, available}`. A guest's first add creates a guest cart: its token comes back in the `X-Cart-Token` header and in `cartToken`. New guest carts are limited per client address (`GUEST_CART_RATE_LIMIT` a minute, then 429 `RATE_LIMITED`).",
   })
   @ApiOkResponse({
     type: CartDto,
@@ -124,7 +129,7 @@ export class CartController {
     },
   })
   @ApiBodyErrors()
-  @ApiErrors(404, 409)
+  @ApiErrors(404, 409, 429)
   async addCartItem(
     @CartOwnerParam() owner: CartOwner,
     @Body() dto: AddCartItemDto,

@@ -1,15 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ProductsService } from '@/catalog/products.service.js';
 import { ProductVariantsService } from '@/catalog/product-variants.service.js';
 import { type LockedProduct, StockService } from '@/catalog/stock.service.js';
 import { VariantRequiredError } from '@/catalog/variants.errors.js';
 import { found, NotFoundError } from '@/common/domain-error.js';
+import { consumeOrThrow, createRateLimiter } from '@/common/rate-limiter.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
 import { withTransactionRetry } from '@/database/transaction-retry.js';
+import { InjectRedis, type RedisClient } from '@/redis/redis.module.js';
 import { CartItem } from './cart-item.entity.js';
 import { type CartDto, type CartItemIssue, MAX_LINE_QUANTITY } from './dto/cart.dto.js';
 import {
@@ -27,6 +30,8 @@ const SWEEP_BATCH = 1000;
 /** A visitor without an account: holds a cart token, or none yet (`undefined`). */
 export interface GuestOwner {
   guestToken: string | undefined;
+  /** The client's address (behind a proxy, with TRUST_PROXY): new guest carts are counted per address. */
+  clientIp: string;
 }
 
 /** Whose cart: a signed-in user's id, or a guest. */
@@ -49,6 +54,8 @@ export const hashCartToken = (token: string): string =>
 export class CartService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(CartService.name);
   private sweeper: NodeJS.Timeout | undefined;
+  /** New guest carts per client address (GUEST_CART_RATE_LIMIT a minute): rows cost storage. */
+  private readonly newGuestCarts: RateLimiterAbstract | undefined;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -56,7 +63,13 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
     private readonly stock: StockService,
     @InjectConfig() private readonly config: AppConfig,
     private readonly variants: ProductVariantsService,
-  ) {}
+    @InjectRedis() redis: RedisClient | null,
+  ) {
+    this.newGuestCarts =
+      config.guestCartRateLimit > 0
+        ? createRateLimiter('guest-cart', config.guestCartRateLimit, redis)
+        : undefined;
+  }
 
   onModuleInit(): void {
     // unref: the sweep never keeps a process (a CLI, a test) alive.
@@ -326,6 +339,8 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
     if (!isGuest(owner)) return { id: await this.cartIdOf(owner, manager), expiresAt: null };
     const existing = await this.guestCart(manager, owner.guestToken);
     if (existing) return existing;
+    // Counted only here, where a cart is made: a made-up or expired token also gets a new one.
+    if (this.newGuestCarts) await consumeOrThrow(this.newGuestCarts, owner.clientIp);
     const token = randomBytes(32).toString('base64url');
     const [made] = await manager.query<Array<{ id: string; expires_at: Date }>>(
       `INSERT INTO carts (guest_token_hash, expires_at)

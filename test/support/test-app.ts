@@ -41,7 +41,8 @@ export const STRONG_PASSWORD = 'Str0ng-enough-pass';
 
 /**
  * The real application on the run's test database, listening on a free port.
- * `env` overrides environment variables for this app only (e.g. `AUTH_RATE_LIMIT`).
+ * `env` overrides environment variables for this app only (e.g. `AUTH_RATE_LIMIT`; it and
+ * `GUEST_CART_RATE_LIMIT` are 0, off, unless a test sets them).
  */
 export async function createTestApp(
   env: Record<string, string | undefined> = {},
@@ -65,6 +66,7 @@ export async function createTestAppOn(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     AUTH_RATE_LIMIT: '0',
+    GUEST_CART_RATE_LIMIT: '0',
     REDIS_URL: process.env.REDIS_URL,
     ...env,
     DATABASE_URL: databaseUrl,
