@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository, type SelectQueryBuilder } from 'typeorm';
+import { In, type ObjectLiteral, Repository, type SelectQueryBuilder } from 'typeorm';
 import { found } from '@/common/domain-error.js';
 import { parseRef } from '@/common/refs.js';
 import type { AppConfig } from '@/config/app-config.js';
@@ -125,12 +125,9 @@ export class ProductsService {
    * `product_search` alone, then only those products read.
    */
   private async rankedSearch(tsquery: string, offset: number, limit: number): Promise<Product[]> {
-    const ranked = await this.products.manager
-      .createQueryBuilder()
+    const ranked = await this.activeMatches(tsquery)
       .select('s.product_id', 'id')
       .addSelect(SEARCH_RANK, 'rank')
-      .from('product_search', 's')
-      .where(`s.is_active AND ${SEARCH_MATCH}`, { tsquery })
       .orderBy('rank', 'DESC')
       .addOrderBy('s.product_id', 'ASC')
       .offset(offset)
@@ -149,13 +146,18 @@ export class ProductsService {
 
   /** How many active products match `tsquery`: counted in `product_search` alone. */
   private async countSearch(tsquery: string | undefined): Promise<number> {
-    const row = await this.products.manager
-      .createQueryBuilder()
+    const row = await this.activeMatches(tsquery)
       .select('count(*)::int', 'n')
-      .from('product_search', 's')
-      .where(`s.is_active AND ${SEARCH_MATCH}`, { tsquery })
       .getRawOne<{ n: number }>();
     return row?.n ?? 0;
+  }
+
+  /** The `product_search` rows (alias `s`) of active products matching `tsquery`. */
+  private activeMatches(tsquery: string | undefined): SelectQueryBuilder<ObjectLiteral> {
+    return this.products.manager
+      .createQueryBuilder()
+      .from('product_search', 's')
+      .where(`s.is_active AND ${SEARCH_MATCH}`, { tsquery });
   }
   /** Newest featured active products. */
   async featured(limit: number): Promise<ProductDto[]> {

@@ -1,14 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
-import { createTestApp, STRONG_PASSWORD, type TestApp, uniqueEmail } from '../support/test-app.js';
+import {
+  createTestApp,
+  freshIp,
+  STRONG_PASSWORD,
+  type TestApp,
+  uniqueEmail,
+} from '../support/test-app.js';
 import { expectError } from './helpers.js';
 
 /**
  * With REDIS_URL the budgets live in Redis, shared by every app of every run for a minute. So
  * each test is its own client: TRUST_PROXY is on and it sends a fresh X-Forwarded-For address.
  */
-const freshIp = (): string => `10.${[...randomBytes(3)].join('.')}`;
 const WRONG_PASSWORD = 'Wrong-password-1';
 
 describe('auth rate limits', () => {

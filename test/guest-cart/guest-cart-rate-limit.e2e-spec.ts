@@ -1,17 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectError } from '../accounts/helpers.js';
 import { orderBuilders, type OrderBuilders } from '../orders/order-builders.js';
 import { expectStatus } from '../orders/order-expect.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import type { GuestCartView } from './guest-cart-helpers.js';
+import { createTestApp, freshIp, type TestApp } from '../support/test-app.js';
+import { guestCart, type GuestCartView } from './guest-cart-helpers.js';
 
 /**
  * GUEST_CART_RATE_LIMIT: new guest carts a minute per client address. With REDIS_URL the budget
  * lives in Redis for a minute, shared with every other run: each case is a client of its own
  * (TRUST_PROXY on, a fresh X-Forwarded-For address).
  */
-const freshIp = (): string => `10.${[...randomBytes(3)].join('.')}`;
 
 describe('guest cart rate limit', () => {
   let t: TestApp;
@@ -31,12 +29,7 @@ describe('guest cart rate limit', () => {
     for (const [name, value] of Object.entries(headers)) req.set(name, value);
     return req.send({ productId, quantity: 1 });
   };
-  const guestCarts = async (): Promise<number> => {
-    const [row] = await t.dataSource.query<Array<{ n: number }>>(
-      'SELECT count(*)::int AS n FROM carts WHERE user_id IS NULL',
-    );
-    return row?.n ?? 0;
-  };
+  const guestCarts = (): Promise<number> => guestCart(t).guestCartCount();
 
   it('makes at most GUEST_CART_RATE_LIMIT new carts a minute per address, then answers 429', async () => {
     const ip = freshIp();

@@ -8,11 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
+import { createTestApp, freshIp, type TestApp, type TestUser } from '../support/test-app.js';
 import { expectErrorShape } from './security-support.js';
 
 /** Budgets are shared through Redis when REDIS_URL is set: each test is its own client address. */
-const freshIp = (): string => `10.${[...randomBytes(3)].join('.')}`;
 const LIMIT = 5;
 
 describe('brute-force limits on login', () => {

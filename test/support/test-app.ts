@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
@@ -38,6 +38,11 @@ export interface TestApp {
 export const uniqueEmail = (prefix = 'user'): string =>
   `${prefix}-${randomUUID().slice(0, 12)}@example.test`;
 export const STRONG_PASSWORD = 'Str0ng-enough-pass';
+/**
+ * A client address of its own, sent as X-Forwarded-For to an app with TRUST_PROXY on: rate-limit
+ * budgets live in Redis for a minute, shared by every app of every run, so each case needs one.
+ */
+export const freshIp = (): string => `10.${[...randomBytes(3)].join('.')}`;
 
 /**
  * The real application on the run's test database, listening on a free port.
