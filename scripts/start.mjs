@@ -48,4 +48,11 @@ const app = spawn(process.execPath, ['--enable-source-maps', 'dist/src/main.js']
 });
 // The app shuts down gracefully on SIGINT/SIGTERM; pass them on and exit as it does.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill(signal));
+// `kill <pid of npm>` stops npm and the `sh -c` it runs us under, but the shell does not pass the
+// signal on: we would be orphaned, and the app (and its embedded PostgreSQL) would keep running.
+// A changed parent means whoever started us is gone: shut the app down as if it were signalled.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) app.kill('SIGTERM');
+}, 500).unref();
 app.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
