@@ -16,13 +16,15 @@ import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
 import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
 
-type Scope = 'ip' | 'ip+email' | 'user';
+type Scope = 'ip' | 'ip+email' | 'user' | 'coupon';
 const RATE_LIMIT = 'auth:rateLimit';
 
 /**
  * Limits a route to `AUTH_RATE_LIMIT` requests a minute per client IP (and per email with
- * `ip+email`), or per signed-in user (`user`: guessing a current password or a coupon code
- * from one account, whatever addresses it comes from).
+ * `ip+email`), or per signed-in user (`user`: guessing a current password from one account,
+ * whatever addresses it comes from). `coupon` is a per-user budget of its own for the requests
+ * that carry a coupon code (`code` or `couponCode` in the body): validating one, and checking
+ * out with one, which would otherwise answer `COUPON_NOT_FOUND` to unlimited guesses.
  */
 export const AuthRateLimit = (scope: Scope = 'ip'): MethodDecorator =>
   applyDecorators(SetMetadata(RATE_LIMIT, scope), ApiErrors(429));
@@ -33,6 +35,7 @@ export class AuthRateLimitGuard implements CanActivate {
   private readonly byIp: RateLimiterAbstract | undefined;
   private readonly byEmail: RateLimiterAbstract | undefined;
   private readonly byUser: RateLimiterAbstract | undefined;
+  private readonly byCouponUser: RateLimiterAbstract | undefined;
 
   constructor(
     private readonly reflector: Reflector,
@@ -45,12 +48,20 @@ export class AuthRateLimitGuard implements CanActivate {
     this.byIp = limiter('ip');
     this.byEmail = limiter('email');
     this.byUser = limiter('user');
+    this.byCouponUser = limiter('coupon');
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const scope = this.reflector.get<Scope | undefined>(RATE_LIMIT, context.getHandler());
     if (!scope || !this.byIp || !this.byEmail || !this.byUser) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
+    if (scope === 'coupon') {
+      const body = request.body as { code?: unknown; couponCode?: unknown } | undefined;
+      const carriesCode = body?.code !== undefined || body?.couponCode !== undefined;
+      if (request.user && carriesCode && this.byCouponUser)
+        await consumeOrThrow(this.byCouponUser, request.user.id);
+      return true;
+    }
     if (scope === 'user') {
       // The route is authenticated (the global JWT guard ran first): always a user here.
       if (request.user) await consumeOrThrow(this.byUser, request.user.id);

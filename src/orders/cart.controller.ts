@@ -182,7 +182,7 @@ export class CartController {
   @Post('coupon/validate')
   @HttpCode(200)
   @UseGuards(AuthRateLimitGuard)
-  @AuthRateLimit('user')
+  @AuthRateLimit('coupon')
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Check a coupon against your cart',

@@ -10,6 +10,7 @@ import {
   Post,
   Query,
   Res,
+  UseGuards,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -20,6 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AuthRateLimit, AuthRateLimitGuard } from '@/accounts/auth-rate-limit.guard.js';
 import { type AuthUser, CurrentUser, Roles } from '@/common/auth.js';
 import { ValidationFailedError } from '@/common/domain-error.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
@@ -49,10 +51,12 @@ export class OrdersController {
   ) {}
 
   @Post()
+  @UseGuards(AuthRateLimitGuard)
+  @AuthRateLimit('coupon')
   @ApiOperation({
     summary: 'Check out the cart',
     description:
-      'Turns the whole cart into an order in one transaction. With an `Idempotency-Key`, a retry (even a concurrent one) answers the first response with `Idempotent-Replayed: true`; the same key with another body is a 422.',
+      'Turns the whole cart into an order in one transaction. With an `Idempotency-Key`, a retry (even a concurrent one) answers the first response with `Idempotent-Replayed: true`; the same key with another body is a 422. A checkout with a `couponCode` spends a point of the same per-user budget as `validateCoupon` (`AUTH_RATE_LIMIT` a minute), so codes cannot be guessed through checkout either; one without a coupon is never limited.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',

@@ -170,6 +170,23 @@ describe('auth rate limits', () => {
     expectRateLimited(await validate('GUESS3'));
   });
 
+  it('counts checkouts that carry a coupon code against the same budget, and only those', async () => {
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const user = await registerUser(t);
+    const validate = (code: string) =>
+      t.http.post('/api/cart/coupon/validate').set('Authorization', user.auth).send({ code });
+    const checkout = (body: object) =>
+      t.http.post('/api/orders').set('Authorization', user.auth).send(body);
+    // An empty cart: every checkout is refused, so only the limit decides between 400 and 429.
+    for (let i = 0; i < 2; i += 1) expect((await validate(`GUESS${i}`)).status).not.toBe(429);
+    expect((await checkout({ couponCode: 'GUESS2' })).status).not.toBe(429);
+    // Spent across both routes: guessing through checkout is limited too.
+    expectRateLimited(await checkout({ couponCode: 'GUESS3' }));
+    expectRateLimited(await validate('GUESS4'));
+    // A checkout without a coupon is never limited.
+    for (let i = 0; i < 4; i += 1) expect((await checkout({})).status).not.toBe(429);
+  });
+
   it('turns limiting off with AUTH_RATE_LIMIT 0', async () => {
     const t = await startApp({ AUTH_RATE_LIMIT: '0', TRUST_PROXY: 'true' });
     const user = await registerUser(t);
