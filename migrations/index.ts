@@ -13,6 +13,7 @@ import { OrderAdminIndexes1764140700000 } from './1764140700000-order-admin-inde
 import { Variants1764140800000 } from './1764140800000-variants.js';
 import { CoveringCountIndexes1764140900000 } from './1764140900000-covering-count-indexes.js';
 import { ProductSearchTable1764141000000 } from './1764141000000-product-search-table.js';
+import { DeletedCartLines1764141100000 } from './1764141100000-deleted-cart-lines.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
@@ -34,4 +35,5 @@ export const migrations = [
   Variants1764140800000,
   CoveringCountIndexes1764140900000,
   ProductSearchTable1764141000000,
+  DeletedCartLines1764141100000,
 ];

@@ -609,6 +609,7 @@ $('#product-back').addEventListener('click', () => showView('catalog'));
 /** Why a cart line blocks checkout (`issue`). */
 const LINE_ISSUES = {
   unavailable: 'no longer available',
+  deleted: 'no longer sold: remove this line',
   insufficient_stock: 'not enough stock',
   variant_required: 'choose an option: remove this line and add the product again',
 };
@@ -680,9 +681,9 @@ function renderCart(cart) {
   $('#cart-subtotal').textContent = formatMoney(cart.subtotal, cart.currency);
   $('#cart-lines').replaceChildren(
     ...cart.items.map((line) => {
-      const label = line.variant
-        ? `${line.product.name} (${line.variant.name})`
-        : line.product.name;
+      // A deleted product's line has no product, only the name it had (`deletedProductName`).
+      const name = line.product?.name ?? line.deletedProductName;
+      const label = line.variant ? `${name} (${line.variant.name})` : name;
       const unit = line.variant ?? line.product; // a variant line costs the variant's price
       const quantity = el('input', {
         type: 'number',
@@ -719,11 +720,11 @@ function renderCart(cart) {
         'tr',
         {
           'data-testid': 'cart-line',
-          'data-product-id': line.product.id,
+          'data-product-id': line.product?.id,
           'data-variant-id': line.variant?.id,
         },
-        el('td', {}, line.product.name, variant, issue),
-        el('td', { text: formatMoney(unit.price, unit.currency) }),
+        el('td', {}, name, variant, issue),
+        el('td', { text: unit ? formatMoney(unit.price, unit.currency) : '–' }),
         el('td', {}, quantity),
         el('td', { text: formatMoney(line.lineTotal, cart.currency) }),
         el('td', {}, remove),

@@ -21,8 +21,13 @@ export class CartItem {
   @JoinColumn({ name: 'cart_id' })
   cart?: Cart;
 
-  @Column({ type: 'uuid' })
-  productId!: string;
+  /** Null once the product (or the line's variant) is deleted: see `removedName`. */
+  @Column({ type: 'uuid', nullable: true })
+  productId!: string | null;
+
+  /** The deleted product's name (and variant's): set, with `productId` null, by the delete. */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  removedName!: string | null;
 
   /** The variant of the product (required while it has active variants); null otherwise. */
   @Column({ type: 'uuid', nullable: true })

@@ -14,7 +14,12 @@ import { InjectConfig } from '@/config/config.module.js';
 import { withTransactionRetry } from '@/database/transaction-retry.js';
 import { InjectRedis, type RedisClient } from '@/redis/redis.module.js';
 import { CartItem } from './cart-item.entity.js';
-import { type CartDto, type CartItemIssue, MAX_LINE_QUANTITY } from './dto/cart.dto.js';
+import {
+  type CartDto,
+  type CartItemDto,
+  type CartItemIssue,
+  MAX_LINE_QUANTITY,
+} from './dto/cart.dto.js';
 import {
   CartLineLimitError,
   InsufficientStockError,
@@ -125,7 +130,7 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
         .query<Array<{ quantity: number }>>(
           `INSERT INTO cart_items (cart_id, product_id, variant_id, quantity)
            VALUES ($1, $2, $3, LEAST($4::int, 1000))
-         ON CONFLICT (cart_id, product_id, variant_id)
+         ON CONFLICT (cart_id, product_id, variant_id) WHERE product_id IS NOT NULL
          DO UPDATE SET quantity = LEAST(cart_items.quantity + EXCLUDED.quantity, 1000), updated_at = now()
          RETURNING quantity`,
           [target.id, productId, variant, quantity],
@@ -146,10 +151,12 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
   async update(owner: CartOwner, itemId: string, quantity: number): Promise<CartDto> {
     await this.db.transaction(async (manager) => {
       const line = await this.ownLine(manager, owner, itemId);
-      const product = (await this.stock.peek(manager, [line.productId])).get(line.productId);
-      if (!product?.isActive) throw new ProductUnavailableError([line.productId]);
+      const productId = line.productId;
+      if (productId === null) throw new ProductUnavailableError([], [line.id]);
+      const product = (await this.stock.peek(manager, [productId])).get(productId);
+      if (!product?.isActive) throw new ProductUnavailableError([productId]);
       const stock = await this.lineStock(manager, product, line.variantId);
-      this.assertStock(line.productId, quantity, stock, line.variantId);
+      this.assertStock(productId, quantity, stock, line.variantId);
       await manager.update(CartItem, { id: line.id }, { quantity });
     });
     return this.view(owner);
@@ -199,7 +206,7 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
              FROM cart_items g
              LEFT JOIN cart_items u ON u.cart_id = $2 AND u.product_id = g.product_id
                                    AND u.variant_id IS NOT DISTINCT FROM g.variant_id
-            WHERE g.cart_id = $1`,
+            WHERE g.cart_id = $1 AND g.product_id IS NOT NULL`,
           [guest.id, userCartId],
         );
         const products = await this.stock.peek(
@@ -229,7 +236,7 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
             `INSERT INTO cart_items (cart_id, product_id, variant_id, quantity)
              SELECT $1, v.product_id, v.variant_id, v.quantity
                FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS v(product_id, variant_id, quantity)
-             ON CONFLICT (cart_id, product_id, variant_id)
+             ON CONFLICT (cart_id, product_id, variant_id) WHERE product_id IS NOT NULL
              DO UPDATE SET quantity = EXCLUDED.quantity, updated_at = now()`,
             [
               userCartId,
@@ -266,10 +273,15 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
       order: { createdAt: 'ASC', id: 'ASC' },
     });
     const [products, variants] = await Promise.all([
-      this.products.findByIds(lines.map((l) => l.productId)),
+      this.products.findByIds(lines.flatMap((l) => (l.productId ? [l.productId] : []))),
       this.variants.byIds(lines.flatMap((l) => (l.variantId ? [l.variantId] : []))),
     ]);
-    const items = lines.flatMap((line) => {
+    const items = lines.flatMap((line): CartItemDto[] => {
+      if (line.productId === null) {
+        const deleted = { product: null, variant: null, lineTotal: 0, issue: 'deleted' as const };
+        const name = line.removedName ?? '';
+        return [{ id: line.id, quantity: line.quantity, ...deleted, deletedProductName: name }];
+      }
       const product = products.get(line.productId);
       const variant = line.variantId ? variants.get(line.variantId) : null;
       if (!product || variant === undefined) return [];

@@ -49,6 +49,16 @@ interface CartLine {
   quantity: number;
 }
 
+/** A line as read: `product_id` is null once its product or variant was deleted. */
+type StoredCartLine = Omit<CartLine, 'product_id'> & { id: string; product_id: string | null };
+
+/** The lines of live products; a line of a deleted one blocks checkout (409). */
+function liveLines(lines: StoredCartLine[]): CartLine[] {
+  const deleted = lines.filter((l) => l.product_id === null).map((l) => l.id);
+  if (deleted.length > 0) throw new ProductUnavailableError([], deleted);
+  return lines as CartLine[];
+}
+
 const variantIdsOf = (lines: CartLine[]): string[] =>
   lines.flatMap((l) => (l.variant_id ? [l.variant_id] : []));
 
@@ -167,7 +177,7 @@ export class CheckoutService {
   async quoteCoupon(actor: AuthUser, code: string): Promise<CouponQuoteDto> {
     const lines = await this.db.query<CartLine[]>(
       `SELECT i.product_id, i.variant_id, i.quantity FROM cart_items i JOIN carts c ON c.id = i.cart_id
-        WHERE c.user_id = $1`,
+        WHERE c.user_id = $1 AND i.product_id IS NOT NULL`,
       [actor.id],
     );
     const products = await this.stock.peek(
@@ -248,10 +258,13 @@ export class CheckoutService {
     // of being deleted below without having been ordered. Lines are read by a later statement,
     // so they include whatever an add committed before the lock was granted.
     await manager.query(`SELECT 1 FROM carts WHERE user_id = $1 FOR UPDATE`, [actor.id]);
-    const lines = await manager.query<CartLine[]>(
-      `SELECT i.product_id, i.variant_id, i.quantity FROM cart_items i JOIN carts c ON c.id = i.cart_id
-        WHERE c.user_id = $1 ORDER BY i.created_at, i.id`,
-      [actor.id],
+    const lines = liveLines(
+      await manager.query<StoredCartLine[]>(
+        `SELECT i.id, i.product_id, i.variant_id, i.quantity
+           FROM cart_items i JOIN carts c ON c.id = i.cart_id
+          WHERE c.user_id = $1 ORDER BY i.created_at, i.id`,
+        [actor.id],
+      ),
     );
     if (lines.length === 0) throw new EmptyCartError();
     // Products first, then variants, each in id order: the order every stock writer keeps.

@@ -12,12 +12,16 @@ export class InsufficientStockError extends ConflictError {
   }
 }
 
+/** Details: `{productId}` of each inactive product, `{cartItemId}` of each deleted one's line. */
 export class ProductUnavailableError extends ConflictError {
-  constructor(productIds: string[]) {
+  constructor(productIds: string[], deletedLineIds: string[] = []) {
     super(
       'Some products in the cart are no longer available; remove them to check out',
       'PRODUCT_UNAVAILABLE',
-      productIds.map((productId) => ({ productId })),
+      [
+        ...productIds.map((productId) => ({ productId })),
+        ...deletedLineIds.map((cartItemId) => ({ cartItemId })),
+      ],
     );
   }
 }

@@ -251,6 +251,43 @@ describe('cart', () => {
     expect((await b.getCart(user)).items).toHaveLength(2);
   });
 
+  it('keeps a line whose product was deleted, flagged, until the customer removes it', async () => {
+    const user = await b.customer();
+    const ok = await b.product({ price: 700 });
+    const doomed = await b.product({ price: 900 });
+    await b.addToCart(user, ok.id, 1);
+    await b.addToCart(user, doomed.id, 2);
+    await t.http
+      .delete(`/api/products/${doomed.id}`)
+      .set('Authorization', b.staff.auth)
+      .expect(204);
+
+    const cart = await b.getCart(user);
+    const line = cart.items[1];
+    expect(cart).toMatchObject({ itemCount: 3, subtotal: 700 });
+    expect(cart.items[0]).toMatchObject({ product: { id: ok.id }, issue: null });
+    expect(line).toEqual({
+      id: expect.stringMatching(UUID),
+      product: null,
+      variant: null,
+      quantity: 2,
+      lineTotal: 0,
+      issue: 'deleted',
+      deletedProductName: doomed.name,
+    });
+    // Nothing leaves the cart behind the customer's back: checkout and edits refuse the line.
+    const refused = expectError(await b.checkout(user), 409, 'PRODUCT_UNAVAILABLE');
+    expect(refused.details).toEqual([{ cartItemId: line?.id }]);
+    expectError(await update(user, line!.id, { quantity: 1 }), 409, 'PRODUCT_UNAVAILABLE');
+    expect(await b.stockOf(ok.id)).toBe(10);
+    // Adding the deleted product again is a 404, and the flagged line stays as it was.
+    expectError(await add(user, { productId: doomed.id, quantity: 1 }), 404, 'NOT_FOUND');
+
+    expectStatus(await remove(user, line!.id), 204);
+    expectStatus(await b.checkout(user), 201);
+    expect(await b.stockOf(ok.id)).toBe(9);
+  });
+
   it('flags a line holding more than the stock left', async () => {
     const user = await b.customer();
     const product = await b.product({ stock: 5 });

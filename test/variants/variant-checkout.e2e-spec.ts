@@ -290,7 +290,7 @@ describe('variants in carts, checkout and cancellation', () => {
     expect((after.body as ProductWithVariants).variants?.map((v) => v.stock)).toEqual([2, 3]);
   });
 
-  it('deleting a variant removes its cart lines and leaves past orders intact', async () => {
+  it('deleting a variant flags its cart lines as deleted and leaves past orders intact', async () => {
     const { product, red } = await shirt(5, 5);
     const buyer = await o.customer();
     await add(buyer, { productId: product.id, variantId: red.id, quantity: 1 }).expect(200);
@@ -303,7 +303,20 @@ describe('variants in carts, checkout and cancellation', () => {
       .set('Authorization', b.staff.auth)
       .expect(204);
     const cart = await t.http.get('/api/cart').set('Authorization', holder.auth).expect(200);
-    expect((cart.body as { items: unknown[] }).items).toEqual([]);
+    const [line] = (cart.body as { items: Array<{ id: string }> }).items;
+    expect((cart.body as { items: unknown[] }).items).toEqual([
+      {
+        id: line?.id,
+        product: null,
+        variant: null,
+        quantity: 1,
+        lineTotal: 0,
+        issue: 'deleted',
+        deletedProductName: `${product.name} – Red`,
+      },
+    ]);
+    const refused = expectError(await o.checkout(holder), 409, 'PRODUCT_UNAVAILABLE');
+    expect(refused.details).toEqual([{ cartItemId: line?.id }]);
     const order = await o.getOrder((placed.body as OrderView).id, buyer);
     expect((order as VariantOrder).items[0]).toMatchObject({
       variantId: red.id,

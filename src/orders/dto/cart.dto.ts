@@ -40,7 +40,12 @@ export class UpdateCartItemDto {
   quantity!: number;
 }
 
-export const CART_ITEM_ISSUES = ['unavailable', 'insufficient_stock', 'variant_required'] as const;
+export const CART_ITEM_ISSUES = [
+  'unavailable',
+  'deleted',
+  'insufficient_stock',
+  'variant_required',
+] as const;
 export type CartItemIssue = (typeof CART_ITEM_ISSUES)[number];
 
 export class CartItemDto {
@@ -49,9 +54,11 @@ export class CartItemDto {
 
   @ApiProperty({
     type: () => ProductDto,
-    description: 'The product as it is now (current price and stock)',
+    nullable: true,
+    description:
+      'The product as it is now (current price and stock); `null` when it was deleted after the line was added (`issue: deleted`, its name in `deletedProductName`)',
   })
-  product!: ProductDto;
+  product!: ProductDto | null;
 
   @ApiProperty({
     type: () => ProductVariantDto,
@@ -75,9 +82,17 @@ export class CartItemDto {
     enumName: 'CartItemIssue',
     nullable: true,
     description:
-      'Why this line blocks checkout: the product (or variant) is inactive, has less stock than the quantity, or has variants now while the line names none (remove it and add a variant)',
+      'Why this line blocks checkout: the product (or variant) is inactive, was deleted (remove the line), has less stock than the quantity, or has variants now while the line names none (remove it and add a variant)',
   })
   issue!: CartItemIssue | null;
+
+  @ApiProperty({
+    type: 'string',
+    required: false,
+    description:
+      'Only on a line with `issue: deleted`: the name the product (and variant) had when staff deleted it',
+  })
+  deletedProductName?: string;
 }
 
 export class CartDto {
