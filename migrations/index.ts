@@ -14,6 +14,7 @@ import { Variants1764140800000 } from './1764140800000-variants.js';
 import { CoveringCountIndexes1764140900000 } from './1764140900000-covering-count-indexes.js';
 import { ProductSearchTable1764141000000 } from './1764141000000-product-search-table.js';
 import { DeletedCartLines1764141100000 } from './1764141100000-deleted-cart-lines.js';
+import { ReviewCountIndex1764141200000 } from './1764141200000-review-count-index.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
@@ -36,4 +37,5 @@ export const migrations = [
   CoveringCountIndexes1764140900000,
   ProductSearchTable1764141000000,
   DeletedCartLines1764141100000,
+  ReviewCountIndex1764141200000,
 ];

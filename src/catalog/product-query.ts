@@ -18,6 +18,8 @@ export interface NormalizedProductQuery {
   inStock: boolean | undefined;
   featured: boolean | undefined;
   minRating: number | undefined;
+  minReviews: number | undefined;
+  onSale: boolean | undefined;
   /** The attribute filter in canonical form (see `attribute-filter.ts`). */
   attributes: string | undefined;
   sort: ProductSort;
@@ -70,6 +72,8 @@ export function normalizeProductQuery(
     inStock: query.inStock,
     featured: query.featured,
     minRating: query.minRating,
+    minReviews: query.minReviews,
+    onSale: query.onSale,
     attributes:
       query.attributes === undefined
         ? undefined
@@ -92,6 +96,8 @@ export function filterOf(
     inStock: q.inStock,
     featured: q.featured,
     minRating: q.minRating,
+    minReviews: q.minReviews,
+    onSale: q.onSale,
     attributes: q.attributes,
     includeInactive: q.includeInactive,
   };
@@ -99,7 +105,7 @@ export function filterOf(
 
 export interface SortSpec {
   /** Column expression of the sort key. */
-  column: 'p.price' | 'p.name' | 'p.createdAt' | 'p.ratingAverage';
+  column: 'p.price' | 'p.name' | 'p.createdAt' | 'p.ratingAverage' | 'p.reviewCount';
   direction: 'ASC' | 'DESC';
 }
 
@@ -121,6 +127,10 @@ export function sortSpec(sort: Exclude<ProductSort, 'relevance'>): SortSpec {
       return { column: 'p.ratingAverage', direction: 'ASC' };
     case '-rating':
       return { column: 'p.ratingAverage', direction: 'DESC' };
+    case 'reviews':
+      return { column: 'p.reviewCount', direction: 'ASC' };
+    case '-reviews':
+      return { column: 'p.reviewCount', direction: 'DESC' };
   }
 }
 
@@ -148,7 +158,7 @@ export function decodeCursor(
   const [, value, id] = parsed as [unknown, unknown, unknown];
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   if (typeof id !== 'string' || !uuid.test(id)) return invalid();
-  if (sort === 'price' || sort === '-price') {
+  if (sort === 'price' || sort === '-price' || sort === 'reviews' || sort === '-reviews') {
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) return invalid();
   } else if (sort === 'rating' || sort === '-rating') {
     if (typeof value !== 'number' || !(value >= 0 && value <= 5)) return invalid();

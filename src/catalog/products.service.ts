@@ -295,6 +295,14 @@ export class ProductsService {
       qb.andWhere('p.isFeatured = :featured', { featured: query.featured });
     if (query.minRating !== undefined)
       qb.andWhere('p.ratingAverage >= :minRating', { minRating: query.minRating });
+    if (query.minReviews !== undefined)
+      qb.andWhere('p.reviewCount >= :minReviews', { minReviews: query.minReviews });
+    if (query.onSale !== undefined)
+      qb.andWhere(
+        query.onSale
+          ? 'p.compareAtPrice > p.price'
+          : '(p.compareAtPrice IS NULL OR p.compareAtPrice <= p.price)',
+      );
     if (query.attributes) {
       const filter = attributeFilterCondition(
         parseAttributeFilter(query.attributes),
@@ -368,9 +376,11 @@ function pageOf(
       ? last.price
       : query.sort.endsWith('rating')
         ? last.ratingAverage
-        : query.sort.endsWith('name')
-          ? last.name
-          : last.createdAt.toISOString();
+        : query.sort.endsWith('reviews')
+          ? last.reviewCount
+          : query.sort.endsWith('name')
+            ? last.name
+            : last.createdAt.toISOString();
     nextCursor = encodeCursor(query.sort, sortValue, last.id);
   }
   return {

@@ -122,6 +122,28 @@ describe('listProducts: filters, sorts and search', () => {
     expect(idsOf(await list(`${scope}&featured=false`))).toEqual([f.alpha.id, f.bravo.id]);
   });
 
+  it('filters onSale=true to a compareAtPrice above the price, and onSale=false to the rest', async () => {
+    const category = await b.category();
+    const make = (name: string, price: number, compareAtPrice: number | null, stock = 5) =>
+      b.product({
+        categoryId: category.id,
+        name: `${name} ${uniqueWord(6)}`,
+        price,
+        compareAtPrice,
+        stock,
+      });
+    const sale = await make('Alpha', 500, 900); // was 900: on sale
+    const same = await make('Bravo', 1000, 1000); // the same price: not on sale
+    const below = await make('Charlie', 2000, 1500); // "was" below the price: not on sale
+    const none = await make('Delta', 700, null);
+    const soldOut = await make('Echo', 300, 400, 0);
+    const scope = `category=${category.slug}&sort=name`;
+    expect(idsOf(await list(`${scope}&onSale=true`))).toEqual([sale.id, soldOut.id]);
+    expect(idsOf(await list(`${scope}&onSale=false`))).toEqual([same.id, below.id, none.id]);
+    expect(idsOf(await list(`${scope}&onSale=true&inStock=true`))).toEqual([sale.id]);
+    await t.http.get('/api/products?onSale=yes').expect(400);
+  });
+
   it('combines filters', async () => {
     const f = await fixture();
     const page = await list(

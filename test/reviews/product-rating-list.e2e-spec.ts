@@ -9,7 +9,7 @@ interface Page {
   nextCursor: string | null;
 }
 
-describe('filtering and sorting products by rating', () => {
+describe('filtering and sorting products by rating and review count', () => {
   let t: TestApp;
   let r: ReviewBuilders;
   let category: { id: string; slug: string };
@@ -92,7 +92,44 @@ describe('filtering and sorting products by rating', () => {
     }
   });
 
+  it('filters by minReviews (approved reviews only), inclusively', async () => {
+    for (const staff of [false, true]) {
+      expect((await list('minReviews=0', staff)).total).toBe(4);
+      expect(ids(await list('minReviews=1&sort=name', staff)).sort()).toEqual(
+        [two.id, fourHalf.id, five.id].sort(),
+      );
+      expect(ids(await list('minReviews=2', staff))).toEqual([fourHalf.id]);
+      expect((await list('minReviews=3', staff)).total).toBe(0);
+    }
+  });
+
+  it('sorts by review count both ways (ties by id), also through keyset cursors', async () => {
+    const byCount = (direction: 1 | -1) => (a: RatedProductView, b: RatedProductView) =>
+      direction * (a.reviewCount - b.reviewCount) || direction * a.id.localeCompare(b.id);
+    const products = [unrated, two, fourHalf, five];
+    expect(ids(await list('sort=-reviews'))).toEqual(
+      [...products].sort(byCount(-1)).map((p) => p.id),
+    );
+    expect(ids(await list('sort=reviews'))).toEqual(
+      [...products].sort(byCount(1)).map((p) => p.id),
+    );
+    for (const sort of ['-reviews', 'reviews']) {
+      const seen: string[] = [];
+      let page = await list(`sort=${sort}&pageSize=1`);
+      seen.push(...ids(page));
+      while (page.nextCursor) {
+        page = await list(`sort=${sort}&pageSize=1&cursor=${page.nextCursor}`);
+        seen.push(...ids(page));
+      }
+      expect(seen).toEqual(ids(await list(`sort=${sort}`)));
+    }
+  });
+
   it.each([
+    'minReviews=-1',
+    'minReviews=1.5',
+    'minReviews=1000001',
+    'minReviews=abc',
     'minRating=6',
     'minRating=-1',
     'minRating=4.555',

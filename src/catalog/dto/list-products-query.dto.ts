@@ -25,6 +25,8 @@ export const PRODUCT_SORTS = [
   '-createdAt',
   'rating',
   '-rating',
+  'reviews',
+  '-reviews',
   'relevance',
 ] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
@@ -96,6 +98,20 @@ export class ProductFiltersDto extends PageQueryDto {
   minRating?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 1_000_000,
+    example: 10,
+    description: 'Only products with at least this many approved reviews (`reviewCount`)',
+  })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  minReviews?: number;
+
+  @ApiPropertyOptional({
     description:
       'Attribute values of an active variant: `color:red|blue,size:l` keeps products with a variant that is (red or blue) and l. Terms are separated by `,`, an attribute slug and its values by `:`, alternative values by `|`; at most 10 attributes and 20 values each. With `inStock=true`, the matching variant must be in stock. Unknown slugs match nothing; bad syntax is a 400. See `listAttributes` for the slugs.',
     maxLength: 1000,
@@ -120,10 +136,19 @@ export class ProductFiltersDto extends PageQueryDto {
   featured?: boolean;
 
   @ApiPropertyOptional({
+    description:
+      '`true`: only products on sale (a `compareAtPrice` above the `price`); `false`: only those that are not',
+  })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  onSale?: boolean;
+
+  @ApiPropertyOptional({
     enum: PRODUCT_SORTS,
     enumName: 'ProductSort',
     description:
-      'Default `-createdAt`, or `relevance` when `q` is given (matches in the name or SKU first, the more the better, then matches in the descriptions only); `rating`/`-rating` sort by `ratingAverage`',
+      'Default `-createdAt`, or `relevance` when `q` is given (matches in the name or SKU first, the more the better, then matches in the descriptions only); `rating`/`-rating` sort by `ratingAverage`, `reviews`/`-reviews` by `reviewCount`',
   })
   @IsOptional()
   @IsIn(PRODUCT_SORTS)
