@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { isEmail } from 'class-validator';
 import { type EntityManager, Repository } from 'typeorm';
 import type { Address } from '@/common/address.js';
 import type { AuthUser } from '@/common/auth.js';
-import { found } from '@/common/domain-error.js';
+import { found, ValidationFailedError } from '@/common/domain-error.js';
 import { type Page, pageOf, resolvePage } from '@/common/pagination.js';
 import {
   EmailTakenError,
@@ -165,6 +166,8 @@ export class UsersService {
     email: string,
     password: string,
   ): Promise<'created' | 'promoted' | 'unchanged'> {
+    // As registration checks it: an admin must be able to receive mail at this address.
+    if (!isEmail(email)) throw new ValidationFailedError(`${email} is not an email address`);
     const existing = await this.findByEmail(email);
     if (!existing) {
       try {

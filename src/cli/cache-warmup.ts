@@ -1,22 +1,26 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { createApp } from '@/app.factory.js';
 import { warmCatalogCache } from '@/catalog/cache-warmup.js';
 import { ConfigError, loadConfig } from '@/config/app-config.js';
 import { loadEnvFile } from '@/config/load-env-file.js';
 import { resolveDatabase } from '@/database/database.runtime.js';
 import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
+import { assertDatabaseReachable, parseCliArgs } from './cli-context.js';
 
 const USAGE = 'usage: nest start cache-warmup | npm run cache:warmup [-- --pages N --details N]';
 
 /** `nest start cache-warmup` / `npm run cache:warmup`: warms the catalog cache, prints a table. */
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
+  let values: { pages: string; details: string };
+  try {
+    values = parseCliArgs({
       pages: { type: 'string', default: '3' },
       details: { type: 'string', default: '100' },
-    },
-  });
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
   const pages = Number(values.pages);
   const details = Number(values.details);
   if (
@@ -33,7 +37,16 @@ async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const database = await resolveDatabase(config, () => undefined);
-  const app = await createApp({ ...config, databaseUrl: database.url });
+  await assertDatabaseReachable(database.url).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
+  });
+  const app = await createApp({ ...config, databaseUrl: database.url }).catch(
+    async (error: unknown) => {
+      await database.stop();
+      throw error;
+    },
+  );
   try {
     await app.init();
     const redis = app.get<RedisClient | null>(REDIS_CLIENT);

@@ -1,26 +1,20 @@
-import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { CatalogCache } from '@/catalog/catalog-cache.service.js';
 import { CatalogNamespace } from '@/catalog/catalog-cache.keys.js';
 import { seedDemoCatalog } from '@/catalog/demo-catalog.js';
-import { runCli, UsageError } from './cli-context.js';
+import { parseCliArgs, runCli, UsageError } from './cli-context.js';
 
 /** `npm run seed -- --products N`: an idempotent demo catalog, bulk inserted with a progress bar. */
 runCli(
   'usage: npm run seed -- --products N   (N from 1 to 5,000,000; default 1000)',
-  async (app, config) => {
-    let values: { products?: string };
-    try {
-      ({ values } = parseArgs({
-        options: { products: { type: 'string', default: '1000' } },
-        strict: true,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+  () => {
+    const values = parseCliArgs({ products: { type: 'string', default: '1000' } });
     const count = Number(values.products);
     if (!Number.isInteger(count) || count < 1 || count > 5_000_000)
       throw new UsageError(`--products must be a whole number (got ${values.products})`);
+    return count;
+  },
+  async (app, config, count) => {
     const started = performance.now();
     const bar = (done: number, total: number): void => {
       if (!process.stderr.isTTY && done !== total && done % 10_000 !== 0) return;

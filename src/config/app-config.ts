@@ -1,3 +1,4 @@
+import { isEmail } from 'class-validator';
 /**
  * The one typed, validated configuration. Every environment variable the application reads is
  * parsed here and nowhere else; {@link loadConfig} reports every bad variable at once.
@@ -162,6 +163,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const adminEmail = r.raw('ADMIN_EMAIL');
   const adminPassword = r.raw('ADMIN_PASSWORD');
+  if (adminEmail !== undefined && !isEmail(adminEmail.trim()))
+    r.problems.push(`ADMIN_EMAIL must be an email address (got "${adminEmail}")`);
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
     r.problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }

@@ -1,0 +1,208 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, DEV_JWT_SECRET, loadConfig, parseDuration } from './app-config.js';
+
+type Env = Record<string, string | undefined>;
+
+const PRODUCTION_SECRET = 'a-production-secret-of-forty-characters!';
+
+/** The problems `loadConfig(env)` reports; fails the test when it accepts `env`. */
+function problemsOf(env: Env): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig: bad values', () => {
+  it.each<[string, string, RegExp]>([
+    ['PORT', 'abc', /^PORT must be an integer from 0 to 65535 \(got "abc"\)$/],
+    ['PORT', '70000', /^PORT must be an integer/],
+    ['PORT', '3000.5', /^PORT must be an integer/],
+    ['DATABASE_URL', 'mysql://root@db/shop', /^DATABASE_URL must be a postgres: or postgresql:/],
+    ['DATABASE_URL', 'not a url', /^DATABASE_URL must be a postgres: or postgresql:/],
+    ['REDIS_URL', 'http://cache:6379', /^REDIS_URL must be a redis: or rediss:/],
+    ['LOG_LEVEL', 'verbose', /^LOG_LEVEL must be one of fatal, error, warn, info, debug/],
+    ['NODE_ENV', 'staging', /^NODE_ENV must be one of development, production, test/],
+    ['AUTH_RATE_LIMIT', '-1', /^AUTH_RATE_LIMIT must be an integer from 0 to/],
+    ['GUEST_CART_RATE_LIMIT', '-5', /^GUEST_CART_RATE_LIMIT must be an integer from 0 to/],
+    ['DATABASE_POOL_SIZE', '0', /^DATABASE_POOL_SIZE must be an integer from 1 to 500/],
+    ['CACHE_TTL_SECONDS', '0', /^CACHE_TTL_SECONDS must be an integer from 1 to/],
+    ['SHIPPING_FLAT_FEE', '-100', /^SHIPPING_FLAT_FEE must be an integer from 0 to/],
+    ['MEDIA_MAX_BYTES', '10', /^MEDIA_MAX_BYTES must be an integer from 1024 to/],
+    ['JWT_ACCESS_TTL', '15 minutes', /^JWT_ACCESS_TTL must be a duration like 900, 15m/],
+    ['JWT_REFRESH_TTL', '0', /^JWT_REFRESH_TTL must be a duration/],
+    ['TRUST_PROXY', 'maybe', /^TRUST_PROXY must be true or false \(got "maybe"\)$/],
+    ['CATALOG_CACHE', 'sometimes', /^CATALOG_CACHE must be true or false/],
+    ['CURRENCY', 'dollars', /^CURRENCY must be an ISO 4217 code/],
+    ['CORS_ORIGINS', 'shop.example', /^CORS_ORIGINS entries must be origins like https:\/\//],
+    ['CORS_ORIGINS', 'https://shop.example/path', /^CORS_ORIGINS entries must be origins/],
+    ['TAX_RATE_PERCENT', '101', /^TAX_RATE_PERCENT must be a percentage from 0 to 100/],
+    ['TAX_RATE_PERCENT', '8.255', /^TAX_RATE_PERCENT must be a percentage/],
+  ])('rejects %s=%s with a message naming it', (name, value, message) => {
+    expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('rejects ADMIN_EMAIL without ADMIN_PASSWORD and the reverse', () => {
+    const together = 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together';
+    expect(problemsOf({ ADMIN_EMAIL: 'admin@shop.example' })).toEqual([together]);
+    expect(problemsOf({ ADMIN_PASSWORD: 'Adm1n-pass-word' })).toEqual([together]);
+  });
+
+  it('reports every bad variable at once, each on its own line of the message', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'abc',
+        DATABASE_URL: 'mysql://root@db/shop',
+        LOG_LEVEL: 'verbose',
+        AUTH_RATE_LIMIT: '-1',
+        JWT_ACCESS_TTL: 'soon',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    const named = problems.map((p) => p.split(' ')[0]).sort();
+    expect(named).toEqual([
+      'AUTH_RATE_LIMIT',
+      'DATABASE_URL',
+      'JWT_ACCESS_TTL',
+      'LOG_LEVEL',
+      'PORT',
+    ]);
+    expect(message.split('\n')).toEqual([
+      'Invalid configuration:',
+      ...problems.map((p) => `  - ${p}`),
+    ]);
+  });
+});
+
+describe('loadConfig: production', () => {
+  const production = (env: Env = {}): Env => ({
+    NODE_ENV: 'production',
+    JWT_SECRET: PRODUCTION_SECRET,
+    ...env,
+  });
+
+  it('refuses to start without a JWT_SECRET of its own', () => {
+    expect(problemsOf(production({ JWT_SECRET: undefined }))).toEqual([
+      'JWT_SECRET is required when NODE_ENV=production',
+    ]);
+    expect(problemsOf(production({ JWT_SECRET: '   ' }))).toEqual([
+      'JWT_SECRET is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('refuses the development secret even when set explicitly', () => {
+    expect(problemsOf(production({ JWT_SECRET: DEV_JWT_SECRET }))).toEqual([
+      'JWT_SECRET is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('refuses a secret shorter than 32 characters', () => {
+    expect(problemsOf(production({ JWT_SECRET: 'x'.repeat(31) }))).toEqual([
+      'JWT_SECRET must be at least 32 characters when NODE_ENV=production',
+    ]);
+    expect(loadConfig(production({ JWT_SECRET: 'x'.repeat(32) })).jwtSecret).toBe('x'.repeat(32));
+  });
+
+  it('reports a weak secret together with the other bad variables', () => {
+    const problems = problemsOf(production({ JWT_SECRET: 'short', PORT: 'abc' }));
+    expect(problems).toEqual([
+      'JWT_SECRET must be at least 32 characters when NODE_ENV=production',
+      expect.stringMatching(/^PORT /),
+    ]);
+  });
+
+  it('accepts a valid production configuration', () => {
+    const config = loadConfig(
+      production({
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        DATABASE_URL: 'postgresql://shop:secret@db.internal:5432/shop',
+        REDIS_URL: 'rediss://cache.internal:6380/2',
+        CORS_ORIGINS: 'https://shop.example, https://admin.shop.example',
+        LOG_LEVEL: 'info',
+        TRUST_PROXY: 'true',
+        JWT_ACCESS_TTL: '10m',
+        JWT_REFRESH_TTL: '7d',
+        AUTH_RATE_LIMIT: '0',
+        TAX_RATE_PERCENT: '8.25',
+        CURRENCY: 'eur',
+      }),
+    );
+    expect(config).toMatchObject({
+      nodeEnv: 'production',
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: 'postgresql://shop:secret@db.internal:5432/shop',
+      redisUrl: 'rediss://cache.internal:6380/2',
+      jwtSecret: PRODUCTION_SECRET,
+      corsOrigins: ['https://shop.example', 'https://admin.shop.example'],
+      logLevel: 'info',
+      trustProxy: true,
+      jwtAccessTtl: 600,
+      jwtRefreshTtl: 7 * 86400,
+      authRateLimit: 0,
+      taxRateBasisPoints: 825,
+      currency: 'EUR',
+    });
+  });
+
+  it('allows no cross-origin caller unless CORS_ORIGINS lists them', () => {
+    expect(loadConfig(production()).corsOrigins).toEqual([]);
+    expect(loadConfig({}).corsOrigins).toBe(true);
+  });
+});
+
+describe('loadConfig: defaults', () => {
+  it('starts a newcomer with nothing set: embedded PostgreSQL, in-memory cache, dev secret', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      embeddedDataDir: '.data/postgres',
+      redisUrl: undefined,
+      jwtSecret: DEV_JWT_SECRET,
+      jwtAccessTtl: 900,
+      jwtRefreshTtl: 30 * 86400,
+      logLevel: 'info',
+      seedDemoData: true,
+    });
+  });
+
+  it('treats empty and blank values as unset', () => {
+    const config = loadConfig({ PORT: '', DATABASE_URL: '  ', LOG_LEVEL: '', REDIS_URL: '' });
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      logLevel: 'info',
+    });
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['900', 900],
+    ['30s', 30],
+    ['15m', 900],
+    ['12h', 43_200],
+    ['30d', 2_592_000],
+  ])('reads %s as %i seconds', (value, seconds) => {
+    expect(parseDuration(value)).toBe(seconds);
+  });
+
+  it.each(['0', '0m', '-5', '15 minutes', '1.5h', '15M', '', '99999999999999999d'])(
+    'rejects %j',
+    (value) => {
+      expect(parseDuration(value)).toBeUndefined();
+    },
+  );
+});

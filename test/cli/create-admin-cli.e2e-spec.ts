@@ -1,0 +1,184 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Build, preparedBuild } from '../faults/fault-server.js';
+import { createTestApp, STRONG_PASSWORD, type TestApp, uniqueEmail } from '../support/test-app.js';
+
+/**
+ * `npm run create-admin` is the built `dist/src/cli/create-admin.js` run by an operator or a
+ * deploy script: exit 0 done, 1 failure, 2 usage, and never a prompt. Each run gets stdin as an
+ * open pipe nobody writes to, so a CLI that prompted would hang and time out instead of passing.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const USAGE = 'usage: npm run create-admin -- --email EMAIL --password PASSWORD';
+/** Far above a healthy run (about a second), far below TypeOrmModule's ~30 s of retries. */
+const EXIT_BOUND_MS = 15_000;
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs the CLI to its exit (SIGKILL after `EXIT_BOUND_MS`: then `code` is null). */
+async function runCli(script: string, args: string[], env: Record<string, string | undefined>) {
+  const started = performance.now();
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(childEnv))
+    if (value === undefined) delete childEnv[name];
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_BOUND_MS);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(killer);
+  return { code, stdout, stderr, ms: performance.now() - started } satisfies CliRun;
+}
+
+describe('create-admin CLI (built)', () => {
+  const databaseUrl = process.env.TEST_DATABASE_URL as string;
+  let build: Build | undefined;
+  let t: TestApp;
+  let script: string;
+  const createAdmin = (args: string[], env: Record<string, string | undefined> = {}) =>
+    runCli(script, args, { DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL, ...env });
+  const rolesOf = async (email: string) =>
+    (
+      await t.dataSource.query<Array<{ role: string }>>(
+        'SELECT role FROM users WHERE lower(email) = lower($1)',
+        [email],
+      )
+    ).map((r) => r.role);
+  const login = (email: string, password: string) =>
+    t.http.post('/api/auth/login').send({ email, password });
+
+  beforeAll(async () => {
+    build = preparedBuild();
+    script = join(build.main, '..', 'cli', 'create-admin.js');
+    // Migrates the run's database, which the CLI (like the server on DATABASE_URL) expects.
+    t = await createTestApp();
+  }, 300_000);
+  afterAll(async () => {
+    await t?.close();
+    build?.dispose();
+  });
+
+  it('creates an admin who can log in, exit 0, with stdin left open', async () => {
+    const email = uniqueEmail('cli-admin');
+    const run = await createAdmin(['--email', email, '--password', STRONG_PASSWORD]);
+    expect(run).toMatchObject({ code: 0, stdout: `admin ${email} created\n`, stderr: '' });
+    expect(await rolesOf(email)).toEqual(['admin']);
+    const session = await login(email, STRONG_PASSWORD).expect(200);
+    expect(session.body.user).toMatchObject({ email, role: 'admin' });
+    await t.http
+      .get('/api/users')
+      .query({ q: email })
+      .set('Authorization', `Bearer ${session.body.accessToken}`)
+      .expect(200);
+  });
+
+  it('promotes an existing customer and keeps their password', async () => {
+    const customer = await t.createUser();
+    const run = await createAdmin(['--email', customer.email, '--password', 'Other-pass-4242']);
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: `existing user ${customer.email} promoted to admin (password unchanged)\n`,
+    });
+    expect(await rolesOf(customer.email)).toEqual(['admin']);
+    const session = await login(customer.email, customer.password).expect(200);
+    expect(session.body.user.role).toBe('admin');
+    await login(customer.email, 'Other-pass-4242').expect(401);
+  });
+
+  it('leaves an existing admin as it is (exit 0, one account, password unchanged)', async () => {
+    const email = uniqueEmail('cli-admin');
+    expect((await createAdmin(['--email', email, '--password', STRONG_PASSWORD])).code).toBe(0);
+    const again = await createAdmin([
+      '--email',
+      email.toUpperCase(),
+      '--password',
+      'Other-pass-4242',
+    ]);
+    expect(again).toMatchObject({
+      code: 0,
+      stdout: `${email.toUpperCase()} is already an admin (password unchanged)\n`,
+    });
+    expect(await rolesOf(email)).toEqual(['admin']);
+    await login(email, STRONG_PASSWORD).expect(200);
+  });
+
+  it.each<[string, string[], string]>([
+    ['no arguments', [], '--email and --password are required'],
+    ['no --password', ['--email', 'EMAIL'], '--email and --password are required'],
+    ['no --email', ['--password', STRONG_PASSWORD], '--email and --password are required'],
+    ['--email without its value', ['--email'], "Option '--email <value>' argument missing"],
+    ['an unknown option', ['--email', 'EMAIL', '--role', 'admin'], "Unknown option '--role'"],
+  ])('exits 2 with the usage on %s, creating nobody', async (_case, args, message) => {
+    const email = uniqueEmail('cli-usage');
+    const run = await createAdmin(args.map((a) => (a === 'EMAIL' ? email : a)));
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toBe(`${message}\n${USAGE}\n`);
+    expect(await rolesOf(email)).toEqual([]);
+  });
+
+  it.each([
+    ['Sh0rt!', 'password must be at least 8 characters'],
+    ['password123', 'password is too common'],
+    ['onlyletters', 'password must mix letters with digits or symbols'],
+  ])('exits 1 on the weak password %j, saying why, creating nobody', async (password, why) => {
+    const email = uniqueEmail('cli-weak');
+    const run = await createAdmin(['--email', email, '--password', password]);
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: `${why}\n` });
+    expect(await rolesOf(email)).toEqual([]);
+  });
+
+  it('exits 1 on an email that is not an address, creating nobody', async () => {
+    const run = await createAdmin(['--email', 'notanemail', '--password', STRONG_PASSWORD]);
+    expect(run).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'notanemail is not an email address\n',
+    });
+    expect(await rolesOf('notanemail')).toEqual([]);
+  });
+
+  it('exits 2 on a usage error before connecting, even when the database is down', async () => {
+    const run = await createAdmin([], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x',
+      REDIS_URL: undefined,
+    });
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toBe(`--email and --password are required\n${USAGE}\n`);
+  });
+
+  it('exits 1 at once, saying so, when the database cannot be reached', async () => {
+    const email = uniqueEmail('cli-nodb');
+    const run = await createAdmin(['--email', email, '--password', STRONG_PASSWORD], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x',
+      REDIS_URL: undefined,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^failed: the database at DATABASE_URL cannot be reached \(connect ECONNREFUSED 127\.0\.0\.1:1\)\n$/,
+    );
+    expect(run.ms).toBeLessThan(EXIT_BOUND_MS);
+  });
+
+  it('exits 1 naming the variable on a bad configuration', async () => {
+    const run = await createAdmin(['--email', uniqueEmail(), '--password', STRONG_PASSWORD], {
+      DATABASE_URL: 'mysql://root@127.0.0.1/shop',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('DATABASE_URL must be a postgres: or postgresql:// URL');
+  });
+});

