@@ -57,8 +57,10 @@ export abstract class TaxonomyService<T extends Taxon, CreateDto extends { name:
   async create(dto: CreateDto): Promise<{ item: T; productCount: number }> {
     await this.validate(dto, undefined);
     for (let attempt = 0; ; attempt += 1) {
+      // After a collision, straight to a random suffix: items of one name created at the same
+      // moment all walk `name`, `name-2`… in step, and would keep colliding.
       const slug = await uniqueSlug(dto.name, (s) =>
-        this.repo.exists({ where: { slug: s } as never }),
+        attempt === 0 ? this.repo.exists({ where: { slug: s } as never }) : Promise.resolve(true),
       );
       try {
         const entity = this.repo.create({ ...dto, slug } as unknown as T);

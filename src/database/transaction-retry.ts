@@ -9,7 +9,7 @@ export async function withTransactionRetry<T>(work: () => Promise<T>, attempts =
     try {
       return await work();
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      const code = (error as { code?: string } | null | undefined)?.code;
       if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt + Math.random() * 10));
     }

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, STRONG_PASSWORD, type TestApp } from '../support/test-app.js';
 import { bearer, expectError, expectFieldError, expectUserShape } from './helpers.js';
 
 interface Session {
@@ -45,6 +45,52 @@ describe('refreshToken and logout', () => {
       .expect(200);
     expect(me.body.id).toBe(user.id);
     await rotate(res.body.refreshToken);
+  });
+
+  it('stores a salted scrypt hash of the password and only SHA-256 digests of the refresh tokens', async () => {
+    const password = `${STRONG_PASSWORD}-${randomUUID().slice(0, 8)}`;
+    const user = await t.createUser({ password });
+    const login = (
+      await t.http.post('/api/auth/login').send({ email: user.email, password }).expect(200)
+    ).body as Session;
+    const rotated = await rotate(login.refreshToken);
+    const handedOut = [user, login, rotated];
+
+    const users = await t.dataSource.query<Array<{ hash: string; whole: string }>>(
+      'SELECT password_hash AS hash, to_jsonb(u)::text AS whole FROM users u WHERE id = $1',
+      [user.id],
+    );
+    const [stored] = users;
+    expect(stored?.whole).not.toContain(password);
+    expect(stored?.hash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*$/);
+    const [, cost, , , salt, key] = (stored?.hash ?? '').split('$');
+    expect(Number(cost)).toBeGreaterThanOrEqual(2 ** 14);
+    expect(Buffer.from(salt ?? '', 'base64')).toHaveLength(16);
+    expect(Buffer.from(key ?? '', 'base64')).toHaveLength(32);
+    const twin = await t.createUser({ password });
+    const [twinRow] = await t.dataSource.query<Array<{ hash: string }>>(
+      'SELECT password_hash AS hash FROM users WHERE id = $1',
+      [twin.id],
+    );
+    expect(twinRow?.hash).not.toBe(stored?.hash);
+
+    const rows = await t.dataSource.query<Array<{ id: string; digest: string; whole: string }>>(
+      `SELECT id, encode(secret_hash, 'hex') AS digest, to_jsonb(r)::text AS whole
+         FROM refresh_tokens r WHERE user_id = $1`,
+      [user.id],
+    );
+    expect(rows).toHaveLength(handedOut.length);
+    const everything = rows.map((r) => r.whole).join('\n');
+    for (const { refreshToken, accessToken } of handedOut) {
+      const [id, secret = ''] = refreshToken.split('.');
+      expect(rows.find((r) => r.id === id)?.digest).toBe(
+        createHash('sha256').update(secret).digest('hex'),
+      );
+      for (const handed of [refreshToken, secret, accessToken]) {
+        expect(everything).not.toContain(handed);
+      }
+      expect(everything).not.toContain(Buffer.from(secret, 'base64url').toString('hex'));
+    }
   });
 
   it('revokes the whole family when a spent refresh token is reused', async () => {

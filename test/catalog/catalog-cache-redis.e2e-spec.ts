@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { warmCatalogCache } from '@/catalog/cache-warmup.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { type CatalogBuilders, catalogBuilders } from './catalog-builders.js';
+import {
+  type CatalogBuilders,
+  catalogBuilders,
+  type ProductBody,
+  type ProductPage,
+} from './catalog-builders.js';
 import {
   allowFastifyInject,
   isolatedRedisUrl,
@@ -16,17 +21,22 @@ import { xCache } from './catalog-expect.js';
 
 const SHARED = '[needs REDIS_URL: skipped without it]';
 
-/** A category, a brand and a product of their own, built through `t`. */
-async function shop(b: CatalogBuilders) {
+/** A category, a brand and a product (price 2500) of their own, built through `b`. */
+async function shop(b: CatalogBuilders, product: Partial<ProductBody> = {}) {
   const category = await b.category();
   const brand = await b.brand();
-  const product = await b.product({ categoryId: category.id, brandId: brand.id, price: 2500 });
+  const made = await b.product({
+    categoryId: category.id,
+    brandId: brand.id,
+    price: 2500,
+    ...product,
+  });
   return {
     category,
     brand,
-    product,
+    product: made,
     list: `/api/products?category=${category.slug}`,
-    detail: `/api/products/${product.slug}`,
+    detail: `/api/products/${made.slug}`,
   };
 }
 
@@ -64,6 +74,34 @@ describe('catalog cache: two instances sharing Redis', () => {
       expect(detail.body.price).toBe(2600);
       const list = await other.http.get(s.list).expect(200);
       expect(list.body.items[0].price).toBe(2600);
+    },
+  );
+
+  redisIt(
+    `shows a price change made through one instance on the other's very next featured, category and brand list ${SHARED}`,
+    async () => {
+      const s = await shop(b, { isFeatured: true });
+      const lists = [
+        '/api/products/featured?limit=50',
+        `/api/categories/${s.category.slug}/products`,
+        `/api/brands/${s.brand.slug}/products`,
+      ];
+      const priceIn = (body: unknown) =>
+        (body as ProductPage).items.find((p) => p.id === s.product.id)?.price;
+      for (const url of lists) {
+        await other.http.get(url).expect(200);
+        const warm = await other.http.get(url).expect(200);
+        expect({ url, cache: xCache(warm), price: priceIn(warm.body) }).toEqual({
+          url,
+          cache: 'HIT',
+          price: 2500,
+        });
+      }
+      await patchPrice(a, b, s.product.id, 2600).expect(200);
+      for (const url of lists) {
+        const res = await other.http.get(url).expect(200);
+        expect({ url, price: priceIn(res.body) }).toEqual({ url, price: 2600 });
+      }
     },
   );
 

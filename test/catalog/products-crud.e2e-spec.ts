@@ -295,6 +295,18 @@ describe('products: writes and visibility', () => {
     });
   });
 
+  it('has the database refuse a negative stock (23514 products_stock_check), whoever writes it', async () => {
+    const product = await b.product({ categoryId: (await b.category()).id, stock: 2 });
+    await expect(
+      t.dataSource.query('UPDATE products SET stock = -1 WHERE id = $1', [product.id]),
+    ).rejects.toMatchObject({ code: '23514', constraint: 'products_stock_check' });
+    const [row] = await t.dataSource.query<Array<{ stock: number }>>(
+      'SELECT stock FROM products WHERE id = $1',
+      [product.id],
+    );
+    expect(row?.stock).toBe(2);
+  });
+
   describe('visibility', () => {
     it('hides an inactive product from the public, shows it to staff with includeInactive', async () => {
       const category = await b.category();

@@ -7,6 +7,7 @@ import {
   type OrderView,
 } from '../orders/order-builders.js';
 import { expectError, expectFieldError, expectStatus } from '../orders/order-expect.js';
+import { type BulkAnswer, bulkMove } from '../orders-admin/bulk-status-helpers.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 import { couponBuilders, type CouponBuilders, type CouponView } from './coupon-builders.js';
 
@@ -199,6 +200,36 @@ describe('coupons at checkout', () => {
     expect(again.body).toMatchObject({ discountAmount: 100 });
     expectStatus(await b.move((again.body as OrderView).id, { status: 'cancelled' }), 200);
     expect(await c.heldUses(coupon.id)).toBe(0);
+  });
+
+  it('gives the uses back when staff cancel the orders through bulkUpdateOrderStatus', async () => {
+    const coupon = await c.coupon({ usageLimit: 2 });
+    const placed: OrderView[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const { customer } = await shopper(1000, 1);
+      const res = await checkoutWith(customer, coupon.code);
+      expectStatus(res, 201);
+      placed.push(res.body as OrderView);
+    }
+    const [pending, confirmed] = placed.map((o) => o.id);
+    expectStatus(await b.move(confirmed ?? '', { status: 'confirmed' }), 200);
+    const late = await shopper(1000, 1);
+    expectError(await checkoutWith(late.customer, coupon.code), 422, 'COUPON_USAGE_LIMIT_REACHED');
+
+    const res = await bulkMove(t, b.staff, { orderIds: [pending, confirmed], status: 'cancelled' });
+    expectStatus(res, 200);
+    expect(res.body as BulkAnswer).toMatchObject({ updated: 2, failed: 0 });
+
+    expect(await c.heldUses(coupon.id)).toBe(0);
+    expect((await getCoupon(coupon.id)).timesUsed).toBe(0);
+    const released = await t.dataSource.query<Array<{ released_at: Date | null }>>(
+      'SELECT released_at FROM coupon_redemptions WHERE order_id = ANY($1::uuid[])',
+      [[pending, confirmed]],
+    );
+    expect(released.map((r) => r.released_at instanceof Date)).toEqual([true, true]);
+    const again = await checkoutWith(late.customer, coupon.code);
+    expectStatus(again, 201);
+    expect(again.body).toMatchObject({ discountAmount: 100, couponCode: coupon.code });
   });
 
   it('keeps the use of an order that moves on (only cancelling releases it)', async () => {

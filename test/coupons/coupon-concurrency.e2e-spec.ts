@@ -110,4 +110,43 @@ describe('coupon limits under concurrent checkouts', () => {
     expect(responses.filter((r) => r.status === 201).length).toBeLessThanOrEqual(1);
     expect(await c.heldUses(coupon.id)).toBeLessThanOrEqual(1);
   }, 60_000);
+
+  it('gives one customer racing 10 checkouts with a once-per-customer coupon exactly one discounted order', async () => {
+    const coupon = await c.coupon({ discountType: 'fixed', discountValue: 300, perUserLimit: 1 });
+    const customer = await b.customer();
+    const products = await Promise.all(
+      Array.from({ length: 10 }, () => b.product({ price: 1000, stock: 5 })),
+    );
+
+    // One cart per customer: each racer adds a product of its own, then checks out whatever
+    // the cart holds by then, with the coupon.
+    const responses = await Promise.all(
+      products.map(async (product) => {
+        await b.addToCart(customer, product.id, 1);
+        return checkoutWith(customer, coupon.code);
+      }),
+    );
+
+    const placed = responses.filter((r) => r.status === 201);
+    expect(placed).toHaveLength(1);
+    expect(placed[0]?.body).toMatchObject({ discountAmount: 300, couponCode: coupon.code });
+    for (const refused of responses.filter((r) => r.status !== 201)) {
+      const code = (refused.body as { code?: string }).code;
+      if (code === 'EMPTY_CART') expectError(refused, 400, 'EMPTY_CART');
+      else expectError(refused, 422, 'COUPON_USER_LIMIT_REACHED');
+    }
+    expect(await c.heldUses(coupon.id)).toBe(1);
+    const orders = await t.dataSource.query<Array<{ discount: number }>>(
+      'SELECT discount_amount AS discount FROM orders WHERE user_id = $1',
+      [customer.id],
+    );
+    expect(orders).toEqual([{ discount: 300 }]);
+    // Every product is either in the one order (its stock taken) or still in the cart.
+    const ordered = (placed[0]?.body as OrderView).items.map((i) => i.productId);
+    const inCart = (await b.getCart(customer)).items.map((i) => i.product.id);
+    expect([...ordered, ...inCart].sort()).toEqual(products.map((p) => p.id).sort());
+    for (const product of products) {
+      expect(await b.stockOf(product.id)).toBe(ordered.includes(product.id) ? 4 : 5);
+    }
+  }, 60_000);
 });

@@ -70,6 +70,33 @@ describe('guest cart merge on sign-in', () => {
     expect(await guestCartExists(guest.cart.id)).toBe(false);
   });
 
+  it('caps the merge on register by stock, leaving out sold-out and inactive products', async () => {
+    const scarce = await b.product({ stock: 6, price: 500 });
+    const soldOut = await b.product({ stock: 3 });
+    const retired = await b.product();
+    const plenty = await b.product({ stock: 10, price: 100 });
+    const guest = await g.start(scarce.id, 5);
+    await g.add({ productId: soldOut.id, quantity: 2 }, guest.token);
+    await g.add({ productId: retired.id, quantity: 1 }, guest.token);
+    await g.add({ productId: plenty.id, quantity: 4 }, guest.token);
+    await b.updateProduct(scarce.id, { stock: 2 }); // the guest's 5 are now over the stock
+    await b.updateProduct(soldOut.id, { stock: 0 });
+    await b.updateProduct(retired.id, { isActive: false });
+
+    const res = await t.http
+      .post('/api/auth/register')
+      .set('X-Cart-Token', guest.token)
+      .send({ email: uniqueEmail('guest'), password: STRONG_PASSWORD, name: 'Former Guest' });
+    expectStatus(res, 201);
+
+    const { accessToken } = res.body as { accessToken: string };
+    const cart = await t.http.get('/api/cart').set('Authorization', `Bearer ${accessToken}`);
+    expectStatus(cart, 200);
+    expect(quantities(cart.body as CartView)).toEqual({ [scarce.id]: 2, [plenty.id]: 4 });
+    expect(cart.body).toMatchObject({ itemCount: 6, subtotal: 2 * 500 + 4 * 100 });
+    expect(await guestCartExists(guest.cart.id)).toBe(false);
+  });
+
   it('leaves out inactive and sold-out products, and never lowers what the user had', async () => {
     const user = await t.createUser();
     const retired = await b.product();
