@@ -360,6 +360,41 @@ suite('demo page in a browser', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);
 
+  it("shows a deleted product's line by its old name, and lets the customer remove it", async () => {
+    const customer = await t.createUser({ name: 'Deleted Line Customer' });
+    const {
+      products: [kept, doomed],
+    } = await catalog([
+      { price: 1500, stock: 5 },
+      { price: 2500, stock: 5 },
+    ]);
+    if (!kept || !doomed) throw new Error('no products');
+    for (const product of [kept, doomed]) {
+      await t.http
+        .post('/api/cart/items')
+        .set('Authorization', customer.auth)
+        .send({ productId: product.id, quantity: 1 })
+        .expect(200);
+    }
+    await t.http.delete(`/api/products/${doomed.id}`).set('Authorization', staff.auth).expect(204);
+
+    const shopper = await openDemo();
+    await shopper.getByTestId('tab-account').click();
+    await logIn(shopper, customer);
+    await shopper.getByTestId('tab-cart').click();
+    await cartLine(shopper, kept).waitFor();
+    // The deleted product's line has no product id: it is the other line, named as it was.
+    const gone = shopper.locator('[data-testid="cart-line"]:not([data-product-id])');
+    await gone.waitFor();
+    expect(await gone.textContent()).toContain(doomed.name);
+    expect(await gone.textContent()).toContain('no longer sold');
+    expect(await shopper.getByTestId('cart-subtotal').textContent()).toContain('15.00');
+    await gone.getByRole('button', { name: `Remove ${doomed.name}` }).click();
+    await gone.waitFor({ state: 'detached' });
+    await shopper.locator('[data-testid="cart-count"]', { hasText: '1' }).waitFor();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it('previews a coupon, refuses an unknown one, and checks out with the discount', async () => {
     const started = Date.now();
     const customer = await t.createUser({ name: 'Coupon Customer' });
