@@ -3,9 +3,10 @@
  * badly encoded paths and odd bodies reach the server exactly as generated) and the checks every
  * response must pass whatever was sent.
  */
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest, Agent } from 'node:http';
 import { STATUS_CODES } from 'node:http';
-import type { FuzzRequest } from './openapi-arbitraries.js';
+import type { FormPart, FuzzRequest } from './openapi-arbitraries.js';
 
 export interface RawResponse {
   status: number;
@@ -35,6 +36,10 @@ export function send(
   } else if (req.body?.kind === 'raw') {
     payload = Buffer.from(req.body.text, 'utf8');
     if (req.body.contentType !== undefined) headers['content-type'] = req.body.contentType;
+  } else if (req.body?.kind === 'multipart') {
+    const boundary = `----fuzz${randomBytes(12).toString('hex')}`;
+    payload = encodeForm(req.body.parts, boundary);
+    headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
   }
   if (payload) headers['content-length'] = payload.length;
   return new Promise((resolve, reject) => {
@@ -76,6 +81,44 @@ export function send(
     if (payload) outgoing.end(payload);
     else outgoing.end();
   });
+}
+
+/** A name or file name as browsers put it in a part header (quotes and line breaks escaped). */
+const quoted = (value: string): string =>
+  `"${value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}"`;
+
+/** `parts` as a `multipart/form-data` body, as a browser's FormData sends it. */
+function encodeForm(parts: readonly FormPart[], boundary: string): Buffer {
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const disposition = `Content-Disposition: form-data; name=${quoted(part.name)}`;
+    if ('file' in part) {
+      const type = part.file.contentType.replace(/[^\x20-\x7e]/g, '');
+      chunks.push(
+        Buffer.from(
+          `--${boundary}\r\n${disposition}; filename=${quoted(part.file.filename)}\r\n` +
+            `Content-Type: ${type || 'application/octet-stream'}\r\n\r\n`,
+          'utf8',
+        ),
+        part.file.data,
+        Buffer.from('\r\n'),
+      );
+    } else {
+      chunks.push(Buffer.from(`--${boundary}\r\n${disposition}\r\n\r\n${part.value}\r\n`, 'utf8'));
+    }
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
+/** A readable summary of form parts: names, text values cut, files as name, type and size. */
+function describeForm(parts: readonly FormPart[], cut: (s: string) => string): string {
+  const each = parts.map((p) =>
+    'file' in p
+      ? `${p.name}=<${cut(p.file.filename)} ${p.file.contentType}, ${p.file.data.length} bytes>`
+      : `${p.name}=${cut(JSON.stringify(p.value))}`,
+  );
+  return `multipart {${each.join(', ')}}`;
 }
 
 const ERROR_KEYS = new Set(['statusCode', 'error', 'message', 'code', 'requestId', 'details']);
@@ -150,7 +193,9 @@ export function describeCase(
       ? '(none)'
       : req.body.kind === 'raw'
         ? `${req.body.label} [${String(req.body.contentType)}]`
-        : cut(JSON.stringify(req.body.value) ?? 'undefined');
+        : req.body.kind === 'multipart'
+          ? describeForm(req.body.parts, cut)
+          : cut(JSON.stringify(req.body.value) ?? 'undefined');
   return [
     `${req.operationId} as ${actor}: ${req.method.toUpperCase()} ${cut(req.url)}`,
     `  headers: ${cut(JSON.stringify(req.headers))}`,
@@ -172,7 +217,11 @@ export function sentText(req: FuzzRequest): string {
       ? ''
       : req.body.kind === 'raw'
         ? req.body.text
-        : (JSON.stringify(req.body.value) ?? '');
+        : req.body.kind === 'multipart'
+          ? req.body.parts
+              .map((p) => ('file' in p ? `${p.name}\n${p.file.filename}` : `${p.name}\n${p.value}`))
+              .join('\n')
+          : (JSON.stringify(req.body.value) ?? '');
   return [decodedUrl, req.url, JSON.stringify(req.headers), body, ...Object.values(req.pathParams)]
     .join('\n')
     .concat(req.body?.kind === 'json' ? `\n${flattenStrings(req.body.value).join('\n')}` : '');

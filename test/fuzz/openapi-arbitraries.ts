@@ -2,11 +2,13 @@
  * fast-check arbitraries derived from the committed OpenAPI document: for every operation, a
  * request (path, query, headers, body) built from its parameters' and request body's schemas,
  * mixing valid values, boundary values and invalid ones (wrong types, missing required fields,
- * extra fields, huge strings, unicode, injection strings, bodies over the 1 MB limit).
+ * extra fields, huge strings, unicode, injection strings, bodies over the 1 MB limit, hostile
+ * files and malformed `multipart/form-data`).
  *
  * Nothing here knows the API beyond the document, except the optional `FuzzContext`, which lends
- * real ids and a few values the schema cannot express (a strong password, a real country code), so
- * that valid requests reach deep into the handlers instead of stopping at "not found".
+ * real ids and a few values the schema cannot express (a strong password, a real country code, a
+ * real image), so that valid requests reach deep into the handlers instead of stopping at "not
+ * found".
  */
 import fc from 'fast-check';
 
@@ -45,6 +47,8 @@ interface RawParameter {
 
 interface RawOperation {
   operationId?: string;
+  summary?: string;
+  responses?: Record<string, unknown>;
   parameters?: RawParameter[];
   requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
   security?: Array<Record<string, string[]>>;
@@ -73,8 +77,13 @@ export interface Operation {
   parameters: Parameter[];
   /** The JSON request body's schema (resolved), when the operation takes one. */
   body?: Schema;
+  /** The `multipart/form-data` request body's schema (resolved): an upload. */
+  form?: Schema;
   /** No security requirement, or an empty one among the alternatives: anonymous callers allowed. */
   anonymousAllowed: boolean;
+  summary: string;
+  /** The documented response statuses, e.g. `['200', '401', '403']`. */
+  responses: string[];
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -150,6 +159,7 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
           schema: resolveSchema(doc, p.schema ?? { type: 'string' }),
         }));
       const json = raw.requestBody?.content?.['application/json']?.schema;
+      const form = raw.requestBody?.content?.['multipart/form-data']?.schema;
       const security = raw.security;
       operations.push({
         operationId: raw.operationId ?? `${method} ${path}`,
@@ -157,14 +167,29 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
         path,
         parameters,
         body: json ? resolveSchema(doc, json) : undefined,
+        form: form ? resolveSchema(doc, form) : undefined,
         anonymousAllowed:
           security === undefined ||
           security.length === 0 ||
           security.some((r) => Object.keys(r).length === 0),
+        summary: raw.summary ?? '',
+        responses: Object.keys(raw.responses ?? {}),
       });
     }
   }
   return operations;
+}
+
+/**
+ * The role an operation is restricted to, as the document says it: the role guard documents a
+ * 403 (besides the 401), and the summary names the role, "Create a coupon (staff)", "List users
+ * (admin)". A 403 without a role in the summary is an owner check (cancelling another's order),
+ * not a role, and a role in the summary without a documented 403 is no guard: neither counts.
+ */
+export function restrictedTo(op: Operation): 'staff' | 'admin' | undefined {
+  if (!op.responses.includes('403')) return undefined;
+  const role = /\((staff|admin)\)/.exec(op.summary)?.[1];
+  return role === 'staff' || role === 'admin' ? role : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,6 +385,10 @@ function stringOf(schema: Schema): fc.Arbitrary<string> {
       return fc
         .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
         .map((d) => d.toISOString());
+    case 'date':
+      return fc
+        .date({ min: new Date('1900-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
     default:
       return fc.oneof(
         { weight: 3, arbitrary: fc.string({ minLength: Math.max(minLength, 1), maxLength }) },
@@ -625,12 +654,233 @@ export function objectOf(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Uploads
+// ---------------------------------------------------------------------------------------------
+
+/** A file part of a `multipart/form-data` body. */
+export interface FilePart {
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** One part of a `multipart/form-data` body: a text field or a file. */
+export type FormPart = { name: string; value: string } | { name: string; file: FilePart };
+
+const isFile = (value: unknown): value is FilePart =>
+  typeof value === 'object' && value !== null && Buffer.isBuffer((value as FilePart).data);
+
+const TEXT_FILE: FilePart = {
+  filename: 'fuzz.txt',
+  contentType: 'text/plain',
+  data: Buffer.from('fuzz'),
+};
+
+/** A file the operation accepts: the context's (e.g. a real image), else a small text file. */
+function validFile(ctx: FuzzContext, name: string): fc.Arbitrary<FilePart> {
+  return (knownValue(ctx, name) ?? fc.constant(TEXT_FILE)).map((v) => (isFile(v) ? v : TEXT_FILE));
+}
+
+/** Sizes past a small upload limit, and past the 1 MB body limit. */
+const BIG_FILE_SIZES = [100 * 1024, 1_100_000] as const;
+
+/**
+ * Files an upload must refuse, or judge by their bytes whatever their name and type claim: empty,
+ * text, script, truncated, random bytes, too big, under hostile names and content types.
+ */
+function hostileFile(valid: fc.Arbitrary<FilePart>): fc.Arbitrary<FilePart> {
+  const bytes = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom(
+        Buffer.alloc(0),
+        Buffer.from('not an image'),
+        Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        Buffer.from('<?php system($_GET["c"]); ?>'),
+        Buffer.from('GIF89a<script>alert(1)</script>'),
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        Buffer.from(`BM${'\u0000'.repeat(60)}`),
+      ),
+    },
+    { weight: 2, arbitrary: fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)) },
+    { weight: 2, arbitrary: valid.map((f) => f.data.subarray(0, Math.floor(f.data.length / 2))) },
+    { weight: 1, arbitrary: fc.constantFrom(...BIG_FILE_SIZES).map((n) => Buffer.alloc(n, 0x61)) },
+  );
+  const filename = fc.oneof(
+    fc.constantFrom(
+      'fuzz.png',
+      '',
+      '../../../etc/passwd',
+      'x.php',
+      'x.png.exe',
+      '.htaccess',
+      `${'a'.repeat(300)}.png`,
+      'a"b.png',
+      'a\r\nb.png',
+    ),
+    nastyString().filter((s) => s.length <= 300),
+  );
+  const contentType = fc.constantFrom(
+    'image/png',
+    'image/jpeg',
+    'image/svg+xml',
+    'text/html',
+    'application/octet-stream',
+    '',
+    'image/png; charset=utf-8',
+  );
+  return fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc.tuple(bytes, contentType).map(([data, type]) => ({
+        filename: 'fuzz.png',
+        contentType: type,
+        data,
+      })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(valid, filename, contentType)
+        .map(([f, name, type]) => ({ ...f, filename: name, contentType: type })),
+    },
+  );
+}
+
+/**
+ * A `multipart/form-data` body for a form schema. `valid`: every required part and some optional
+ * ones, each valid (files from the context). `fuzz`: parts mostly valid but sometimes hostile
+ * (files above; text fields boundary, wrong or hostile), sometimes missing, sometimes extra or
+ * repeated (a second file, an unknown field, mass assignment).
+ */
+export function formOf(
+  schema: Schema,
+  ctx: FuzzContext,
+  mode: ObjectMode = 'fuzz',
+): fc.Arbitrary<RequestBody> {
+  const required = new Set(schema.required ?? []);
+  const names = Object.keys(schema.properties ?? {});
+  const fileField =
+    Object.entries(schema.properties ?? {}).find(([, p]) => p.format === 'binary')?.[0] ?? 'file';
+  const parts = Object.entries(schema.properties ?? {}).map(([name, prop]) => {
+    const binary = prop.format === 'binary';
+    const valid: fc.Arbitrary<FormPart | undefined> = binary
+      ? validFile(ctx, name).map((file) => ({ name, file }))
+      : validValue({ ...prop, nullable: false }, ctx, name, mode === 'valid').map((v) =>
+          v === undefined ? undefined : { name, value: asText(v) },
+        );
+    if (mode === 'valid')
+      return required.has(name) ? valid : fc.oneof(fc.constant(undefined), valid);
+    const hostile: fc.Arbitrary<FormPart> = binary
+      ? fc.oneof(
+          {
+            weight: 4,
+            arbitrary: hostileFile(validFile(ctx, name)).map((file) => ({ name, file })),
+          },
+          {
+            weight: 1,
+            arbitrary: fieldValue({ type: 'string' }, ctx).map((v) => ({ name, value: asText(v) })),
+          },
+        )
+      : fc
+          .oneof(boundaryValue(prop), wrongTypeValue(prop), nastyString())
+          .map((v) => ({ name, value: asText(v) }));
+    // Mostly a hostile file: valid ones come with the entirely valid requests.
+    const [validWeight, hostileWeight] = binary ? [1, 2] : [3, 2];
+    return fc.oneof(
+      {
+        weight: required.has(name) ? 15 : 1,
+        arbitrary: fc.oneof(
+          { weight: validWeight, arbitrary: valid },
+          { weight: hostileWeight, arbitrary: hostile },
+        ),
+      },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    );
+  });
+  const extraName = fc.oneof(
+    fc.constantFrom(...MASS_ASSIGNMENT_FIELDS, '__proto__', 'image', ...names),
+    fc.string({ minLength: 1, maxLength: 12 }),
+  );
+  const extras: fc.Arbitrary<FormPart[]> =
+    mode === 'valid'
+      ? fc.constant([])
+      : fc.oneof(
+          { weight: 10, arbitrary: fc.constant<FormPart[]>([]) },
+          {
+            weight: 2,
+            arbitrary: fc.array(
+              fc.oneof(
+                fc
+                  .tuple(
+                    extraName,
+                    nastyString().filter((s) => s.length <= 2_000),
+                  )
+                  .map(([name, value]): FormPart => ({ name, value })),
+                fc
+                  .tuple(extraName, validFile(ctx, fileField))
+                  .map(([name, file]): FormPart => ({ name, file })),
+              ),
+              { minLength: 1, maxLength: 12 },
+            ),
+          },
+        );
+  return fc.tuple(fc.tuple(...parts), extras).map(([present, extra]): RequestBody => ({
+    kind: 'multipart',
+    parts: [...present.filter((p): p is FormPart => p !== undefined), ...extra],
+  }));
+}
+
+/** `multipart/form-data` a parser must refuse with the error shape (raw, to be exact). */
+export function malformedForm(): fc.Arbitrary<RequestBody> {
+  const part = (name: string, value: string): string =>
+    `--x\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const cases: Array<[string, string, string]> = [
+    ['no boundary', 'multipart/form-data', `${part('file', 'abc')}--x--\r\n`],
+    [
+      'unterminated',
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n' +
+        'Content-Type: image/png\r\n\r\n\u0089PNG',
+    ],
+    ['a nameless part', 'multipart/form-data; boundary=x', `${part('', 'abc')}--x--\r\n`],
+    ['headers only', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data'],
+    ['an empty body', 'multipart/form-data; boundary=x', ''],
+    ['another boundary', 'multipart/form-data; boundary=y', `${part('file', 'abc')}--x--\r\n`],
+    [
+      'a long boundary',
+      `multipart/form-data; boundary=${'b'.repeat(200)}`,
+      `--${'b'.repeat(200)}\r\n\r\n`,
+    ],
+    [
+      'a 100 KB field',
+      'multipart/form-data; boundary=x',
+      `${part('altText', 'a'.repeat(100_000))}--x--\r\n`,
+    ],
+    [
+      'a polluting field',
+      'multipart/form-data; boundary=x',
+      `${part('__proto__', '{"role":"admin"}')}${part('constructor', '{}')}--x--\r\n`,
+    ],
+    [
+      '30 fields',
+      'multipart/form-data; boundary=x',
+      `${Array.from({ length: 30 }, (_, i) => part(`f${i}`, 'v')).join('')}--x--\r\n`,
+    ],
+  ];
+  return fc
+    .constantFrom(...cases)
+    .map(([label, contentType, text]) => ({ kind: 'raw', contentType, text, label }));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------------
 
 export type RequestBody =
   | { kind: 'json'; value: unknown }
-  | { kind: 'raw'; contentType: string | undefined; text: string; label: string };
+  | { kind: 'raw'; contentType: string | undefined; text: string; label: string }
+  | { kind: 'multipart'; parts: FormPart[] };
 
 export interface FuzzRequest {
   operationId: string;
@@ -913,19 +1163,37 @@ function partsOf(op: Operation, ctx: FuzzContext, mode: 'valid' | 'fuzz') {
         );
   const query = fc.tuple(...queryParts, extraQuery);
 
-  const headers = fc.tuple(
-    ...headerParams.map((p) =>
-      optional(
-        p.required,
-        (mode === 'valid' ? fc.uuid() : headerValue(p, ctx)).map((v): Entry<string> => [p.name, v]),
+  const headers = fc
+    .tuple(
+      ...headerParams.map((p) =>
+        optional(
+          p.required,
+          mode === 'valid'
+            ? (knownValue(ctx, p.name) ?? fc.uuid()).map((v): Entry<string> | undefined =>
+                v === undefined ? undefined : [p.name, asText(v)],
+              )
+            : headerValue(p, ctx).map((v): Entry<string> => [p.name, v]),
+        ),
       ),
-    ),
-  );
+    )
+    .map((entries) => entries.filter((e): e is Entry<string> => e !== undefined));
 
   let body: fc.Arbitrary<RequestBody | undefined>;
   if (mode === 'valid')
-    body = op.body ? objectOf(op.body, ctx, 'valid').map(jsonBody) : fc.constant(undefined);
-  else if (op.body) {
+    body = op.body
+      ? objectOf(op.body, ctx, 'valid').map(jsonBody)
+      : op.form
+        ? formOf(op.form, ctx, 'valid')
+        : fc.constant(undefined);
+  else if (op.form) {
+    body = fc.oneof(
+      { weight: 14, arbitrary: formOf(op.form, ctx, 'fuzz') },
+      { weight: 2, arbitrary: malformedForm() },
+      { weight: 2, arbitrary: rawBody() },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: objectOf(op.form, ctx, 'fuzz').map(jsonBody) },
+    );
+  } else if (op.body) {
     body = fc.oneof(
       { weight: 16, arbitrary: objectOf(op.body, ctx, 'fuzz').map(jsonBody) },
       { weight: 2, arbitrary: wrongTypeValue(op.body).map(jsonBody) },
@@ -1001,17 +1269,21 @@ export const faultValue = (): fc.Arbitrary<unknown> =>
 export type Parts = {
   path: ReadonlyArray<readonly [string, string, string]>;
   query: ReadonlyArray<Entry<string[]> | undefined>;
-  headers: ReadonlyArray<Entry<string> | undefined>;
+  headers: ReadonlyArray<Entry<string>>;
   body: RequestBody | undefined;
 };
 
-/** Where a single fault goes: a body field (dotted path), a query parameter or a path parameter. */
-export type FaultTarget = readonly ['body' | 'query' | 'path', string];
+/**
+ * Where a single fault goes: a body field (dotted path), a form part (sent as text, a file's
+ * too), a query parameter or a path parameter.
+ */
+export type FaultTarget = readonly ['body' | 'form' | 'query' | 'path', string];
 
 /** Every place of an operation's request a single fault can go. */
 export function faultTargets(op: Operation): FaultTarget[] {
   return [
     ...fieldPaths(op.body).map((f): FaultTarget => ['body', f]),
+    ...Object.keys(op.form?.properties ?? {}).map((f): FaultTarget => ['form', f]),
     ...op.parameters.filter((p) => p.in === 'query').map((p): FaultTarget => ['query', p.name]),
     ...op.parameters.filter((p) => p.in === 'path').map((p): FaultTarget => ['path', p.name]),
   ];
@@ -1026,6 +1298,11 @@ export function withFault(parts: Parts, [where, name]: FaultTarget, value: unkno
     const body = structuredClone(base ?? {}) as Record<string, unknown>;
     setPath(body, name, value);
     return { ...parts, body: { kind: 'json', value: body } };
+  }
+  if (where === 'form') {
+    const others = parts.body?.kind === 'multipart' ? parts.body.parts : [];
+    const form = [...others.filter((p) => p.name !== name), { name, value: text }];
+    return { ...parts, body: { kind: 'multipart', parts: form } };
   }
   if (where === 'query') {
     const query = parts.query.filter((q) => q?.[0] !== name);
@@ -1069,7 +1346,7 @@ export function toRequest(op: Operation, { path, query, headers, body }: Parts):
     method: op.method,
     url: search ? `${url}?${search}` : url,
     pathParams: raw,
-    headers: Object.fromEntries(headers.filter((h) => h !== undefined)),
+    headers: Object.fromEntries(headers),
     body,
   };
 }
