@@ -34,8 +34,7 @@ export const AuthRateLimit = (scope: Scope = 'ip'): MethodDecorator =>
 export class AuthRateLimitGuard implements CanActivate {
   private readonly byIp: RateLimiterAbstract | undefined;
   private readonly byEmail: RateLimiterAbstract | undefined;
-  private readonly byUser: RateLimiterAbstract | undefined;
-  private readonly byCouponUser: RateLimiterAbstract | undefined;
+  private readonly perUser: Record<'user' | 'coupon', RateLimiterAbstract> | undefined;
 
   constructor(
     private readonly reflector: Reflector,
@@ -47,24 +46,19 @@ export class AuthRateLimitGuard implements CanActivate {
     const limiter = (name: string) => createRateLimiter(`auth:${name}`, points, redis);
     this.byIp = limiter('ip');
     this.byEmail = limiter('email');
-    this.byUser = limiter('user');
-    this.byCouponUser = limiter('coupon');
+    this.perUser = { user: limiter('user'), coupon: limiter('coupon') };
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const scope = this.reflector.get<Scope | undefined>(RATE_LIMIT, context.getHandler());
-    if (!scope || !this.byIp || !this.byEmail || !this.byUser) return true;
+    if (!scope || !this.byIp || !this.byEmail || !this.perUser) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
-    if (scope === 'coupon') {
-      const body = request.body as { code?: unknown; couponCode?: unknown } | undefined;
-      const carriesCode = body?.code !== undefined || body?.couponCode !== undefined;
-      if (request.user && carriesCode && this.byCouponUser)
-        await consumeOrThrow(this.byCouponUser, request.user.id);
-      return true;
-    }
-    if (scope === 'user') {
+    if (scope === 'user' || scope === 'coupon') {
       // The route is authenticated (the global JWT guard ran first): always a user here.
-      if (request.user) await consumeOrThrow(this.byUser, request.user.id);
+      const body = request.body as { code?: unknown; couponCode?: unknown } | undefined;
+      const counted =
+        scope === 'user' || body?.code !== undefined || body?.couponCode !== undefined;
+      if (request.user && counted) await consumeOrThrow(this.perUser[scope], request.user.id);
       return true;
     }
     await consumeOrThrow(this.byIp, request.ip);

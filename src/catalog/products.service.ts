@@ -20,6 +20,7 @@ import {
   filterOf,
   type NormalizedProductQuery,
   sortSpec,
+  type SortSpec,
 } from './product-query.js';
 import { ProductVariantsService } from './product-variants.service.js';
 import { uniqueSlug } from './slug.js';
@@ -360,6 +361,15 @@ function isPlainSearch(query: NormalizedProductQuery, scope: ListScope): boolean
   );
 }
 
+/** A product's value of each sort column, as a keyset cursor carries it. */
+const SORT_VALUE: Record<SortSpec['column'], (p: Product) => string | number> = {
+  'p.price': (p) => p.price,
+  'p.name': (p) => p.name,
+  'p.createdAt': (p) => p.createdAt.toISOString(),
+  'p.ratingAverage': (p) => p.ratingAverage,
+  'p.reviewCount': (p) => p.reviewCount,
+};
+
 /** The page of `items` (fetched with one extra row: is there a next page?). */
 function pageOf(
   items: Product[],
@@ -372,15 +382,7 @@ function pageOf(
   const last = pageItems.at(-1);
   let nextCursor: string | null = null;
   if (hasMore && last && query.sort !== 'relevance') {
-    const sortValue = query.sort.endsWith('price')
-      ? last.price
-      : query.sort.endsWith('rating')
-        ? last.ratingAverage
-        : query.sort.endsWith('reviews')
-          ? last.reviewCount
-          : query.sort.endsWith('name')
-            ? last.name
-            : last.createdAt.toISOString();
+    const sortValue = SORT_VALUE[sortSpec(query.sort).column](last);
     nextCursor = encodeCursor(query.sort, sortValue, last.id);
   }
   return {

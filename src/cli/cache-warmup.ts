@@ -37,16 +37,14 @@ async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const database = await resolveDatabase(config, () => undefined);
-  await assertDatabaseReachable(database.url).catch(async (error: unknown) => {
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    await assertDatabaseReachable(database.url);
+    app = await createApp({ ...config, databaseUrl: database.url });
+  } catch (error) {
     await database.stop();
     throw error;
-  });
-  const app = await createApp({ ...config, databaseUrl: database.url }).catch(
-    async (error: unknown) => {
-      await database.stop();
-      throw error;
-    },
-  );
+  }
   try {
     await app.init();
     const redis = app.get<RedisClient | null>(REDIS_CLIENT);

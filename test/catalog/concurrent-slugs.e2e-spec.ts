@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { tally } from '../support/tally.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import {
   type CatalogBuilders,
@@ -9,13 +10,6 @@ import {
 } from './catalog-builders.js';
 
 const AT_ONCE = 10;
-
-/** Statuses of a batch of responses, counted: `{201: 10}`. */
-const tally = (responses: Response[]): Record<number, number> =>
-  responses.reduce<Record<number, number>>((acc, r) => {
-    acc[r.status] = (acc[r.status] ?? 0) + 1;
-    return acc;
-  }, {});
 
 describe('slugs of items created at the same moment with the same name', () => {
   let t: TestApp;

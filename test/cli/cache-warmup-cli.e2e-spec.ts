@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { catalogBuilders } from '../catalog/catalog-builders.js';
 import {
@@ -13,6 +10,7 @@ import {
 import { xCache } from '../catalog/catalog-expect.js';
 import { type Build, preparedBuild } from '../faults/fault-server.js';
 import { createTestApp } from '../support/test-app.js';
+import { runCli } from './run-cli.js';
 
 /**
  * `npm run cache:warmup` is the built `dist/src/cli/cache-warmup.js`, run before a deploy takes
@@ -20,46 +18,16 @@ import { createTestApp } from '../support/test-app.js';
  * warmed, and fails fast (and says why) when it cannot reach the database or Redis.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Redis database 14: no other suite uses it, so nothing else bumps its generations mid-test. */
 const REDIS_DB = 14;
 /** Failures must come well before TypeOrmModule's ~30 s of connection retries. */
 const FAILURE_BOUND_MS = 15_000;
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
 
 interface TableRow {
   target: string;
   requests: number;
   filled: number;
   alreadyWarm: number;
-}
-
-/** Runs the CLI to its exit, stdin open and unwritten; SIGKILL after `timeoutMs` (code null). */
-async function runCli(
-  script: string,
-  args: string[],
-  env: Record<string, string | undefined>,
-  timeoutMs: number,
-): Promise<CliRun> {
-  const started = performance.now();
-  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
-  for (const [name, value] of Object.entries(childEnv))
-    if (value === undefined) delete childEnv[name];
-  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: childEnv });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(killer);
-  return { code, stdout, stderr, ms: performance.now() - started };
 }
 
 /** The rows of the `console.table` the CLI prints. */

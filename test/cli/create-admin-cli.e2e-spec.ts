@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Build, preparedBuild } from '../faults/fault-server.js';
 import { createTestApp, STRONG_PASSWORD, type TestApp, uniqueEmail } from '../support/test-app.js';
+import { runCli } from './run-cli.js';
 
 /**
  * `npm run create-admin` is the built `dist/src/cli/create-admin.js` run by an operator or a
@@ -12,38 +10,9 @@ import { createTestApp, STRONG_PASSWORD, type TestApp, uniqueEmail } from '../su
  * open pipe nobody writes to, so a CLI that prompted would hang and time out instead of passing.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const USAGE = 'usage: npm run create-admin -- --email EMAIL --password PASSWORD';
 /** Far above a healthy run (about a second), far below TypeOrmModule's ~30 s of retries. */
 const EXIT_BOUND_MS = 15_000;
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Runs the CLI to its exit (SIGKILL after `EXIT_BOUND_MS`: then `code` is null). */
-async function runCli(script: string, args: string[], env: Record<string, string | undefined>) {
-  const started = performance.now();
-  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
-  for (const [name, value] of Object.entries(childEnv))
-    if (value === undefined) delete childEnv[name];
-  const child = spawn(process.execPath, [script, ...args], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_BOUND_MS);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(killer);
-  return { code, stdout, stderr, ms: performance.now() - started } satisfies CliRun;
-}
 
 describe('create-admin CLI (built)', () => {
   const databaseUrl = process.env.TEST_DATABASE_URL as string;
@@ -51,7 +20,12 @@ describe('create-admin CLI (built)', () => {
   let t: TestApp;
   let script: string;
   const createAdmin = (args: string[], env: Record<string, string | undefined> = {}) =>
-    runCli(script, args, { DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL, ...env });
+    runCli(
+      script,
+      args,
+      { DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL, ...env },
+      EXIT_BOUND_MS,
+    );
   const rolesOf = async (email: string) =>
     (
       await t.dataSource.query<Array<{ role: string }>>(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Response } from 'supertest';
+import { tally } from '../support/tally.js';
 import {
   ADDRESS,
   orderBuilders,
@@ -9,13 +9,6 @@ import {
 import { expectError, expectStatus } from '../orders/order-expect.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { couponBuilders, type CouponBuilders } from './coupon-builders.js';
-
-/** Statuses of a batch of responses, counted: `{201: 1, 422: 19}`. */
-const tally = (responses: Response[]): Record<number, number> =>
-  responses.reduce<Record<number, number>>((acc, r) => {
-    acc[r.status] = (acc[r.status] ?? 0) + 1;
-    return acc;
-  }, {});
 
 describe('coupon limits under concurrent checkouts', () => {
   let t: TestApp;

@@ -28,6 +28,16 @@ describe('guest cart merge on sign-in', () => {
     if (token !== undefined) void req.set('X-Cart-Token', token);
     return req.send({ email: user.email, password });
   };
+  /** Registers a new account sending the guest cart `token`; answers the account's cart. */
+  const registerWithCart = async (token: string) => {
+    const res = await t.http
+      .post('/api/auth/register')
+      .set('X-Cart-Token', token)
+      .send({ email: uniqueEmail('guest'), password: STRONG_PASSWORD, name: 'Former Guest' });
+    expectStatus(res, 201);
+    const { accessToken } = res.body as { accessToken: string };
+    return t.http.get('/api/cart').set('Authorization', `Bearer ${accessToken}`);
+  };
   const quantities = (cart: CartView): Record<string, number> =>
     Object.fromEntries(cart.items.map((i) => [i.product.id, i.quantity]));
   const guestCartExists = async (cartId: string | null): Promise<boolean> => {
@@ -59,13 +69,7 @@ describe('guest cart merge on sign-in', () => {
   it('merges on register: the new account starts with the guest cart', async () => {
     const product = await b.product({ price: 700 });
     const guest = await g.start(product.id, 2);
-    const res = await t.http
-      .post('/api/auth/register')
-      .set('X-Cart-Token', guest.token)
-      .send({ email: uniqueEmail('guest'), password: STRONG_PASSWORD, name: 'Former Guest' });
-    expectStatus(res, 201);
-    const { accessToken } = res.body as { accessToken: string };
-    const cart = await t.http.get('/api/cart').set('Authorization', `Bearer ${accessToken}`);
+    const cart = await registerWithCart(guest.token);
     expect(cart.body).toMatchObject({ itemCount: 2, subtotal: 1400 });
     expect(await guestCartExists(guest.cart.id)).toBe(false);
   });
@@ -83,14 +87,7 @@ describe('guest cart merge on sign-in', () => {
     await b.updateProduct(soldOut.id, { stock: 0 });
     await b.updateProduct(retired.id, { isActive: false });
 
-    const res = await t.http
-      .post('/api/auth/register')
-      .set('X-Cart-Token', guest.token)
-      .send({ email: uniqueEmail('guest'), password: STRONG_PASSWORD, name: 'Former Guest' });
-    expectStatus(res, 201);
-
-    const { accessToken } = res.body as { accessToken: string };
-    const cart = await t.http.get('/api/cart').set('Authorization', `Bearer ${accessToken}`);
+    const cart = await registerWithCart(guest.token);
     expectStatus(cart, 200);
     expect(quantities(cart.body as CartView)).toEqual({ [scarce.id]: 2, [plenty.id]: 4 });
     expect(cart.body).toMatchObject({ itemCount: 6, subtotal: 2 * 500 + 4 * 100 });

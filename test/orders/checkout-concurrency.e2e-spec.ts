@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { tally } from '../support/tally.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { orderBuilders, type OrderBuilders, type OrderView } from './order-builders.js';
 import { expectError, expectStatus } from './order-expect.js';
 import { holdRowLock } from './row-lock.js';
-
-/** Statuses of a batch of responses, counted: `{201: 5, 409: 35}`. */
-const tally = (responses: Response[]): Record<number, number> =>
-  responses.reduce<Record<number, number>>((acc, r) => {
-    acc[r.status] = (acc[r.status] ?? 0) + 1;
-    return acc;
-  }, {});
 
 describe('concurrent checkouts', () => {
   let t: TestApp;

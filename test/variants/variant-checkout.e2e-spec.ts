@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Response } from 'supertest';
+import { tally } from '../support/tally.js';
 import { uniqueSku } from '../catalog/catalog-builders.js';
 import { expectError, expectFieldError } from '../catalog/catalog-expect.js';
 import {
@@ -33,12 +33,6 @@ type VariantOrder = OrderView & {
     OrderView['items'][number] & { variantId: string | null; variantName: string | null }
   >;
 };
-
-const tally = (responses: Response[]): Record<number, number> =>
-  responses.reduce<Record<number, number>>((acc, r) => {
-    acc[r.status] = (acc[r.status] ?? 0) + 1;
-    return acc;
-  }, {});
 
 describe('variants in carts, checkout and cancellation', () => {
   let t: TestApp;
