@@ -89,7 +89,8 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new GracefulFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
+    // A hop count is valid for Fastify (proxy-addr), though Nest's option type omits it.
+    trustProxy: config.trustProxy as boolean | string[],
     genReqId,
     requestIdHeader: false,
     frameworkErrors,

@@ -1,14 +1,20 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, DEV_JWT_SECRET, loadConfig, parseDuration } from './app-config.js';
+import { ConfigError, loadConfig, parseDuration, PUBLISHED_JWT_SECRETS } from './app-config.js';
 
 type Env = Record<string, string | undefined>;
 
 const PRODUCTION_SECRET = 'a-production-secret-of-forty-characters!';
 
+/** A fresh directory for the embedded data (and so the local JWT secret beside it). */
+const scratchDataDir = (): string => join(mkdtempSync(join(tmpdir(), 'shop-config-')), 'postgres');
+
 /** The problems `loadConfig(env)` reports; fails the test when it accepts `env`. */
 function problemsOf(env: Env): string[] {
   try {
-    loadConfig(env);
+    loadConfig({ EMBEDDED_PG_DIR: scratchDataDir(), ...env });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as ConfigError).problems;
@@ -34,7 +40,20 @@ describe('loadConfig: bad values', () => {
     ['MEDIA_MAX_BYTES', '10', /^MEDIA_MAX_BYTES must be an integer from 1024 to/],
     ['JWT_ACCESS_TTL', '15 minutes', /^JWT_ACCESS_TTL must be a duration like 900, 15m/],
     ['JWT_REFRESH_TTL', '0', /^JWT_REFRESH_TTL must be a duration/],
-    ['TRUST_PROXY', 'maybe', /^TRUST_PROXY must be true or false \(got "maybe"\)$/],
+    ['TRUST_PROXY', 'maybe', /^TRUST_PROXY must be false, a number of proxies \(1 to 32\)/],
+    ['TRUST_PROXY', '10.0.0.0/33', /^TRUST_PROXY must be false, a number of proxies/],
+    ['TRUST_PROXY', '99', /^TRUST_PROXY must be false, a number of proxies/],
+    [
+      'TRUST_PROXY',
+      'true',
+      /^TRUST_PROXY=true would believe every X-Forwarded-For hop.*TRUST_PROXY=1/,
+    ],
+    ['RATE_LIMIT', '-1', /^RATE_LIMIT must be an integer from 0 to/],
+    ['REFRESH_REUSE_GRACE', 'soon', /^REFRESH_REUSE_GRACE must be a duration/],
+    ['SOCKETS_PER_USER', '0', /^SOCKETS_PER_USER must be an integer from 1 to/],
+    ['MEDIA_MAX_PIXELS', '0', /^MEDIA_MAX_PIXELS must be an integer from 1 to/],
+    ['DEMO_ENABLED', 'perhaps', /^DEMO_ENABLED must be true or false/],
+    ['RETENTION_NOTIFICATIONS', '0', /^RETENTION_NOTIFICATIONS must be a duration/],
     ['CATALOG_CACHE', 'sometimes', /^CATALOG_CACHE must be true or false/],
     ['CURRENCY', 'dollars', /^CURRENCY must be an ISO 4217 code/],
     ['CORS_ORIGINS', 'shop.example', /^CORS_ORIGINS entries must be origins like https:\/\//],
@@ -55,6 +74,7 @@ describe('loadConfig: bad values', () => {
     let error: unknown;
     try {
       loadConfig({
+        EMBEDDED_PG_DIR: scratchDataDir(),
         PORT: 'abc',
         DATABASE_URL: 'mysql://root@db/shop',
         LOG_LEVEL: 'verbose',
@@ -97,9 +117,9 @@ describe('loadConfig: production', () => {
     ]);
   });
 
-  it('refuses the development secret even when set explicitly', () => {
-    expect(problemsOf(production({ JWT_SECRET: DEV_JWT_SECRET }))).toEqual([
-      'JWT_SECRET is required when NODE_ENV=production',
+  it('refuses the formerly committed development secret even when set explicitly', () => {
+    expect(problemsOf(production({ JWT_SECRET: PUBLISHED_JWT_SECRETS[0] }))).toEqual([
+      'JWT_SECRET is a published example secret: generate your own',
     ]);
   });
 
@@ -127,7 +147,7 @@ describe('loadConfig: production', () => {
         REDIS_URL: 'rediss://cache.internal:6380/2',
         CORS_ORIGINS: 'https://shop.example, https://admin.shop.example',
         LOG_LEVEL: 'info',
-        TRUST_PROXY: 'true',
+        TRUST_PROXY: '10.0.0.0/8, 192.168.1.10,loopback',
         JWT_ACCESS_TTL: '10m',
         JWT_REFRESH_TTL: '7d',
         AUTH_RATE_LIMIT: '0',
@@ -144,7 +164,7 @@ describe('loadConfig: production', () => {
       jwtSecret: PRODUCTION_SECRET,
       corsOrigins: ['https://shop.example', 'https://admin.shop.example'],
       logLevel: 'info',
-      trustProxy: true,
+      trustProxy: ['10.0.0.0/8', '192.168.1.10', 'loopback'],
       jwtAccessTtl: 600,
       jwtRefreshTtl: 7 * 86400,
       authRateLimit: 0,
@@ -155,21 +175,48 @@ describe('loadConfig: production', () => {
 
   it('allows no cross-origin caller unless CORS_ORIGINS lists them', () => {
     expect(loadConfig(production()).corsOrigins).toEqual([]);
-    expect(loadConfig({}).corsOrigins).toBe(true);
+    expect(loadConfig({ EMBEDDED_PG_DIR: scratchDataDir() }).corsOrigins).toBe(true);
+  });
+
+  it('listens on every interface and hides the demo page by default', () => {
+    expect(loadConfig(production())).toMatchObject({
+      host: '0.0.0.0',
+      demoEnabled: false,
+      docsEnabled: true,
+    });
+    expect(loadConfig(production({ DEMO_ENABLED: 'true', DOCS_ENABLED: 'false' }))).toMatchObject({
+      demoEnabled: true,
+      docsEnabled: false,
+    });
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list, never as "trust everyone"', () => {
+    expect(loadConfig(production({ TRUST_PROXY: '1' })).trustProxy).toBe(1);
+    expect(loadConfig(production({ TRUST_PROXY: 'false' })).trustProxy).toBe(false);
+    expect(loadConfig(production({ TRUST_PROXY: '::1,fd00::/8' })).trustProxy).toEqual([
+      '::1',
+      'fd00::/8',
+    ]);
   });
 });
 
 describe('loadConfig: defaults', () => {
-  it('starts a newcomer with nothing set: embedded PostgreSQL, in-memory cache, dev secret', () => {
-    const config = loadConfig({});
+  it('starts a newcomer with nothing set: embedded PostgreSQL, in-memory cache, private host', () => {
+    const embeddedDataDir = scratchDataDir();
+    const config = loadConfig({ EMBEDDED_PG_DIR: embeddedDataDir });
     expect(config).toMatchObject({
       nodeEnv: 'development',
       port: 3000,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       databaseUrl: undefined,
-      embeddedDataDir: '.data/postgres',
+      embeddedDataDir,
       redisUrl: undefined,
-      jwtSecret: DEV_JWT_SECRET,
+      trustProxy: false,
+      rateLimit: 1200,
+      refreshReuseGrace: 30,
+      socketsPerUser: 20,
+      demoEnabled: true,
+      shutdownGraceMs: 8000,
       jwtAccessTtl: 900,
       jwtRefreshTtl: 30 * 86400,
       logLevel: 'info',
@@ -177,8 +224,37 @@ describe('loadConfig: defaults', () => {
     });
   });
 
+  it('makes a random JWT secret once, beside the embedded data, readable by its owner only', () => {
+    const embeddedDataDir = scratchDataDir();
+    const first = loadConfig({ EMBEDDED_PG_DIR: embeddedDataDir }).jwtSecret;
+    const file = join(embeddedDataDir, '..', 'jwt-secret');
+    expect(first).toMatch(/^[\w-]{64}$/);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // A restart reads the same secret (tokens survive); another data directory gets another.
+    expect(loadConfig({ EMBEDDED_PG_DIR: embeddedDataDir }).jwtSecret).toBe(first);
+    expect(loadConfig({ EMBEDDED_PG_DIR: scratchDataDir() }).jwtSecret).not.toBe(first);
+    expect(PUBLISHED_JWT_SECRETS).not.toContain(first);
+  });
+
+  it('accepts 0 to mean strict refresh rotation and no scheduled retention', () => {
+    const config = loadConfig({
+      EMBEDDED_PG_DIR: scratchDataDir(),
+      REFRESH_REUSE_GRACE: '0',
+      RETENTION_INTERVAL: '0',
+    });
+    expect(config.refreshReuseGrace).toBe(0);
+    expect(config.retention.intervalSeconds).toBe(0);
+  });
+
   it('treats empty and blank values as unset', () => {
-    const config = loadConfig({ PORT: '', DATABASE_URL: '  ', LOG_LEVEL: '', REDIS_URL: '' });
+    const config = loadConfig({
+      EMBEDDED_PG_DIR: scratchDataDir(),
+      PORT: '',
+      DATABASE_URL: '  ',
+      LOG_LEVEL: '',
+      REDIS_URL: '',
+    });
     expect(config).toMatchObject({
       port: 3000,
       databaseUrl: undefined,

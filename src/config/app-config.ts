@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
 import { isEmail } from 'class-validator';
 /**
  * The one typed, validated configuration. Every environment variable the application reads is
@@ -30,7 +34,30 @@ export interface AppConfig {
   readonly authRateLimit: number;
   /** New guest carts a minute per client IP; 0 = unlimited. */
   readonly guestCartRateLimit: number;
-  readonly trustProxy: boolean;
+  /**
+   * Which `X-Forwarded-For` hops to believe (Fastify's `trustProxy`): `false` none, a number of
+   * proxies in front of the app, or the proxies' addresses/CIDRs. Never "all" (any client could
+   * pick its own address and dodge every per-IP limit).
+   */
+  readonly trustProxy: false | number | string[];
+  /** Requests a minute per client (user when signed in, else address) on every route; 0 = off. */
+  readonly rateLimit: number;
+  /** Seconds a just-rotated refresh token may be presented again (two tabs, a lost answer); 0 = strict. */
+  readonly refreshReuseGrace: number;
+  /** Open Socket.IO connections per user; the oldest is disconnected past this. */
+  readonly socketsPerUser: number;
+  /** Image uploads a minute per signed-in user; 0 = off. */
+  readonly uploadRateLimit: number;
+  /** Largest decoded image, in pixels (width × height): decompression bombs are refused. */
+  readonly mediaMaxPixels: number;
+  /** Serve the demo page at /demo (default: on outside production). */
+  readonly demoEnabled: boolean;
+  /** Serve Swagger UI at /docs and the document at /docs-json. */
+  readonly docsEnabled: boolean;
+  /** Milliseconds a SIGTERM waits for in-flight work before exiting (fits Docker's 10 s). */
+  readonly shutdownGraceMs: number;
+  /** Scheduled purge of what only grows; ages in seconds, interval in seconds, 0 = off. */
+  readonly retention: RetentionConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seed the demo catalog into an empty embedded database on start. */
   readonly seedDemoData: boolean;
@@ -48,7 +75,60 @@ export interface AppConfig {
   readonly mediaMaxBytes: number;
 }
 
-export const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
+export interface RetentionConfig {
+  /** How often the purge runs (seconds); 0 turns retention off. */
+  readonly intervalSeconds: number;
+  /** Refresh tokens are kept this long after they expired or were revoked. */
+  readonly refreshTokens: number;
+  /** Idempotency keys (each holds a whole order answer) are kept this long after they were made. */
+  readonly idempotencyKeys: number;
+  /** Read notifications are kept this long; unread ones twice as long. */
+  readonly notifications: number;
+  /** Guest carts untouched this long are deleted with their lines. */
+  readonly guestCarts: number;
+  /** Uploaded files no row refers to are deleted once this old. */
+  readonly orphanUploads: number;
+}
+
+/** Weak secrets production refuses: the ones published in the repository's history. */
+export const PUBLISHED_JWT_SECRETS: readonly string[] = ['dev-only-insecure-jwt-secret-change-me'];
+
+/**
+ * Outside production, with `JWT_SECRET` unset: a random secret made once and kept beside the
+ * embedded data (mode 0600), so tokens survive restarts and nothing secret lives in git.
+ */
+export function localJwtSecret(embeddedDataDir: string): string {
+  const file = join(dirname(embeddedDataDir), 'jwt-secret');
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 32) return kept;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = randomBytes(48).toString('base64url');
+  mkdirSync(dirname(file), { recursive: true });
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process made it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return localJwtSecret(embeddedDataDir);
+    throw error;
+  }
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a CIDR, or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_KEYWORDS.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -134,6 +214,11 @@ class Reader {
     return Math.round(Number(value) * 100);
   }
 
+  /** {@link duration}, where `0` is allowed (off / strict). */
+  durationOrZero(name: string, fallback: string): number {
+    return this.raw(name) === '0' ? 0 : this.duration(name, fallback);
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const value = this.raw(name);
     if (value === undefined) return fallback;
@@ -145,6 +230,33 @@ class Reader {
   }
 }
 
+/** `TRUST_PROXY`: false, a hop count, or proxy addresses/CIDRs; `true` is refused with advice. */
+function readTrustProxy(r: Reader): false | number | string[] {
+  const value = r.raw('TRUST_PROXY');
+  if (value === undefined || ['false', '0', 'no', 'off'].includes(value.toLowerCase()))
+    return false;
+  if (['true', 'yes', 'on'].includes(value.toLowerCase())) {
+    r.problems.push(
+      'TRUST_PROXY=true would believe every X-Forwarded-For hop, so any client could choose its own ' +
+        'address: write the number of proxies in front of the app (TRUST_PROXY=1 behind one load ' +
+        'balancer) or their addresses (TRUST_PROXY=10.0.0.0/8,192.168.1.10)',
+    );
+    return false;
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops <= 32) return hops;
+  } else {
+    const entries = value.split(',').map((e) => e.trim());
+    if (entries.every(isProxyAddress)) return entries;
+  }
+  r.problems.push(
+    `TRUST_PROXY must be false, a number of proxies (1 to 32) or a comma-separated list of ` +
+      `proxy addresses/CIDRs (got "${value}")`,
+  );
+  return false;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new Reader(env);
   const nodeEnv = r.oneOf(
@@ -154,12 +266,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
   );
   const production = nodeEnv === 'production';
 
-  const jwtSecret = r.raw('JWT_SECRET') ?? DEV_JWT_SECRET;
-  if (production && jwtSecret === DEV_JWT_SECRET) {
+  const embeddedDataDir = r.raw('EMBEDDED_PG_DIR') ?? '.data/postgres';
+  let jwtSecret = r.raw('JWT_SECRET') ?? '';
+  if (production && jwtSecret === '') {
     r.problems.push('JWT_SECRET is required when NODE_ENV=production');
+  } else if (production && PUBLISHED_JWT_SECRETS.includes(jwtSecret)) {
+    r.problems.push('JWT_SECRET is a published example secret: generate your own');
   } else if (production && jwtSecret.length < 32) {
     r.problems.push('JWT_SECRET must be at least 32 characters when NODE_ENV=production');
+  } else if (jwtSecret === '') {
+    jwtSecret = localJwtSecret(embeddedDataDir);
   }
+
+  const trustProxy = readTrustProxy(r);
 
   const adminEmail = r.raw('ADMIN_EMAIL');
   const adminPassword = r.raw('ADMIN_PASSWORD');
@@ -194,9 +313,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     nodeEnv,
     port: r.int('PORT', 3000, 0, 65535),
-    host: r.raw('HOST') ?? '0.0.0.0',
+    // Containers set HOST=0.0.0.0 (the Dockerfile and compose do); a laptop stays private.
+    host: r.raw('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
-    embeddedDataDir: r.raw('EMBEDDED_PG_DIR') ?? '.data/postgres',
+    embeddedDataDir,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 20, 1, 500),
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     jwtSecret,
@@ -209,7 +329,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
     currency,
     authRateLimit: r.int('AUTH_RATE_LIMIT', 20, 0, 1_000_000),
     guestCartRateLimit: r.int('GUEST_CART_RATE_LIMIT', 30, 0, 1_000_000),
-    trustProxy: r.bool('TRUST_PROXY', false),
+    trustProxy,
+    rateLimit: r.int('RATE_LIMIT', 1200, 0, 100_000_000),
+    refreshReuseGrace: r.durationOrZero('REFRESH_REUSE_GRACE', '30s'),
+    socketsPerUser: r.int('SOCKETS_PER_USER', 20, 1, 10_000),
+    uploadRateLimit: r.int('UPLOAD_RATE_LIMIT', 30, 0, 1_000_000),
+    mediaMaxPixels: r.int('MEDIA_MAX_PIXELS', 40_000_000, 1, 1_000_000_000),
+    demoEnabled: r.bool('DEMO_ENABLED', !production),
+    docsEnabled: r.bool('DOCS_ENABLED', true),
+    shutdownGraceMs: r.durationOrZero('SHUTDOWN_GRACE', '8s') * 1000,
+    retention: {
+      intervalSeconds: r.durationOrZero('RETENTION_INTERVAL', '1h'),
+      refreshTokens: r.duration('RETENTION_REFRESH_TOKENS', '7d'),
+      idempotencyKeys: r.duration('RETENTION_IDEMPOTENCY_KEYS', '2d'),
+      notifications: r.duration('RETENTION_NOTIFICATIONS', '90d'),
+      guestCarts: r.duration('RETENTION_GUEST_CARTS', '30d'),
+      orphanUploads: r.duration('RETENTION_ORPHAN_UPLOADS', '1d'),
+    },
     logLevel: r.oneOf(
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,

@@ -25,7 +25,7 @@ export function sortKeys(value: unknown): unknown {
  * and reads controller metadata but instantiates no provider (so nothing connects anywhere).
  */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
-  const config = loadConfig({ NODE_ENV: 'test' });
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'openapi-preview-'.padEnd(40, 'x') });
   const app = await NestFactory.create(
     AppModule.forRoot({ ...config, databaseUrl: 'postgres://preview/none' }),
     new FastifyAdapter(),

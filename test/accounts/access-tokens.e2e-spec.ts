@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
-import { DEV_JWT_SECRET } from '@/config/app-config.js';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
+import {
+  createTestApp,
+  TEST_JWT_SECRET,
+  type TestApp,
+  type TestUser,
+} from '../support/test-app.js';
 import { bearer, expectError } from './helpers.js';
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -11,7 +15,7 @@ const decodePart = (part = ''): Record<string, unknown> =>
   JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
 
 /** Signs with the test app's secret (the dev default), like the app does. */
-const appJwt = new JwtService({ secret: DEV_JWT_SECRET });
+const appJwt = new JwtService({ secret: TEST_JWT_SECRET });
 const claimsOf = (user: TestUser) => ({ sub: user.id, email: user.email, role: user.role });
 
 describe('access tokens', () => {

@@ -56,7 +56,7 @@ describe('auth rate limits', () => {
   };
 
   it('answers the 4th login from one client within a minute with 429 and Retry-After', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
     const ip = freshIp();
     for (let i = 0; i < 3; i += 1) {
       expectError(await login(t, ip, uniqueEmail('nobody')), 401, 'INVALID_CREDENTIALS');
@@ -65,7 +65,7 @@ describe('auth rate limits', () => {
   });
 
   it('counts failed logins, so even the right password is refused once the budget is spent', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
     const user = await registerUser(t);
     const ip = freshIp();
     for (let i = 0; i < 3; i += 1) await login(t, ip, user.email).expect(401);
@@ -73,7 +73,7 @@ describe('auth rate limits', () => {
   });
 
   it('limits logins to one email across client addresses', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
     const user = await registerUser(t);
     for (let i = 0; i < 3; i += 1) await login(t, freshIp(), user.email.toUpperCase()).expect(401);
     const lastIp = freshIp();
@@ -84,7 +84,7 @@ describe('auth rate limits', () => {
   });
 
   it('keeps other clients unaffected when one has spent its budget', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
     const user = await registerUser(t);
     const noisy = freshIp();
     for (let i = 0; i < 3; i += 1) await login(t, noisy, uniqueEmail('nobody')).expect(401);
@@ -93,7 +93,7 @@ describe('auth rate limits', () => {
   });
 
   it('limits registrations per client address and creates nothing when limited', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
     const ip = freshIp();
     const register = (email: string) =>
       t.http
@@ -111,7 +111,7 @@ describe('auth rate limits', () => {
   });
 
   it('limits refreshToken per client address', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
     const ip = freshIp();
     const refresh = (refreshToken: string) =>
       t.http.post('/api/auth/refresh').set('X-Forwarded-For', ip).send({ refreshToken });
@@ -137,7 +137,7 @@ describe('auth rate limits', () => {
   });
 
   it('limits password changes per signed-in user, whatever address they come from', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
     const user = await registerUser(t);
     const other = await registerUser(t);
     const change = (who: { auth: string }, currentPassword: string) =>
@@ -154,7 +154,7 @@ describe('auth rate limits', () => {
   });
 
   it('limits coupon checks per signed-in user, so codes cannot be guessed in bulk', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
     const user = await registerUser(t);
     const validate = (code: string) =>
       t.http
@@ -171,7 +171,7 @@ describe('auth rate limits', () => {
   });
 
   it('counts checkouts that carry a coupon code against the same budget, and only those', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
     const user = await registerUser(t);
     const validate = (code: string) =>
       t.http.post('/api/cart/coupon/validate').set('Authorization', user.auth).send({ code });
@@ -188,7 +188,7 @@ describe('auth rate limits', () => {
   });
 
   it('turns limiting off with AUTH_RATE_LIMIT 0', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '0', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '0', TRUST_PROXY: '1' });
     const user = await registerUser(t);
     const ip = freshIp();
     // The limit is checked before the body is validated, so cheap invalid logins count too: more
@@ -203,7 +203,7 @@ describe('auth rate limits', () => {
   });
 
   it('counts requests with an invalid body against the budget', async () => {
-    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+    const t = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
     const ip = freshIp();
     for (let i = 0; i < 3; i += 1) await login(t, ip, uniqueEmail('nobody'), '').expect(400);
     expectRateLimited(await login(t, ip, uniqueEmail('nobody'), ''));
@@ -212,8 +212,8 @@ describe('auth rate limits', () => {
   (process.env.REDIS_URL ? it : it.skip)(
     'shares one budget between instances through Redis',
     async () => {
-      const a = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
-      const b = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: 'true' });
+      const a = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
+      const b = await startApp({ AUTH_RATE_LIMIT: '3', TRUST_PROXY: '1' });
       const ip = freshIp();
       await login(a, ip, uniqueEmail('nobody')).expect(401);
       await login(b, ip, uniqueEmail('nobody')).expect(401);

@@ -16,7 +16,7 @@ describe('guest cart rate limit', () => {
   let b: OrderBuilders;
   let productId: string;
   beforeAll(async () => {
-    t = await createTestApp({ GUEST_CART_RATE_LIMIT: '2', TRUST_PROXY: 'true' });
+    t = await createTestApp({ GUEST_CART_RATE_LIMIT: '2', TRUST_PROXY: '1' });
     b = await orderBuilders(t);
     productId = (await b.product({ stock: 100 })).id;
   });

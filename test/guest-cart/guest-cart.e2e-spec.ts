@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
-import { DEV_JWT_SECRET } from '@/config/app-config.js';
 import { CartService } from '@/orders/cart.service.js';
 import { ADDRESS, orderBuilders, type OrderBuilders } from '../orders/order-builders.js';
 import {
@@ -11,7 +10,7 @@ import {
   ISO_DATE,
   UUID,
 } from '../orders/order-expect.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 import { guestCart, type GuestCartView, sha256 } from './guest-cart-helpers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -179,7 +178,7 @@ describe('guest carts', () => {
   it('answers TOKEN_EXPIRED to an expired bearer token, so the client knows to refresh', async () => {
     const user = await b.customer();
     const now = Math.floor(Date.now() / 1000);
-    const expired = new JwtService({ secret: DEV_JWT_SECRET }).sign({
+    const expired = new JwtService({ secret: TEST_JWT_SECRET }).sign({
       sub: user.id,
       email: user.email,
       role: user.role,

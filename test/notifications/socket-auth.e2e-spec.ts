@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
 import { TokensService } from '@/accounts/tokens.service.js';
-import { DEV_JWT_SECRET } from '@/config/app-config.js';
 import {
   closeSockets,
   connectError,
@@ -11,7 +10,12 @@ import {
   nextEvent,
   recordEvents,
 } from '../support/sockets.js';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
+import {
+  createTestApp,
+  TEST_JWT_SECRET,
+  type TestApp,
+  type TestUser,
+} from '../support/test-app.js';
 import {
   expectStatus,
   patchStatus,
@@ -69,12 +73,12 @@ describe('socket authentication on /notifications', () => {
     [
       'an HS512 JWT with the right secret',
       (user: TestUser) =>
-        new JwtService({ secret: DEV_JWT_SECRET }).sign(claimsOf(user), { algorithm: 'HS512' }),
+        new JwtService({ secret: TEST_JWT_SECRET }).sign(claimsOf(user), { algorithm: 'HS512' }),
     ],
     [
       'an expired JWT with the right secret',
       (user: TestUser) =>
-        new JwtService({ secret: DEV_JWT_SECRET }).sign({
+        new JwtService({ secret: TEST_JWT_SECRET }).sign({
           ...claimsOf(user),
           iat: nowSeconds() - 120,
           exp: nowSeconds() - 60,
@@ -158,7 +162,7 @@ describe('socket token expiry', () => {
    * cannot outlive it. The socket under test always uses a real 2 s token.
    */
   const longLived = (user: TestUser): TestUser => {
-    const token = new JwtService({ secret: DEV_JWT_SECRET }).sign(claimsOf(user), {
+    const token = new JwtService({ secret: TEST_JWT_SECRET }).sign(claimsOf(user), {
       expiresIn: 600,
       jwtid: randomUUID(),
     });

@@ -19,7 +19,7 @@ describe('brute-force limits on login', () => {
   let victim: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ AUTH_RATE_LIMIT: String(LIMIT), TRUST_PROXY: 'true' });
+    t = await createTestApp({ AUTH_RATE_LIMIT: String(LIMIT), TRUST_PROXY: '1' });
     const registered = await t.http
       .post('/api/auth/register')
       .set('X-Forwarded-For', freshIp())

@@ -9,8 +9,12 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
-import { DEV_JWT_SECRET } from '@/config/app-config.js';
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
+import {
+  createTestApp,
+  TEST_JWT_SECRET,
+  type TestApp,
+  type TestUser,
+} from '../support/test-app.js';
 import {
   buildShop,
   documentedOperations,
@@ -68,7 +72,7 @@ describe('forged and misused tokens', () => {
           'not-the-secret',
         ),
       ],
-      ['RS256 header on an HS256 body', hs256({ alg: 'RS256' }, claims, DEV_JWT_SECRET)],
+      ['RS256 header on an HS256 body', hs256({ alg: 'RS256' }, claims, TEST_JWT_SECRET)],
       ['no signature part', `${b64({ alg: 'HS256' })}.${b64(claims)}`],
       ['the refresh token of the admin', shop.admin.refreshToken],
     ];
@@ -158,7 +162,7 @@ describe('forged and misused tokens', () => {
   });
 
   it('accepts only the app secret and HS256: a correctly signed token still works (control)', async () => {
-    const jwt = new JwtService({ secret: DEV_JWT_SECRET });
+    const jwt = new JwtService({ secret: TEST_JWT_SECRET });
     const token = jwt.sign(
       { sub: customer.id, email: customer.email, role: 'customer' },
       { expiresIn: 60 },

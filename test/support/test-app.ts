@@ -38,6 +38,8 @@ export interface TestApp {
 export const uniqueEmail = (prefix = 'user'): string =>
   `${prefix}-${randomUUID().slice(0, 12)}@example.test`;
 export const STRONG_PASSWORD = 'Str0ng-enough-pass';
+/** The test apps' signing secret (set explicitly, so no test writes a local secret file). */
+export const TEST_JWT_SECRET = `test-secret-${randomBytes(24).toString('hex')}`;
 /**
  * A client address of its own, sent as X-Forwarded-For to an app with TRUST_PROXY on: rate-limit
  * budgets live in Redis for a minute, shared by every app of every run, so each case needs one.
@@ -47,7 +49,8 @@ export const freshIp = (): string => `10.${[...randomBytes(3)].join('.')}`;
 /**
  * The real application on the run's test database, listening on a free port.
  * `env` overrides environment variables for this app only (e.g. `AUTH_RATE_LIMIT`; it and
- * `GUEST_CART_RATE_LIMIT` are 0, off, unless a test sets them).
+ * `GUEST_CART_RATE_LIMIT`, `RATE_LIMIT`, `UPLOAD_RATE_LIMIT` are 0, off, and scheduled retention
+ * is off, unless a test sets them).
  */
 export async function createTestApp(
   env: Record<string, string | undefined> = {},
@@ -72,6 +75,10 @@ export async function createTestAppOn(
     LOG_LEVEL: 'silent',
     AUTH_RATE_LIMIT: '0',
     GUEST_CART_RATE_LIMIT: '0',
+    RATE_LIMIT: '0',
+    UPLOAD_RATE_LIMIT: '0',
+    RETENTION_INTERVAL: '0',
+    JWT_SECRET: TEST_JWT_SECRET,
     REDIS_URL: process.env.REDIS_URL,
     ...env,
     DATABASE_URL: databaseUrl,
