@@ -10,7 +10,7 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const CATALOG_PAGE_SIZE = 12;
 const CATCH_UP_PAGE = 100;
 const STAFF_ROLES = new Set(['staff', 'admin']);
-/** The legal moves staff can make (API.md); the server checks them anyway (409 otherwise). */
+/** The legal moves staff can make (docs/api/README.md); the server checks them anyway (409 otherwise). */
 const NEXT_STATUSES = {
   pending: ['confirmed', 'cancelled'],
   confirmed: ['processing', 'cancelled'],

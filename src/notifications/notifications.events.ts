@@ -1,4 +1,4 @@
-/** What the server pushes on the `/notifications` namespace (API.md). */
+/** What the server pushes on the `/notifications` namespace (docs/api/README.md). */
 export interface OrderStatusUpdatePayload {
   notificationId: string;
   orderId: string;

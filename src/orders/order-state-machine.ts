@@ -21,7 +21,7 @@ interface Transition {
   by: readonly Mover[];
 }
 
-/** The one table of legal moves (API.md). Anything not listed is illegal. */
+/** The one table of legal moves (docs/api/README.md). Anything not listed is illegal. */
 export const TRANSITIONS: readonly Transition[] = [
   { from: 'pending', to: 'confirmed', by: ['staff'] },
   { from: 'confirmed', to: 'processing', by: ['staff'] },

@@ -46,7 +46,7 @@ export function expectStatus(res: Response, status: number): void {
   }
 }
 
-/** The one error shape (API.md), for a 503 with its Retry-After. */
+/** The one error shape (docs/api/README.md), for a 503 with its Retry-After. */
 export function expectUnavailable(res: Response): void {
   expectStatus(res, 503);
   expect(res.body).toEqual({

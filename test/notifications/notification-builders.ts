@@ -22,7 +22,7 @@ export interface PlacedOrder {
   currency: string;
 }
 
-/** `order_status_update` as API.md fixes it. */
+/** `order_status_update` as the API guide fixes it. */
 export interface StatusUpdatePush {
   notificationId: string;
   orderId: string;

@@ -120,7 +120,7 @@ describe('order pushes on /notifications', () => {
     const order = await placeOrder(t, owner);
     const socket = await connectSocket(t.baseUrl, owner.accessToken);
     const pushed = nextEvent<StatusUpdatePush>(socket, 'order_status_update', 1_000);
-    // Not the status code: that is the orders suite's concern (API.md says 200).
+    // Not the status code: that is the orders suite's concern (the API guide says 200).
     const res = await t.http
       .post(`/api/orders/${order.id}/cancel`)
       .set('Authorization', owner.auth)

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { expect } from '@jest/globals';
 import type { Response } from 'supertest';
 
-/** The one error body (API.md), with the stable `code` the filter adds. */
+/** The one error body (docs/api/README.md), with the stable `code` the filter adds. */
 export interface ErrorBody {
   statusCode: number;
   error: string;
