@@ -69,7 +69,7 @@ export class ReviewsController {
   @ApiOperation({
     summary: 'A review',
     description:
-      'Approved reviews are public; a pending or rejected one is 404 except for its author and staff.',
+      'Approved reviews of active products are public; a pending or rejected one, or one of an inactive product (hidden as the product is), is 404 except for its author and staff.',
   })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404)

@@ -105,16 +105,20 @@ export class ReviewsService {
   }
 
   /**
-   * One review: an approved one for anyone, any other only for its author and staff (for the
-   * rest it does not exist).
+   * One review: an approved one of an active product for anyone, any other only for its author
+   * and staff (for the rest it does not exist). A review of an inactive product is as hidden as
+   * the product, which getProduct and listProductReviews answer 404 for: its name must not leak
+   * through here. Its author and staff still see it, as listMyReviews and listReviews show it.
    */
   async get(id: string, viewer: AuthUser | undefined): Promise<ReviewDto> {
     const review = await this.reviews.findOne({ where: { id } });
     const privileged = review !== null && (isStaff(viewer) || review.userId === viewer?.id);
-    if (!review || (review.status !== 'approved' && !privileged)) throw new NotFoundError('Review');
-    const product = (await this.productRefs([review.productId])).get(review.productId);
-    if (!product) throw new NotFoundError('Review');
-    return toReviewDto(review, product, privileged ? 'private' : 'public');
+    const product =
+      review && (await this.products.findByIds([review.productId])).get(review.productId);
+    const isPublic = review?.status === 'approved' && product?.isActive === true;
+    if (!review || !product || !(isPublic || privileged)) throw new NotFoundError('Review');
+    const ref = { id: product.id, slug: product.slug, name: product.name };
+    return toReviewDto(review, ref, privileged ? 'private' : 'public');
   }
 
   private async page(

@@ -163,6 +163,37 @@ describe('writing and reading reviews', () => {
     expectError(await t.http.get(`/api/reviews/${review.id}`), 404, 'NOT_FOUND');
   });
 
+  it('hides an approved review of an inactive product from the public, as the product is hidden', async () => {
+    const product = await r.product();
+    const { review, author } = await r.reviewIn(product, 'approved');
+    const stranger = await r.customer();
+    await r.updateProduct(product.id, { isActive: false });
+
+    // Anonymous and other customers: 404, like getProduct and listProductReviews; the body
+    // never carries the hidden product's name.
+    for (const res of [
+      await t.http.get(`/api/reviews/${review.id}`),
+      await t.http.get(`/api/reviews/${review.id}`).set({ Authorization: stranger.auth }),
+    ]) {
+      expectError(res, 404, 'NOT_FOUND');
+      expect(JSON.stringify(res.body)).not.toContain(product.name);
+    }
+    expectError(await t.http.get(`/api/products/${product.id}`), 404, 'NOT_FOUND');
+    // Its author and staff still see it (as listMyReviews and listReviews show it).
+    for (const viewer of [author, r.staff]) {
+      const res = await t.http.get(`/api/reviews/${review.id}`).set({ Authorization: viewer.auth });
+      expectStatus(res, 200);
+      expect((res.body as ReviewView).product).toEqual({
+        id: product.id,
+        slug: product.slug,
+        name: product.name,
+      });
+    }
+    // Shown again to everyone once the product is back.
+    await r.updateProduct(product.id, { isActive: true });
+    expectStatus(await t.http.get(`/api/reviews/${review.id}`), 200);
+  });
+
   it('lists a product’s approved reviews publicly, paginated, sorted and filtered, without moderation fields', async () => {
     const product = await r.product({ stock: 100 });
     const approved: ReviewView[] = [];
