@@ -1,46 +1,33 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp } from './app.factory.js';
+import { type RunningServer, startServer } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { loadEnvFile } from './config/load-env-file.js';
-import { resolveDatabase } from './database/database.runtime.js';
-import { seedDemoShop } from './database/demo-shop.js';
 
-const SHUTDOWN_GRACE_MS = 25_000;
+/** What the embedded PostgreSQL gets to stop once the grace is spent (a fast shutdown takes ~1 s). */
+const DATABASE_STOP_BOUND_MS = 1_500;
 
-async function bootstrap(): Promise<void> {
-  const started = performance.now();
-  loadEnvFile();
-  const config = loadConfig();
-  const logger = new Logger('Bootstrap');
-  const database = await resolveDatabase(config, (line) => logger.log(line));
-  let app: Awaited<ReturnType<typeof createApp>> | undefined;
-  try {
-    app = await createApp({ ...config, databaseUrl: database.url });
-    if (database.embedded && config.seedDemoData && config.nodeEnv !== 'production') {
-      await seedDemoShop(app, config, (line) => logger.log(line));
-    }
-    await app.listen({ port: config.port, host: config.host });
-  } catch (error) {
-    await app?.close().catch(() => undefined);
-    await database.stop();
-    throw error;
-  }
-  const server = app;
-
+/**
+ * SIGTERM/SIGINT: in-flight requests finish, then the process exits 0. Past `graceMs` it exits 1
+ * instead (after stopping the embedded PostgreSQL, which would outlive it), before the
+ * orchestrator's SIGKILL: the 8 s default fits Docker's 10 s stop timeout.
+ */
+function stopOnSignals(server: RunningServer, graceMs: number, logger: Logger): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal}: finishing in-flight requests, then stopping`);
+    logger.log(`${signal}: finishing in-flight requests (at most ${graceMs} ms), then stopping`);
     const force = setTimeout(() => {
-      logger.error('shutdown took too long, exiting');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
+      logger.error(`shutdown took longer than SHUTDOWN_GRACE (${graceMs} ms): exiting`);
+      const bound = new Promise((resolve) => setTimeout(resolve, DATABASE_STOP_BOUND_MS));
+      void Promise.race([server.stopDatabase(), bound])
+        .catch(() => undefined)
+        .finally(() => process.exit(1));
+    }, graceMs);
     force.unref();
     server
-      .close()
-      .then(() => database.stop())
+      .stop()
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error(error);
@@ -49,17 +36,23 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
 
-  const url = (await server.getUrl())
-    .replace('[::1]', 'localhost')
-    .replace('127.0.0.1', 'localhost');
+async function main(): Promise<void> {
+  const started = performance.now();
+  loadEnvFile();
+  const config = loadConfig();
+  const logger = new Logger('Bootstrap');
+  const server = await startServer(config);
+  stopOnSignals(server, config.shutdownGraceMs, logger);
+  const url = server.url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   logger.log(
     `ready in ${Math.round(performance.now() - started)} ms: ${url}/api · docs ${url}/docs · health ${url}/health/ready` +
-      (database.embedded ? ' (embedded PostgreSQL)' : ''),
+      (server.embedded ? ' (embedded PostgreSQL)' : ''),
   );
 }
 
-bootstrap().catch((error: unknown) => {
+main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(error.message);
   } else {

@@ -5,13 +5,15 @@ import { runMigrations } from '@/database/database.runtime.js';
 
 /**
  * Applies pending migrations to `DATABASE_URL` with the compiled app alone (no TypeORM CLI, no
- * dev dependencies): what the container runs before the server. Exit 0 done, 1 failure.
+ * dev dependencies), under the same advisory lock as the server's start (so it may run beside
+ * starting instances): a one-shot deploy step, needed when the servers run with
+ * `MIGRATE_ON_START=false`. Exit 0 done, 1 failure.
  */
 async function main(): Promise<void> {
   loadEnvFile();
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run migrations']);
-  const applied = await runMigrations(config.databaseUrl);
+  const applied = await runMigrations(config.databaseUrl, (line) => console.log(line));
   console.log(
     applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database is up to date',
   );

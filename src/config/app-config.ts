@@ -56,6 +56,12 @@ export interface AppConfig {
   readonly docsEnabled: boolean;
   /** Milliseconds a SIGTERM waits for in-flight work before exiting (fits Docker's 10 s). */
   readonly shutdownGraceMs: number;
+  /**
+   * The server applies pending migrations at start, under an advisory lock (several instances may
+   * start at once). `MIGRATE_ON_START=false` for a role without DDL rights: the server then never
+   * migrates, and /health/ready answers 503 while migrations are pending (run `cli/migrate.js`).
+   */
+  readonly migrateOnStart: boolean;
   /** Scheduled purge of what only grows; ages in seconds, interval in seconds, 0 = off. */
   readonly retention: RetentionConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -338,6 +344,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoEnabled: r.bool('DEMO_ENABLED', !production),
     docsEnabled: r.bool('DOCS_ENABLED', true),
     shutdownGraceMs: r.durationOrZero('SHUTDOWN_GRACE', '8s') * 1000,
+    migrateOnStart: r.bool('MIGRATE_ON_START', true),
     retention: {
       intervalSeconds: r.durationOrZero('RETENTION_INTERVAL', '1h'),
       refreshTokens: r.duration('RETENTION_REFRESH_TOKENS', '7d'),

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@/config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
@@ -9,21 +10,74 @@ export interface ResolvedDatabase {
   stop(): Promise<void>;
 }
 
-/** Applies every pending migration; returns the names of those applied. */
-export async function runMigrations(url: string): Promise<string[]> {
-  const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 2 }));
-  await dataSource.initialize();
+/**
+ * The session-level advisory lock every migration run holds (`pg_advisory_lock(1936224112)`,
+ * the ASCII of "shop"): instances starting together on one database migrate one after the other,
+ * and those that waited find nothing pending. Ops see a holder or waiter in `pg_locks` as
+ * `locktype = 'advisory' AND classid = 0 AND objid = 1936224112`. The lock is held by a
+ * connection of its own, so it is released when that connection ends, even when its process dies.
+ */
+export const MIGRATION_LOCK_KEY = 1_936_224_112;
+
+/**
+ * Applies every pending migration under {@link MIGRATION_LOCK_KEY}; returns the names of those
+ * applied (none for a caller that waited while another applied them). Needs a session-level
+ * connection to PostgreSQL: through a transaction-pooling PgBouncer the lock would not hold.
+ */
+export async function runMigrations(
+  url: string,
+  log: (line: string) => void = () => undefined,
+): Promise<string[]> {
+  const lock = new pg.Client({ connectionString: url, application_name: 'shop-api migrations' });
+  await lock.connect();
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((m) => m.name);
+    const [{ locked }] = (
+      await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+        MIGRATION_LOCK_KEY,
+      ])
+    ).rows;
+    if (!locked) {
+      log('another instance is applying migrations: waiting for it');
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    }
+    const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 2 }));
+    await dataSource.initialize();
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((m) => m.name);
+    } finally {
+      await dataSource.destroy();
+    }
   } finally {
-    await dataSource.destroy();
+    // Ending the session releases the lock, also when the unlock itself fails.
+    await lock.end().catch(() => undefined);
   }
 }
 
 /**
- * The database to use: `DATABASE_URL` when set (migrations are then an explicit deploy step),
- * otherwise the embedded PostgreSQL, started and migrated here so a newcomer needs nothing else.
+ * The migrations this build has that the database has not applied, read without DDL (TypeORM's
+ * own check creates its table): an app that may not migrate uses it to stay unready until they are.
+ */
+export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
+  const [{ present }] = await dataSource.query<Array<{ present: boolean }>>(
+    `SELECT to_regclass('typeorm_migrations') IS NOT NULL AS present`,
+  );
+  const applied = new Set(
+    present
+      ? (
+          await dataSource.query<Array<{ name: string }>>('SELECT name FROM typeorm_migrations')
+        ).map((row) => row.name)
+      : [],
+  );
+  return dataSource.migrations
+    .map((migration) => migration.name ?? migration.constructor.name)
+    .filter((name) => !applied.has(name));
+}
+
+/**
+ * The database to use: `DATABASE_URL` when set (the server migrates it at start, see
+ * src/bootstrap.ts; the CLIs do not), otherwise the embedded PostgreSQL, started and migrated
+ * here so a newcomer needs nothing else.
  */
 export async function resolveDatabase(
   config: AppConfig,
@@ -34,7 +88,7 @@ export async function resolveDatabase(
   log(`DATABASE_URL is unset: starting the embedded PostgreSQL in ${config.embeddedDataDir}`);
   const db = await startEmbeddedPostgres(config.embeddedDataDir, { log });
   try {
-    const applied = await runMigrations(db.url);
+    const applied = await runMigrations(db.url, log);
     if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
   } catch (error) {
     await db.stop();

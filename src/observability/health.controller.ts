@@ -4,10 +4,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import {
   HealthCheckService,
   type HealthIndicatorResult,
+  HealthIndicatorService,
   TerminusModule,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
 import { Public } from '@/common/auth.js';
+import { pendingMigrations } from '@/database/database.runtime.js';
 import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
 
 interface HealthBody {
@@ -21,9 +24,14 @@ interface HealthBody {
 @Public()
 @Controller('health')
 export class HealthController {
+  /** Once none are pending, none can be: a running build's migrations do not change. */
+  private migrated = false;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly indicator: HealthIndicatorService,
+    private readonly dataSource: DataSource,
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient | null,
   ) {}
 
@@ -34,8 +42,10 @@ export class HealthController {
   }
 
   /**
-   * Ready when the database answers. Redis is reported but does not decide: without it the
-   * instance serves degraded (cache from the database, local rate limits and Socket.IO rooms).
+   * Ready when the database answers and has every migration this build has (an instance that may
+   * not migrate, `MIGRATE_ON_START=false`, waits for them: it would answer 500s). Redis is reported
+   * but does not decide: without it the instance serves degraded (cache from the database, local
+   * rate limits and Socket.IO rooms).
    */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthBody> {
@@ -43,6 +53,7 @@ export class HealthController {
     try {
       body = (await this.health.check([
         () => this.db.pingCheck('database', { timeout: 2_000 }),
+        () => this.migrations(),
       ])) as HealthBody;
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
@@ -59,17 +70,35 @@ export class HealthController {
     return body;
   }
 
+  private async migrations(): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check('migrations');
+    if (this.migrated) return check.up();
+    try {
+      const pending = await withTimeout(pendingMigrations(this.dataSource), 2_000);
+      this.migrated = pending.length === 0;
+      if (this.migrated) return check.up();
+      // A count, not the names: this answer is public (the start-up log names them).
+      return check.down({ pending: pending.length, message: 'run node dist/src/cli/migrate.js' });
+    } catch (error) {
+      return check.down({ message: (error as Error).message });
+    }
+  }
+
   private async pingRedis(client: RedisClient): Promise<HealthIndicatorResult> {
     try {
-      await Promise.race([
-        client.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000).unref()),
-      ]);
+      await withTimeout(client.ping(), 1_000);
       return { redis: { status: 'up' } };
     } catch (error) {
       return { redis: { status: 'down', message: (error as Error).message } };
     }
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
 }
 
 @Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthController] })
