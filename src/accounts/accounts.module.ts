@@ -52,12 +52,25 @@ export class AccountsModule implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** `ADMIN_EMAIL` + `ADMIN_PASSWORD`: make sure that admin exists (idempotent, safe on every instance). */
+  /**
+   * `ADMIN_EMAIL` + `ADMIN_PASSWORD`: make sure that admin exists (idempotent, safe on every
+   * instance). An account someone else registered with that address is not promoted, and does
+   * not stop the shop from starting: the log says so, and how to promote it on purpose.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const { adminEmail, adminPassword } = this.config;
-    if (adminEmail && adminPassword) {
-      const outcome = await this.users.ensureAdmin(adminEmail, adminPassword);
-      this.logger.log(`ADMIN_EMAIL ${adminEmail}: ${outcome}`);
+    if (!adminEmail || !adminPassword) return;
+    const outcome = await this.users.ensureAdmin(
+      adminEmail,
+      adminPassword,
+      'promote-if-password-matches',
+    );
+    if (outcome === 'password-mismatch') {
+      this.logger.warn(
+        `ADMIN_EMAIL ${adminEmail}: an account with this email already exists and ADMIN_PASSWORD is not its password, so it was NOT promoted to admin (anyone can register an address). If that account is yours, promote it on purpose: npm run create-admin -- --promote-existing ${adminEmail}`,
+      );
+      return;
     }
+    this.logger.log(`ADMIN_EMAIL ${adminEmail}: ${outcome}`);
   }
 }

@@ -20,6 +20,9 @@ import { type Role, User } from './user.entity.js';
 
 const UNIQUE_VIOLATION = '23505';
 
+/** What making sure of an admin did; the password of an existing account never changes. */
+export type AdminOutcome = 'created' | 'promoted' | 'unchanged';
+
 export const toAuthUser = (user: User): AuthUser => ({
   id: user.id,
   email: user.email,
@@ -159,29 +162,62 @@ export class UsersService {
   }
 
   /**
-   * Makes sure an admin with this email exists (idempotent): creates one, or promotes the
-   * existing user. The password is set only when the account is created.
+   * Makes sure an admin with this email exists (idempotent, race-free when instances start at
+   * once): creates one with `password`, or handles the existing account as `existing` says.
+   * `promote-if-password-matches` (`ADMIN_EMAIL` at start-up) promotes it only when `password`
+   * is its password: with open registration, anyone may have registered the address first.
+   * `promote` (an operator's explicit command) promotes it whatever its password. An existing
+   * account's password is never changed.
    */
+  async ensureAdmin(email: string, password: string, existing: 'promote'): Promise<AdminOutcome>;
   async ensureAdmin(
     email: string,
     password: string,
-  ): Promise<'created' | 'promoted' | 'unchanged'> {
+    existing: 'promote-if-password-matches',
+  ): Promise<AdminOutcome | 'password-mismatch'>;
+  async ensureAdmin(
+    email: string,
+    password: string,
+    existing: 'promote' | 'promote-if-password-matches',
+  ): Promise<AdminOutcome | 'password-mismatch'> {
     // As registration checks it: an admin must be able to receive mail at this address.
     if (!isEmail(email)) throw new ValidationFailedError(`${email} is not an email address`);
-    const existing = await this.findByEmail(email);
-    if (!existing) {
+    let account = await this.findByEmail(email);
+    if (!account) {
       try {
         await this.create({ email, password, name: 'Administrator', role: 'admin' });
         this.logger.log(`admin ${email} created`);
         return 'created';
       } catch (error) {
         if (!(error instanceof EmailTakenError)) throw error;
-        return 'unchanged'; // another instance created it at the same moment
       }
+      // Taken at the same moment (another instance, or a registration): judged like any account.
+      account = found(await this.findByEmail(email), 'User');
     }
-    if (existing.role === 'admin') return 'unchanged';
-    await this.users.update({ id: existing.id }, { role: 'admin' });
-    this.logger.log(`user ${email} promoted to admin`);
+    if (account.role === 'admin') return 'unchanged';
+    if (existing === 'promote') return this.promote(account);
+    if (!(await this.hasher.verify(password, account.passwordHash))) return 'password-mismatch';
+    // Only the hash just verified: a password changed meanwhile is no longer known to match.
+    const promoted = await this.promote(account, account.passwordHash);
+    return promoted === 'promoted' ? promoted : 'password-mismatch';
+  }
+
+  /** Promotes an existing account to admin, password unchanged (`create-admin --promote-existing`). */
+  async promoteToAdmin(email: string): Promise<Exclude<AdminOutcome, 'created'>> {
+    const account = found(await this.findByEmail(email), `User ${email}`);
+    return account.role === 'admin' ? 'unchanged' : this.promote(account);
+  }
+
+  private async promote(
+    account: User,
+    ifPasswordHash?: string,
+  ): Promise<Exclude<AdminOutcome, 'created'>> {
+    const where = ifPasswordHash
+      ? { id: account.id, passwordHash: ifPasswordHash }
+      : { id: account.id };
+    const { affected } = await this.users.update(where, { role: 'admin' });
+    if (!affected) return 'unchanged';
+    this.logger.log(`user ${account.email} promoted to admin`);
     return 'promoted';
   }
 }

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { createTestApp, STRONG_PASSWORD, type TestApp, uniqueEmail } from '../support/test-app.js';
 import { expectError } from './helpers.js';
 
@@ -12,8 +13,19 @@ describe('ADMIN_EMAIL / ADMIN_PASSWORD bootstrap', () => {
     return t;
   };
   afterEach(async () => {
+    jest.restoreAllMocks();
     await Promise.all(apps.splice(0).map((t) => t.close()));
   });
+  /** Warnings logged through Nest's Logger (the apps log nothing at LOG_LEVEL=silent). */
+  const captureWarnings = (): string[] => {
+    const warnings: string[] = [];
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {
+      warnings.push(String(message));
+    });
+    return warnings;
+  };
+  const refusalsFor = (warnings: string[], email: string) =>
+    warnings.filter((w) => w.toLowerCase().includes(`admin_email ${email.toLowerCase()}:`));
 
   const login = (t: TestApp, email: string, password: string) =>
     t.http.post('/api/auth/login').send({ email, password });
@@ -61,17 +73,62 @@ describe('ADMIN_EMAIL / ADMIN_PASSWORD bootstrap', () => {
     expectError(await login(restarted, email, 'Different-pass-42'), 401, 'INVALID_CREDENTIALS');
   });
 
-  it('promotes an existing user with that email, in any case, keeping their password', async () => {
+  it('promotes an existing user whose password is ADMIN_PASSWORD, with the email in any case', async () => {
     const plain = await startApp();
-    const user = await plain.createUser();
+    const user = await plain.createUser({ password: ADMIN_PASSWORD });
+    const warnings = captureWarnings();
     const t = await startApp({ ADMIN_EMAIL: user.email.toUpperCase(), ADMIN_PASSWORD });
     expect(await usersWithEmail(t, user.email)).toEqual([{ role: 'admin' }]);
-    const session = await login(t, user.email, user.password).expect(200);
+    const session = await login(t, user.email, ADMIN_PASSWORD).expect(200);
     expect(session.body.user.role).toBe('admin');
     await t.http
       .get('/api/users')
       .set('Authorization', `Bearer ${session.body.accessToken}`)
       .expect(200);
+    expect(refusalsFor(warnings, user.email)).toEqual([]);
+  });
+
+  it('leaves an account a stranger registered with ADMIN_EMAIL a customer, starts, and says why', async () => {
+    const plain = await startApp();
+    const stranger = await plain.createUser({ password: 'Stranger-pass-42' });
+    const warnings = captureWarnings();
+    const t = await startApp({ ADMIN_EMAIL: stranger.email, ADMIN_PASSWORD });
+
+    await t.http.get('/health/ready').expect(200);
+    expect(await usersWithEmail(t, stranger.email)).toEqual([{ role: 'customer' }]);
+    const session = await login(t, stranger.email, 'Stranger-pass-42').expect(200);
+    expect(session.body.user.role).toBe('customer');
+    expectError(
+      await t.http.get('/api/users').set('Authorization', `Bearer ${session.body.accessToken}`),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(await login(t, stranger.email, ADMIN_PASSWORD), 401, 'INVALID_CREDENTIALS');
+
+    const [warning, ...more] = refusalsFor(warnings, stranger.email);
+    expect(more).toEqual([]);
+    expect(warning).toContain('already exists');
+    expect(warning).toContain('NOT promoted');
+    expect(warning).toContain(`npm run create-admin -- --promote-existing ${stranger.email}`);
+  });
+
+  it('refuses a stranger on every instance when several boot at once', async () => {
+    const plain = await startApp();
+    const stranger = await plain.createUser({ password: 'Stranger-pass-42' });
+    const warnings = captureWarnings();
+    const env = { ADMIN_EMAIL: stranger.email, ADMIN_PASSWORD };
+    await Promise.all([startApp(env), startApp(env)]);
+    expect(await usersWithEmail(plain, stranger.email)).toEqual([{ role: 'customer' }]);
+    expect(refusalsFor(warnings, stranger.email)).toHaveLength(2);
+  });
+
+  it('promotes the owner once when several instances boot at once', async () => {
+    const plain = await startApp();
+    const owner = await plain.createUser({ password: ADMIN_PASSWORD });
+    const env = { ADMIN_EMAIL: owner.email, ADMIN_PASSWORD };
+    await Promise.all([startApp(env), startApp(env)]);
+    expect(await usersWithEmail(plain, owner.email)).toEqual([{ role: 'admin' }]);
+    await login(plain, owner.email, ADMIN_PASSWORD).expect(200);
   });
 
   it('refuses to start with only one of the two variables', async () => {

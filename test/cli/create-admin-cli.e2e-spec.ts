@@ -10,7 +10,10 @@ import { runCli } from './run-cli.js';
  * open pipe nobody writes to, so a CLI that prompted would hang and time out instead of passing.
  */
 
-const USAGE = 'usage: npm run create-admin -- --email EMAIL --password PASSWORD';
+const USAGE = [
+  'usage: npm run create-admin -- --email EMAIL --password PASSWORD',
+  '       npm run create-admin -- --promote-existing EMAIL',
+].join('\n');
 /** Far above a healthy run (about a second), far below TypeOrmModule's ~30 s of retries. */
 const EXIT_BOUND_MS = 15_000;
 
@@ -91,7 +94,57 @@ describe('create-admin CLI (built)', () => {
     await login(email, STRONG_PASSWORD).expect(200);
   });
 
+  it('promotes an existing customer with --promote-existing, no password given, keeping theirs', async () => {
+    const customer = await t.createUser();
+    const run = await createAdmin(['--promote-existing', customer.email.toUpperCase()]);
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: `existing user ${customer.email.toUpperCase()} promoted to admin (password unchanged)\n`,
+      stderr: '',
+    });
+    expect(await rolesOf(customer.email)).toEqual(['admin']);
+    const session = await login(customer.email, customer.password).expect(200);
+    expect(session.body.user.role).toBe('admin');
+    await t.http
+      .get('/api/users')
+      .set('Authorization', `Bearer ${session.body.accessToken}`)
+      .expect(200);
+  });
+
+  it('leaves an admin as it is with --promote-existing (exit 0)', async () => {
+    const admin = await t.createUser({ role: 'admin' });
+    const run = await createAdmin(['--promote-existing', admin.email]);
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: `${admin.email} is already an admin (password unchanged)\n`,
+    });
+    expect(await rolesOf(admin.email)).toEqual(['admin']);
+    await login(admin.email, admin.password).expect(200);
+  });
+
+  it('exits 1 with --promote-existing on an email no account has, creating nobody', async () => {
+    const email = uniqueEmail('cli-nobody');
+    const run = await createAdmin(['--promote-existing', email]);
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: `User ${email} not found\n` });
+    expect(await rolesOf(email)).toEqual([]);
+  });
+
   it.each<[string, string[], string]>([
+    [
+      '--promote-existing with --password',
+      ['--promote-existing', 'EMAIL', '--password', STRONG_PASSWORD],
+      '--promote-existing takes neither --email nor --password',
+    ],
+    [
+      '--promote-existing with --email',
+      ['--promote-existing', 'EMAIL', '--email', 'EMAIL'],
+      '--promote-existing takes neither --email nor --password',
+    ],
+    [
+      '--promote-existing without its value',
+      ['--promote-existing'],
+      "Option '--promote-existing <value>' argument missing",
+    ],
     ['no arguments', [], '--email and --password are required'],
     ['no --password', ['--email', 'EMAIL'], '--email and --password are required'],
     ['no --email', ['--password', STRONG_PASSWORD], '--email and --password are required'],
