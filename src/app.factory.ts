@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { toErrorBody } from './common/error-response.js';
 import { GracefulFastifyAdapter } from './common/graceful-fastify-adapter.js';
 import { registerSecurityHeaders } from './common/security-headers.js';
+import { fastifyTrustProxy } from './common/trust-proxy.js';
 import { createValidationPipe, unstorableTextError } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { registerDemoPage } from './demo/demo-static.js';
@@ -89,8 +90,7 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new GracefulFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    // A hop count is valid for Fastify (proxy-addr), though Nest's option type omits it.
-    trustProxy: config.trustProxy as boolean | string[],
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     genReqId,
     requestIdHeader: false,
     frameworkErrors,
