@@ -51,7 +51,9 @@ const ImageUpload = (what: string): MethodDecorator =>
       summary: `Upload an image of a ${what} (staff)`,
       description:
         'Multipart form: `file` (JPEG, PNG, WebP or GIF, recognised by its content), optional `altText` and `isPrimary`. ' +
-        'Too large → 413; not one of those formats → 415; starts like an image but unreadable → 422; 20 images already → 409.',
+        'Stored re-encoded in its format, upright and without metadata (EXIF/GPS, XMP, IPTC, comments). ' +
+        'Too large → 413; not one of those formats → 415; unreadable, or more than `MEDIA_MAX_PIXELS` pixels → 422; ' +
+        '20 images already → 409; more than `UPLOAD_RATE_LIMIT` uploads a minute → 429.',
     }),
     ApiCreatedResponse({ type: CatalogImageDto }),
     ApiImageUploadErrors(),

@@ -1,28 +1,39 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { type FieldError, ValidationFailedError } from '@/common/domain-error.js';
 import { ErrorDto } from '@/common/openapi.js';
 import { unstorableText } from '@/common/validation.js';
-import { type SniffedImage, sniffImage } from './image-sniffer.js';
+import { MAX_IMAGE_SIDE, type SniffedImage, sniffImage } from './image-sniffer.js';
 import {
+  ImageDimensionsTooLargeError,
   ImageTooLargeError,
   InvalidImageError,
   MissingFileError,
   UnsupportedImageTypeError,
   UnsupportedMediaTypeError,
 } from './media.errors.js';
+import { UploadRateLimitGuard } from './upload-rate-limit.guard.js';
 
 /** Fastify route config marking the routes that take `multipart/form-data`. */
 export const MULTIPART_ROUTE_FLAG = 'acceptsMultipart';
 
 /**
  * Marks an upload route: only these accept `multipart/form-data`; every other route keeps
- * answering 415 to it (the API is JSON everywhere else).
+ * answering 415 to it (the API is JSON everywhere else). Each call spends one of the user's
+ * `UPLOAD_RATE_LIMIT` uploads a minute, so no upload route can be added without the limit.
  */
 export const AcceptsMultipart = (): MethodDecorator =>
-  RouteConfig({ [MULTIPART_ROUTE_FLAG]: true });
+  applyDecorators(
+    RouteConfig({ [MULTIPART_ROUTE_FLAG]: true }),
+    UseGuards(UploadRateLimitGuard),
+    ApiResponse({
+      status: 429,
+      description: 'More than `UPLOAD_RATE_LIMIT` uploads a minute by this user (`Retry-After`)',
+      type: ErrorDto,
+    }),
+  );
 
 /** The failures every image upload documents (besides 401/403/404 of its route). */
 export const ApiImageUploadErrors = (): MethodDecorator =>
@@ -32,7 +43,10 @@ export const ApiImageUploadErrors = (): MethodDecorator =>
         [400, 'No file, a second file, or an unknown or invalid form field (`details`)'],
         [413, 'The file is larger than `MEDIA_MAX_BYTES` (5 MB by default)'],
         [415, 'Not multipart/form-data, or the file is not a JPEG, PNG, WebP or GIF by content'],
-        [422, 'The file starts like an image but is not a readable one'],
+        [
+          422,
+          'The file starts like an image but is not a readable one (`INVALID_IMAGE`), or is wider or taller than 12,000 px or has more than `MEDIA_MAX_PIXELS` pixels (`IMAGE_DIMENSIONS_TOO_LARGE`)',
+        ],
       ] as const
     ).map(([status, description]) => ApiResponse({ status, description, type: ErrorDto })),
   );
@@ -124,11 +138,12 @@ export async function readImageUpload(
   const sniffed = sniffImage(data);
   if (!sniffed.ok) {
     if (sniffed.reason === 'unsupported') throw new UnsupportedImageTypeError();
-    throw new InvalidImageError(
-      sniffed.reason === 'corrupt'
-        ? 'The file starts like an image but its header is not readable'
-        : 'The image is too large in width or height',
-    );
+    if (sniffed.reason === 'too-large-dimensions')
+      throw new ImageDimensionsTooLargeError(
+        `The image is wider or taller than ${MAX_IMAGE_SIDE} pixels`,
+        { maxSide: MAX_IMAGE_SIDE },
+      );
+    throw new InvalidImageError('The file starts like an image but its header is not readable');
   }
   return { data, image: sniffed.image, fields };
 }

@@ -20,7 +20,7 @@ export class UnsupportedImageTypeError extends UnsupportedMediaTypeError {
   }
 }
 
-/** The bytes start like an image but are not a readable one, or its dimensions are absurd. */
+/** The bytes start like an image but are not a readable one. */
 export class InvalidImageError extends DomainError {
   readonly code = 'INVALID_IMAGE';
   readonly status = 422;
@@ -32,6 +32,15 @@ export class ImageTooLargeError extends DomainError {
   constructor(maxBytes: number) {
     super(`The file is larger than ${maxBytes} bytes`, { maxBytes });
   }
+}
+
+/**
+ * Wider or taller than any shop image, or more pixels than `MEDIA_MAX_PIXELS`: decoding it would
+ * take hundreds of megabytes however small the file (a decompression bomb).
+ */
+export class ImageDimensionsTooLargeError extends DomainError {
+  readonly code = 'IMAGE_DIMENSIONS_TOO_LARGE';
+  readonly status = 422;
 }
 
 export class MissingFileError extends ValidationFailedError {

@@ -13,11 +13,12 @@ import { CatalogImagesService } from './catalog-images.service.js';
 import { LocalDiskMediaStorage } from './local-disk-media-storage.js';
 import { MEDIA_STORAGE } from './media-storage.js';
 import { MediaService } from './media.service.js';
+import { UPLOAD_RATE_LIMITER, uploadRateLimiterProvider } from './upload-rate-limit.guard.js';
 
 /**
  * Uploaded images: the storage (local disk behind the {@link MEDIA_STORAGE} interface), the
- * deletion outbox, and staff's catalog image endpoints. Other modules store and release files
- * through {@link MediaService}.
+ * deletion outbox, the per-user upload limit, and staff's catalog image endpoints. Other
+ * modules store and release files through {@link MediaService}.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([CatalogImage]), CatalogModule],
@@ -28,9 +29,11 @@ import { MediaService } from './media.service.js';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new LocalDiskMediaStorage(config.mediaDir),
     },
+    uploadRateLimiterProvider,
     MediaService,
     CatalogImagesService,
   ],
-  exports: [MediaService, MEDIA_STORAGE],
+  // The upload limiter is exported for the guard that upload routes elsewhere (profiles) use.
+  exports: [MediaService, MEDIA_STORAGE, UPLOAD_RATE_LIMITER],
 })
 export class MediaModule {}

@@ -9,6 +9,9 @@ import {
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import type { AppConfig } from '@/config/app-config.js';
+import { APP_CONFIG } from '@/config/config.module.js';
+import { sanitizeImage } from './image-sanitizer.js';
 import type { SniffedImage } from './image-sniffer.js';
 import { MediaFilesReleased } from './events/media-files-released.event.js';
 import { MEDIA_STORAGE, type MediaStorage, mediaUrl, newMediaKey } from './media-storage.js';
@@ -41,6 +44,7 @@ export class MediaService implements OnModuleInit, OnApplicationBootstrap, OnApp
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
     private readonly dataSource: DataSource,
     private readonly events: DomainEventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -63,11 +67,16 @@ export class MediaService implements OnModuleInit, OnApplicationBootstrap, OnApp
     await this.sweeping;
   }
 
-  /** Writes a checked image under a new random key. */
-  async store(data: Buffer, image: SniffedImage): Promise<StoredImage> {
-    const key = newMediaKey(image.type, () => randomBytes(16).toString('hex'));
-    await this.storage.put(key, data);
-    return { ...image, key, url: mediaUrl(key), byteSize: data.length };
+  /**
+   * Writes a sniffed image under a new random key, as {@link sanitizeImage} re-encodes it
+   * (upright, no metadata; over `MEDIA_MAX_PIXELS` or undecodable → 422, nothing written): the
+   * stored bytes, size and dimensions are the clean image's, not the upload's.
+   */
+  async store(data: Buffer, sniffed: SniffedImage): Promise<StoredImage> {
+    const clean = await sanitizeImage(data, sniffed.type, this.config.mediaMaxPixels);
+    const key = newMediaKey(clean.image.type, () => randomBytes(16).toString('hex'));
+    await this.storage.put(key, clean.data);
+    return { ...clean.image, key, url: mediaUrl(key), byteSize: clean.data.length };
   }
 
   /** Deletes a file that no committed row references (an upload whose transaction failed). */

@@ -81,7 +81,8 @@ export class ProfilesController {
   @ApiOperation({
     summary: 'Set your profile image',
     description:
-      'Multipart form with the image in `file`; replaces (and deletes) the previous one. Too large → 413; not a JPEG, PNG, WebP or GIF → 415; unreadable → 422.',
+      'Multipart form with the image in `file`; replaces (and deletes) the previous one. Stored re-encoded in its format, upright and without metadata (EXIF/GPS, XMP, IPTC, comments). ' +
+      'Too large → 413; not a JPEG, PNG, WebP or GIF → 415; unreadable, or more than `MEDIA_MAX_PIXELS` pixels → 422; more than `UPLOAD_RATE_LIMIT` uploads a minute → 429.',
   })
   @ApiOkResponse({ type: ProfileDto })
   @ApiImageUploadErrors()

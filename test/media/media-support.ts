@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import type { Test } from 'supertest';
 import type { TestApp } from '../support/test-app.js';
 
@@ -46,3 +47,10 @@ export async function eventually(check: () => boolean, timeoutMs = 3000): Promis
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/**
+ * An image's decoded RGBA pixels: uploads are stored re-encoded (no metadata, upright), so
+ * "stored as uploaded" means the same pixels, not the same bytes.
+ */
+export const pixelsOf = (image: Buffer): Promise<Buffer> =>
+  sharp(image).ensureAlpha().raw().toBuffer();
