@@ -1,7 +1,9 @@
 import { ValidationFailedError } from '@/common/domain-error.js';
 import { DEFAULT_PAGE_SIZE } from '@/common/pagination.js';
+import { unstorableText } from '@/common/validation.js';
 import { formatAttributeFilter, parseAttributeFilter } from './attribute-filter.js';
 import type { ListProductsQueryDto, ProductSort } from './dto/list-products-query.dto.js';
+import { MAX_MONEY } from './dto/product.dto.js';
 
 /** A product list query with every default applied: equal queries are equal objects. */
 export interface NormalizedProductQuery {
@@ -134,6 +136,27 @@ export function sortSpec(sort: Exclude<ProductSort, 'relevance'>): SortSpec {
   }
 }
 
+const INT32_MAX = 2_147_483_647;
+/** `Date#toISOString` for years 0000–9999: well inside PostgreSQL's `timestamptz` range. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const isCount = (value: unknown, max: number): boolean =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max;
+
+/**
+ * Whether a cursor's sort value is one its column can hold. The value goes into the SQL as a
+ * parameter, so anything more (a price past 2^31, a year PostgreSQL cannot store, a NUL) made the
+ * database fail the list with a 500 for a client's forged cursor.
+ */
+const SORT_VALUE_FITS: Record<SortSpec['column'], (value: unknown) => boolean> = {
+  'p.price': (value) => isCount(value, MAX_MONEY),
+  'p.reviewCount': (value) => isCount(value, INT32_MAX),
+  'p.ratingAverage': (value) => typeof value === 'number' && value >= 0 && value <= 5,
+  'p.createdAt': (value) =>
+    typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)),
+  'p.name': (value) =>
+    typeof value === 'string' && value.length <= 300 && unstorableText(value) === undefined,
+};
+
 /** Keyset cursors: the last row's sort value and id, opaque to clients. */
 export function encodeCursor(sort: ProductSort, value: string | number, id: string): string {
   return Buffer.from(JSON.stringify([sort, value, id])).toString('base64url');
@@ -158,14 +181,6 @@ export function decodeCursor(
   const [, value, id] = parsed as [unknown, unknown, unknown];
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   if (typeof id !== 'string' || !uuid.test(id)) return invalid();
-  if (sort === 'price' || sort === '-price' || sort === 'reviews' || sort === '-reviews') {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return invalid();
-  } else if (sort === 'rating' || sort === '-rating') {
-    if (typeof value !== 'number' || !(value >= 0 && value <= 5)) return invalid();
-  } else if (sort === 'createdAt' || sort === '-createdAt') {
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return invalid();
-  } else if (typeof value !== 'string' || value.length > 300) {
-    return invalid();
-  }
-  return { value: value, id };
+  if (sort === 'relevance' || !SORT_VALUE_FITS[sortSpec(sort).column](value)) return invalid();
+  return { value: value as string | number, id };
 }
