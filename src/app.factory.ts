@@ -148,8 +148,8 @@ export async function createApp(
   } else {
     app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config.corsOrigins));
   }
-  await registerDemoPage(app);
-  setupOpenApi(app);
+  if (config.demoEnabled) await registerDemoPage(app);
+  if (config.docsEnabled) setupOpenApi(app);
   return app;
 }
 
