@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { registerClientRateLimit } from './common/client-rate-limit.js';
 import { toErrorBody } from './common/error-response.js';
 import { GracefulFastifyAdapter } from './common/graceful-fastify-adapter.js';
 import { registerSecurityHeaders } from './common/security-headers.js';
@@ -121,6 +122,7 @@ export async function createApp(
     },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
+  registerClientRateLimit(app.getHttpAdapter().getInstance(), config.rateLimit);
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'],

@@ -33,7 +33,8 @@ type Operation = Record<string, unknown> & {
 /**
  * Finishes the generated document for client generators: schema names without the `Dto`
  * suffix, an explicit `security` on every operation (none, bearer, or optional bearer for
- * catalog reads where staff see more), and the 503 every database-backed operation can answer.
+ * catalog reads where staff see more), the 429 of the per-client limit (`RATE_LIMIT`) every
+ * operation can answer, and the 503 every database-backed operation can answer.
  */
 export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   const schemas = document.components?.schemas ?? {};
@@ -78,6 +79,12 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
       } else if (!op.security) {
         op.security = [];
       }
+      // RATE_LIMIT covers every route; the auth and guest-cart limits document their own 429s.
+      op.responses['429'] ??= {
+        description:
+          'Too many requests from this client (`RATE_LIMIT` a minute): retry after the `Retry-After` seconds',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
       op.responses['503'] ??= {
         description:
           'The database is temporarily unavailable: retry after the `Retry-After` seconds',
