@@ -144,7 +144,8 @@ export class CartController {
   @UserOrGuest()
   @ApiOperation({
     summary: "Set a line's quantity",
-    description: '1–999; more than the stock is a 409.',
+    description:
+      '1–999; more than the stock is a 409. A line that a checkout of this cart has just ordered is gone (404): the order has it, and the cart is empty.',
   })
   @ApiOkResponse({ type: CartDto })
   @ApiBodyErrors()
@@ -160,7 +161,11 @@ export class CartController {
   @Delete('items/:itemId')
   @UserOrGuest()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a line' })
+  @ApiOperation({
+    summary: 'Remove a line',
+    description:
+      'A line that a checkout of this cart has just ordered is gone (404): the order has it, and the cart is empty.',
+  })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiErrors(400, 404)
   async removeCartItem(

@@ -11,7 +11,6 @@ import { found, NotFoundError } from '@/common/domain-error.js';
 import { consumeOrThrow, createRateLimiter } from '@/common/rate-limiter.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
-import { withTransactionRetry } from '@/database/transaction-retry.js';
 import { InjectRedis, type RedisClient } from '@/redis/redis.module.js';
 import { CartItem } from './cart-item.entity.js';
 import {
@@ -53,7 +52,14 @@ export const hashCartToken = (token: string): string =>
  * current prices. Stock is checked here, guaranteed at checkout. A guest cart is created by its
  * first add (never by a read), expires {@link GUEST_CART_TTL_DAYS} days after its last use, is
  * swept hourly (and when its expired token comes back), and merges into the user's cart when
- * its holder signs in ({@link claimGuestCart}).
+ * its holder signs in (GuestCartMergeService).
+ *
+ * Every write locks the cart's row first, in its transaction, as checkout does before reading
+ * the lines (CheckoutService.placeOrder): a write and a checkout of one cart never interleave,
+ * so the order is exactly the cart the customer last saw. Adds and updates answer the cart as
+ * their transaction left it (rendered under the lock). A write that reaches the cart after a
+ * checkout finds the ordered lines gone: changing or removing one is a 404 (it was ordered, and
+ * the order shows it), while an add or a clear applies to the new, empty cart.
  */
 @Injectable()
 export class CartService implements OnModuleInit, OnModuleDestroy {
@@ -120,7 +126,7 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
     variantId?: string,
   ): Promise<CartDto> {
     const variant = variantId?.toLowerCase() ?? null;
-    const cart = await this.db.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const target = await this.cartForWrite(manager, owner);
       const product = (await this.stock.peek(manager, [productId])).get(productId);
       if (!product) throw new NotFoundError('Product');
@@ -142,15 +148,14 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
           throw error;
         });
       this.assertStock(productId, found(line, 'Cart line').quantity, stock, variant);
-      return target;
+      const view = await this.render(target.id, target.expiresAt, manager);
+      return target.issuedToken ? { ...view, cartToken: target.issuedToken } : view;
     });
-    const view = await this.render(cart.id, cart.expiresAt);
-    return cart.issuedToken ? { ...view, cartToken: cart.issuedToken } : view;
   }
 
   async update(owner: CartOwner, itemId: string, quantity: number): Promise<CartDto> {
-    await this.db.transaction(async (manager) => {
-      const line = await this.ownLine(manager, owner, itemId);
+    return this.db.transaction(async (manager) => {
+      const { cart, line } = await this.ownLine(manager, owner, itemId);
       const productId = line.productId;
       if (productId === null) throw new ProductUnavailableError([], [line.id]);
       const product = (await this.stock.peek(manager, [productId])).get(productId);
@@ -158,97 +163,22 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
       const stock = await this.lineStock(manager, product, line.variantId);
       this.assertStock(productId, quantity, stock, line.variantId);
       await manager.update(CartItem, { id: line.id }, { quantity });
+      return this.render(cart.id, cart.expiresAt, manager);
     });
-    return this.view(owner);
   }
 
   async remove(owner: CartOwner, itemId: string): Promise<void> {
-    const line = await this.ownLine(this.db.manager, owner, itemId);
-    await this.db.manager.delete(CartItem, { id: line.id });
+    await this.db.transaction(async (manager) => {
+      const { line } = await this.ownLine(manager, owner, itemId);
+      await manager.delete(CartItem, { id: line.id });
+    });
   }
 
   async clear(owner: CartOwner): Promise<void> {
-    if (!isGuest(owner)) {
-      await this.db.query(
-        `DELETE FROM cart_items WHERE cart_id = (SELECT id FROM carts WHERE user_id = $1)`,
-        [owner],
-      );
-      return;
-    }
-    const guest = await this.guestCart(this.db.manager, owner.guestToken);
-    if (guest) await this.db.manager.delete(CartItem, { cartId: guest.id });
-  }
-
-  /**
-   * Merges the guest cart of `token` into the user's cart, in one transaction: quantities are
-   * summed and capped by the stock (and the line limit), never lowering what the user already
-   * had; inactive or sold-out products are left out; the guest cart is then deleted. An unknown
-   * or expired token merges nothing. Concurrent claims of one token merge it once (row lock).
-   */
-  async claimGuestCart(userId: string, token: string): Promise<void> {
-    await withTransactionRetry(() =>
-      this.db.transaction(async (manager) => {
-        const [guest] = await manager.query<Array<{ id: string }>>(
-          `SELECT id FROM carts WHERE guest_token_hash = $1 AND expires_at > now() FOR UPDATE`,
-          [hashCartToken(token)],
-        );
-        if (!guest) return;
-        const userCartId = await this.cartIdOf(userId, manager);
-        const lines = await manager.query<
-          Array<{
-            product_id: string;
-            variant_id: string | null;
-            guest: number;
-            mine: number | null;
-          }>
-        >(
-          `SELECT g.product_id, g.variant_id, g.quantity AS guest, u.quantity AS mine
-             FROM cart_items g
-             LEFT JOIN cart_items u ON u.cart_id = $2 AND u.product_id = g.product_id
-                                   AND u.variant_id IS NOT DISTINCT FROM g.variant_id
-            WHERE g.cart_id = $1 AND g.product_id IS NOT NULL`,
-          [guest.id, userCartId],
-        );
-        const products = await this.stock.peek(
-          manager,
-          lines.map((l) => l.product_id),
-        );
-        const variants = await this.stock.peekVariants(
-          manager,
-          lines.flatMap((l) => (l.variant_id ? [l.variant_id] : [])),
-        );
-        const merged = lines.flatMap((l) => {
-          const product = products.get(l.product_id);
-          if (!product?.isActive) return [];
-          // A variant line merges while its variant is active; a plain line while the product
-          // has no variants.
-          const variant = l.variant_id ? variants.get(l.variant_id) : undefined;
-          if (l.variant_id ? !variant?.isActive : product.hasVariants) return [];
-          const stock = variant ? variant.stock : product.stock;
-          const mine = l.mine ?? 0;
-          const capped = Math.min(mine + l.guest, stock, MAX_LINE_QUANTITY);
-          return capped > mine
-            ? [{ productId: l.product_id, variantId: l.variant_id, quantity: capped }]
-            : [];
-        });
-        if (merged.length > 0) {
-          await manager.query(
-            `INSERT INTO cart_items (cart_id, product_id, variant_id, quantity)
-             SELECT $1, v.product_id, v.variant_id, v.quantity
-               FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS v(product_id, variant_id, quantity)
-             ON CONFLICT (cart_id, product_id, variant_id) WHERE product_id IS NOT NULL
-             DO UPDATE SET quantity = EXCLUDED.quantity, updated_at = now()`,
-            [
-              userCartId,
-              merged.map((m) => m.productId),
-              merged.map((m) => m.variantId),
-              merged.map((m) => m.quantity),
-            ],
-          );
-        }
-        await manager.query(`DELETE FROM carts WHERE id = $1`, [guest.id]);
-      }),
-    );
+    await this.db.transaction(async (manager) => {
+      const cart = await this.lockedCart(manager, owner);
+      if (cart) await manager.delete(CartItem, { cartId: cart.id });
+    });
   }
 
   /** Deletes expired guest carts (and their lines), in batches; answers how many. */
@@ -267,8 +197,13 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async render(cartId: string, expiresAt: Date | null = null): Promise<CartDto> {
-    const lines = await this.db.manager.find(CartItem, {
+  /** The cart's view; inside a write, `manager` is its transaction (the lines it left). */
+  private async render(
+    cartId: string,
+    expiresAt: Date | null = null,
+    manager: EntityManager = this.db.manager,
+  ): Promise<CartDto> {
+    const lines = await manager.find(CartItem, {
       where: { cartId },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
@@ -363,25 +298,34 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
     return { id: cart.id, expiresAt: cart.expires_at, issuedToken: token };
   }
 
-  /** A line of the owner's cart; another cart's line is "not found" (never "forbidden"). */
+  /**
+   * The owner's cart with its row locked until `manager`'s transaction ends (see the class
+   * comment); `undefined` when there is none. A guest cart is locked by the UPDATE that touches it.
+   */
+  private async lockedCart(
+    manager: EntityManager,
+    owner: CartOwner,
+  ): Promise<{ id: string; expiresAt: Date | null } | undefined> {
+    if (isGuest(owner)) return this.guestCart(manager, owner.guestToken);
+    const [cart] = await manager.query<Array<{ id: string }>>(
+      `SELECT id FROM carts WHERE user_id = $1 FOR UPDATE`,
+      [owner],
+    );
+    return cart && { id: cart.id, expiresAt: null };
+  }
+
+  /**
+   * A line of the owner's cart, which is locked; another cart's line is "not found" (never
+   * "forbidden"), and so is a line ordered by a checkout that went first.
+   */
   private async ownLine(
     manager: EntityManager,
     owner: CartOwner,
     itemId: string,
-  ): Promise<CartItem> {
-    if (isGuest(owner)) {
-      const guest = await this.guestCart(manager, owner.guestToken);
-      const line = guest
-        ? await manager.findOne(CartItem, { where: { id: itemId, cartId: guest.id } })
-        : null;
-      return found(line, 'Cart item');
-    }
-    const line = await manager
-      .createQueryBuilder(CartItem, 'i')
-      .innerJoin('i.cart', 'c', 'c.userId = :userId', { userId: owner })
-      .where('i.id = :itemId', { itemId })
-      .getOne();
-    return found(line, 'Cart item');
+  ): Promise<{ cart: { id: string; expiresAt: Date | null }; line: CartItem }> {
+    const cart = await this.lockedCart(manager, owner);
+    const line = cart && (await manager.findOneBy(CartItem, { id: itemId, cartId: cart.id }));
+    return { cart: found(cart, 'Cart item'), line: found(line, 'Cart item') };
   }
 
   /**

@@ -53,10 +53,10 @@ interface CartLine {
 type StoredCartLine = Omit<CartLine, 'product_id'> & { id: string; product_id: string | null };
 
 /** The lines of live products; a line of a deleted one blocks checkout (409). */
-function liveLines(lines: StoredCartLine[]): CartLine[] {
+function liveLines(lines: StoredCartLine[]): Array<CartLine & { id: string }> {
   const deleted = lines.filter((l) => l.product_id === null).map((l) => l.id);
   if (deleted.length > 0) throw new ProductUnavailableError([], deleted);
-  return lines as CartLine[];
+  return lines as Array<CartLine & { id: string }>;
 }
 
 const variantIdsOf = (lines: CartLine[]): string[] =>
@@ -253,10 +253,11 @@ export class CheckoutService {
     actor: AuthUser,
     dto: CheckoutDto,
   ): Promise<OrderDto> {
-    // Adding to a cart upserts its row (CartService.cartIdOf), so this lock orders the checkout
-    // with concurrent adds: a line added meanwhile waits and lands in the emptied cart instead
-    // of being deleted below without having been ordered. Lines are read by a later statement,
-    // so they include whatever an add committed before the lock was granted.
+    // Every cart write (add, quantity change, removal, clear, guest-cart merge) locks this row
+    // first in its transaction (CartService), so the checkout and the writes of this cart run
+    // one after the other: a write that comes later waits and then finds the emptied cart (see
+    // CartService for what it answers). Lines are read by a later statement, so they include
+    // whatever a write committed before the lock was granted: the cart its answer showed.
     await manager.query(`SELECT 1 FROM carts WHERE user_id = $1 FOR UPDATE`, [actor.id]);
     const lines = liveLines(
       await manager.query<StoredCartLine[]>(
@@ -330,10 +331,10 @@ export class CheckoutService {
       }),
     );
     await manager.insert(OrderItem, items);
-    await manager.query(
-      `DELETE FROM cart_items WHERE cart_id = (SELECT id FROM carts WHERE user_id = $1)`,
-      [actor.id],
-    );
+    // Exactly the lines ordered (the lock keeps others out; a line must never go unordered).
+    await manager.query(`DELETE FROM cart_items WHERE id = ANY($1::uuid[])`, [
+      lines.map((l) => l.id),
+    ]);
     await this.events.flush(manager); // the history row belongs in the response
     // The saved order carries every column (the number and the generated ones through
     // RETURNING) and the lines are those just inserted: only the history is read back.

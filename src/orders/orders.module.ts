@@ -11,6 +11,7 @@ import { CartController } from './cart.controller.js';
 import { Cart } from './cart.entity.js';
 import { CartService } from './cart.service.js';
 import { CheckoutService } from './checkout.service.js';
+import { GuestCartMergeService } from './guest-cart-merge.service.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { OrderHistoryHandler } from './order-history.handler.js';
 import { OrderItem } from './order-item.entity.js';
@@ -40,6 +41,7 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
   controllers: [CartController, OrdersController],
   providers: [
     CartService,
+    GuestCartMergeService,
     CheckoutService,
     OrderStatusService,
     OrdersQueryService,
@@ -59,7 +61,7 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
       useFactory: (config: AppConfig) => new PercentageTax(config.taxRateBasisPoints),
     },
   ],
-  exports: [OrdersQueryService, CartService, PurchaseVerificationService],
+  exports: [OrdersQueryService, CartService, GuestCartMergeService, PurchaseVerificationService],
 })
 export class OrdersModule {}
 
@@ -74,12 +76,12 @@ export class OrdersModule {}
   providers: [
     {
       provide: GUEST_CART_CLAIM,
-      inject: [CartService],
-      useFactory: (carts: CartService): GuestCartClaim => {
+      inject: [GuestCartMergeService],
+      useFactory: (merge: GuestCartMergeService): GuestCartClaim => {
         const logger = new Logger('GuestCartClaim');
         return async (userId, cartToken) => {
           try {
-            await carts.claimGuestCart(userId, cartToken);
+            await merge.claim(userId, cartToken);
           } catch (error) {
             logger.error({ err: error }, 'merging a guest cart failed; the guest cart is kept');
           }
