@@ -1,7 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { createConnection } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
@@ -13,7 +22,10 @@ import { type Build, preparedBuild, send } from '../faults/fault-server.js';
  * The newcomer's path (README, "Two commands"): the built server with no DATABASE_URL and no
  * REDIS_URL starts the embedded PostgreSQL in EMBEDDED_PG_DIR, migrates and seeds it, serves the
  * demo shop, and on SIGTERM exits 0 and stops that PostgreSQL; the next start finds its data.
- * Whatever the test run itself was given (DATABASE_URL, REDIS_URL) is kept from the server.
+ * With no HOST and no JWT_SECRET it stays private to the machine: it listens on 127.0.0.1 only
+ * (the demo accounts' passwords are published) and signs tokens with a random secret kept beside
+ * the data, so nothing secret is in git and tokens survive a restart.
+ * Whatever the test run itself was given (DATABASE_URL, REDIS_URL, …) is kept from the server.
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,12 +49,18 @@ async function startEmbedded(main: string, dataDir: string): Promise<Started> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: String(port),
-    HOST: '127.0.0.1',
     EMBEDDED_PG_DIR: dataDir,
     MEDIA_DIR: join(dataDir, '..', 'media'),
     LOG_LEVEL: 'info',
   };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'TEST_DATABASE_URL', 'NODE_ENV'])
+  for (const name of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'TEST_DATABASE_URL',
+    'NODE_ENV',
+    'HOST',
+    'JWT_SECRET',
+  ])
     delete env[name];
   const started = performance.now();
   const child = spawn(process.execPath, [main], { cwd: ROOT, env, stdio: 'pipe' });
@@ -100,6 +118,53 @@ function processesOn(dataDir: string): number[] {
 
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`);
 
+/** `/proc/net/tcp{,6}` address (hex, 32-bit words in host order) as text; IPv6 stays hex. */
+function procAddress(hex: string): string {
+  if (hex.length !== 8) return `[${hex}]`;
+  return (hex.match(/../g) ?? [])
+    .map((byte) => parseInt(byte, 16))
+    .reverse()
+    .join('.');
+}
+
+/** The local addresses of the sockets listening on `port`, from the kernel's socket tables. */
+function listeningOn(port: number): string[] {
+  const addresses: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').trim().split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      const [address, hexPort] = (local ?? '').split(':');
+      if (state === '0A' && parseInt(hexPort ?? '', 16) === port)
+        addresses.push(procAddress(address ?? ''));
+    }
+  }
+  return addresses;
+}
+
+/** How a TCP connection to `host:port` ends: 'connected' or the error code. */
+function connectTo(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 2_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve('ETIMEDOUT');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+/** The machine's own non-loopback IPv4 addresses (a laptop's Wi-Fi or LAN address). */
+const externalAddresses = (): string[] =>
+  Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined && i.family === 'IPv4' && !i.internal)
+    .map((i) => i!.address);
+
 const productTotal = async (port: number): Promise<number> => {
   const res = await send({ port, method: 'GET', path: '/api/products' });
   expect(res.status).toBe(200);
@@ -145,7 +210,7 @@ describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)'
   });
 
   it(
-    'seeds the demo shop on first start and serves health, docs, the catalog and demo logins',
+    'seeds the demo shop on first start and serves health, docs, the catalog and demo logins, on 127.0.0.1 only, signing with a secret file of its own',
     async () => {
       const dataDir = freshDataDir();
       const server = await startEmbedded(build!.main, dataDir);
@@ -155,6 +220,18 @@ describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)'
         `DATABASE_URL is unset: starting the embedded PostgreSQL in ${dataDir}`,
       );
       expect(server.output()).toContain('(embedded PostgreSQL)');
+
+      // Private to the machine: on the loopback address only, unreachable from the network.
+      expect(listeningOn(port)).toEqual(['127.0.0.1']);
+      for (const address of externalAddresses())
+        expect({ address, outcome: await connectTo(address, port) }).toEqual({
+          address,
+          outcome: 'ECONNREFUSED',
+        });
+      // A signing secret of its own, beside the data, readable by its owner only.
+      const secret = join(dataDir, '..', 'jwt-secret');
+      expect(readFileSync(secret, 'utf8').trim()).toMatch(/^[\w-]{64}$/);
+      expect(statSync(secret).mode & 0o777).toBe(0o600);
 
       const ready = await send({ port, method: 'GET', path: '/health/ready' });
       expect(ready.status).toBe(200);
@@ -203,7 +280,7 @@ describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)'
   );
 
   it(
-    'exits 0 on SIGTERM with its PostgreSQL stopped, and starts again on the same data, seeded once',
+    'exits 0 on SIGTERM with its PostgreSQL stopped, and starts again on the same data, seeded once, accepting the tokens it signed before',
     async () => {
       const dataDir = freshDataDir();
       const first = await startEmbedded(build!.main, dataDir);
@@ -213,6 +290,15 @@ describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)'
       const admin = DEMO_ACCOUNTS.find((a) => a.role === 'admin')!;
       const before = await productTotal(first.port);
       expect(before).toBe(DEMO_PRODUCTS);
+      const session = await send({
+        port: first.port,
+        method: 'POST',
+        path: '/api/auth/login',
+        body: { email: admin.email, password: admin.password },
+      });
+      expect(session.status).toBe(200);
+      const { accessToken } = session.body as { accessToken: string };
+      const secret = readFileSync(join(dataDir, '..', 'jwt-secret'), 'utf8');
 
       expect(await stop(first)).toBe(0);
       expect(alive(postmaster)).toBe(false);
@@ -223,6 +309,18 @@ describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)'
       timings.push(`restart on the same data ${Math.round(second.ms)} ms`);
       expect(await productTotal(second.port)).toBe(before);
       expect(second.output()).not.toContain('seeded a demo shop');
+      // Same secret, so a token signed before the restart is still good after it.
+      expect(readFileSync(join(dataDir, '..', 'jwt-secret'), 'utf8')).toBe(secret);
+      const me = await send({
+        port: second.port,
+        method: 'GET',
+        path: '/api/me',
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect({ status: me.status, email: (me.body as { email?: string }).email }).toEqual({
+        status: 200,
+        email: admin.email,
+      });
       const login = await send({
         port: second.port,
         method: 'POST',
