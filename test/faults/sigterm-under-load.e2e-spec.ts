@@ -21,11 +21,16 @@ import {
 /**
  * SIGTERM under load, on the built server as a child process: it stops accepting, finishes
  * every request it had accepted (no checkout cut in half), tells its sockets to reconnect, and
- * exits 0 within a bound.
+ * exits 0 within its shutdown grace; a request that outlasts the grace does not keep it past it.
  */
 
 const CHECKOUTS = 50;
-const EXIT_BOUND_MS = 10_000;
+/** SHUTDOWN_GRACE's default: under Docker's 10 s between SIGTERM and SIGKILL. */
+const DEFAULT_GRACE_MS = 8_000;
+/** A short grace for the case that spends it. */
+const SHORT_GRACE_MS = 2_000;
+/** Past the grace: the force timer's lateness on a loaded machine, and the exit itself. */
+const EXIT_SLACK_MS = 1_500;
 /** How long the checkouts are kept waiting (on a row lock) after SIGTERM. */
 const HELD_AFTER_SIGTERM_MS = 750;
 const JWT_SECRET = 'faults-sigterm-suite-secret-0123456789abcdef';
@@ -34,6 +39,7 @@ describe('SIGTERM under load', () => {
   const databaseUrl = process.env.TEST_DATABASE_URL as string;
   let build: ReturnType<typeof preparedBuild> | undefined;
   let server: ServerProcess | undefined;
+  let impatient: ServerProcess | undefined;
   let db: pg.Client | undefined;
   let holder: pg.Client | undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
@@ -133,11 +139,12 @@ describe('SIGTERM under load', () => {
     await holder?.end().catch(() => undefined);
     await db?.end().catch(() => undefined);
     await server?.kill();
+    await impatient?.kill();
     build?.dispose();
     await t?.close();
   });
 
-  it('stops accepting, finishes every accepted checkout, hints its sockets to reconnect and exits 0 within 10 s', async () => {
+  it('stops accepting, finishes every accepted checkout, hints its sockets to reconnect and exits 0 within its 8 s grace', async () => {
     const port = server!.port;
     const socket = await connectSocket(`http://127.0.0.1:${port}`, users[0].accessToken);
     const hint = nextEvent<{ reconnect: boolean; reason: string }>(
@@ -210,7 +217,7 @@ describe('SIGTERM under load', () => {
       new Promise<{ code: string; signal: null; at: number }>((resolve) => {
         giveUp = setTimeout(
           () => resolve({ code: 'still running', signal: null, at: performance.now() }),
-          EXIT_BOUND_MS + 5_000,
+          DEFAULT_GRACE_MS + 5_000,
         );
       }),
     ]);
@@ -232,7 +239,7 @@ describe('SIGTERM under load', () => {
     // … each telling its keep-alive client that the connection closes with it.
     expect(answers.filter((a) => a.headers?.connection !== 'close')).toEqual([]);
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
-    expect(timings.exitAfterSigterm).toBeLessThan(EXIT_BOUND_MS);
+    expect(timings.exitAfterSigterm).toBeLessThan(DEFAULT_GRACE_MS);
     if (exit.code !== 0) throw new Error(server!.output());
 
     // Each 201 is a whole order in the database; no order anywhere lacks its lines.
@@ -250,6 +257,48 @@ describe('SIGTERM under load', () => {
     if (process.env.REDIS_URL)
       expect(await redisGet(generationKey)).toBeGreaterThan(generationBefore);
     underLoadPassed = true;
+  }, 60_000);
+
+  it('exits 1 when a request outlasts SHUTDOWN_GRACE, without waiting for it, and the cut checkout leaves nothing behind', async () => {
+    impatient = await startServer(build!.main, await freePort(), {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env.REDIS_URL ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      JWT_SECRET,
+      SHUTDOWN_GRACE: `${SHORT_GRACE_MS / 1000}s`,
+    });
+    const [customer] = await s.customers(1);
+    const product = await s.product({ stock: 5 });
+    await s.addToCart(customer, product.id, 1);
+    const lock = await lockRows([product.id]);
+    const stuck = send({
+      port: impatient.port,
+      method: 'POST',
+      path: '/api/orders',
+      headers: { authorization: customer.auth },
+      body: { shippingAddress: ADDRESS },
+    });
+    await lock.waiters(1);
+
+    const sigterm = performance.now();
+    impatient.child.kill('SIGTERM');
+    const exit = await impatient.exited;
+    const exitAfterSigterm = Math.round(exit.at - sigterm);
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 1, signal: null });
+    expect(exitAfterSigterm).toBeGreaterThanOrEqual(SHORT_GRACE_MS);
+    expect(exitAfterSigterm).toBeLessThan(SHORT_GRACE_MS + EXIT_SLACK_MS);
+    expect(impatient.output()).toContain('shutdown took longer than SHUTDOWN_GRACE');
+    // eslint-disable-next-line no-console -- the measured number is part of the report
+    console.log(
+      `[faults] SIGTERM past a ${SHORT_GRACE_MS} ms grace: exit after ${exitAfterSigterm} ms`,
+    );
+
+    // The checkout died with its connection: no answer, and its transaction rolled back.
+    expect((await stuck).status).toBeUndefined();
+    await lock.release();
+    expect(await expectWholeOrders(query, [customer.id])).toEqual([]);
+    await expectStockConserved(query, new Map([[product.id, product.stock]]));
   }, 60_000);
 
   it('refuses a request that arrives once closing began with a 503 in the error shape, and ends the connections of the requests it finishes', async () => {
