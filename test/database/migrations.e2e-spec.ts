@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@/database/data-source-options.js';
 import { runMigrations } from '@/database/database.runtime.js';
 import { migrateOnce } from '../support/migrate-once.js';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 
 /**
  * Tables the migrations make that no entity maps: kept by triggers (`catalog_skus`,
@@ -226,30 +225,17 @@ describe('the migrations against the entities', () => {
 });
 
 describe('every migration down()', () => {
-  const name = `shop_migrations_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  let empty: ScratchDatabase | undefined;
   let scratchUrl: string;
   let db: DataSource | undefined;
 
-  /** Runs `sql` on the run's test database (a CREATE or DROP DATABASE of the scratch one). */
-  const onServer = async (sql: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: testDatabaseUrl() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-
   beforeAll(async () => {
-    await onServer(`CREATE DATABASE ${name}`);
-    const url = new URL(testDatabaseUrl());
-    url.pathname = `/${name}`;
-    scratchUrl = url.toString();
+    empty = await createScratchDatabase('shop_migrations');
+    scratchUrl = empty.url;
   });
   afterAll(async () => {
     await db?.destroy();
-    await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await empty?.drop();
   });
 
   it('reverts every migration to an empty schema, and the migrations then run again to the same schema', async () => {
