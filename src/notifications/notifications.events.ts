@@ -30,6 +30,13 @@ export interface ServerToClientEvents {
    * "transport close", after which socket.io-client reconnects by itself.
    */
   server_shutdown: (payload: { reconnect: true; reason: string }) => void;
+  /**
+   * Sent to a user's oldest socket when a new one takes them over `SOCKETS_PER_USER`, just
+   * before the server disconnects it: the socket sees `disconnect` with the reason
+   * "io server disconnect", after which socket.io-client does not reconnect by itself (it would
+   * push the next oldest out, and so on).
+   */
+  session_limit: (payload: { reconnect: false; limit: number; reason: string }) => void;
 }
 
 export const staffRoom = 'staff';

@@ -1,13 +1,29 @@
-import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import type { Namespace, Socket } from 'socket.io';
+import {
+  type OnGatewayConnection,
+  type OnGatewayInit,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Namespace, RemoteSocket, Socket } from 'socket.io';
 import type { AccessTokenClaims } from '@/accounts/tokens.service.js';
 import { isStaff } from '@/common/auth.js';
+import type { AppConfig } from '@/config/app-config.js';
+import { APP_CONFIG } from '@/config/config.module.js';
 import { type ServerToClientEvents, staffRoom, userRoom } from './notifications.events.js';
+import { oldestBeyond } from './socket-limit.js';
 
-type NotificationsNamespace = Namespace<Record<string, never>, ServerToClientEvents>;
-type NotificationsSocket = Socket<Record<string, never>, ServerToClientEvents>;
+interface SocketData {
+  userId: string;
+  role: AccessTokenClaims['role'];
+}
+type NoEvents = Record<string, never>;
+type NotificationsNamespace = Namespace<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
+type NotificationsSocket = Socket<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
+
+/** How long counting a user's sockets on the other instances may take; then this one counts alone. */
+const CLUSTER_COUNT_TIMEOUT_MS = 2_000;
 
 /** How long a shutdown waits for the `server_shutdown` hint to reach the sockets. */
 const SHUTDOWN_HINT_MS = 1_000;
@@ -26,18 +42,25 @@ function handshakeToken(socket: Socket): string | undefined {
  * `/notifications`: authenticates the handshake's access token and joins the socket to its own
  * user's room (and `staff` for staff) in the namespace middleware — before `connect` fires, so
  * nothing emitted after `connect` is missed. A socket is disconnected when its token expires;
- * the client reconnects with a fresh one. No business logic here: modules call {@link sendTo}.
+ * the client reconnects with a fresh one. A user keeps at most `SOCKETS_PER_USER` sockets (one
+ * stolen token must not hold thousands). No business logic here: modules call {@link sendTo}.
  */
 @WebSocketGateway({ namespace: '/notifications' })
 export class NotificationsGateway
-  implements OnGatewayInit<NotificationsNamespace>, BeforeApplicationShutdown
+  implements
+    OnGatewayInit<NotificationsNamespace>,
+    OnGatewayConnection<NotificationsSocket>,
+    BeforeApplicationShutdown
 {
   @WebSocketServer()
   private readonly namespace!: NotificationsNamespace;
 
   private readonly logger = new Logger(NotificationsGateway.name);
 
-  constructor(private readonly jwt: JwtService) {}
+  constructor(
+    private readonly jwt: JwtService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   afterInit(namespace: NotificationsNamespace): void {
     namespace.use((socket: NotificationsSocket, next) => {
@@ -58,6 +81,63 @@ export class NotificationsGateway
       if (claims.exp) this.disconnectAtExpiry(socket, claims.exp * 1000);
       next();
     });
+  }
+
+  /** The socket is connected and in its rooms: its arrival may push the user's oldest out. */
+  handleConnection(socket: NotificationsSocket): void {
+    void this.closeOldestBeyondCap(socket.data.userId);
+  }
+
+  /**
+   * Keeps the user's `SOCKETS_PER_USER` newest sockets and disconnects the others, oldest first,
+   * after telling them why (`session_limit`). Counted on every instance: with the Redis adapter
+   * `fetchSockets` asks them all (one request per connection, answered with that user's room
+   * only; none with a single instance); if they cannot answer (Redis away), this instance's
+   * sockets are counted alone. Each new socket counts after joining its room, so the last of a
+   * burst sees all the others and the count settles at the cap. The server disconnects without
+   * closing the transport, so socket.io-client does not reconnect the evicted socket (which
+   * would push out the next).
+   */
+  private async closeOldestBeyondCap(userId: string): Promise<void> {
+    const room = userRoom(userId);
+    const cap = this.config.socketsPerUser;
+    try {
+      const sockets = await this.userSockets(room);
+      const surplus = oldestBeyond(sockets, cap);
+      if (surplus.length === 0) return;
+      this.logger.log(
+        `user ${userId} is over ${cap} sockets: closing the ${surplus.length} oldest`,
+      );
+      for (const socket of surplus) {
+        socket.emit('session_limit', {
+          reconnect: false,
+          limit: cap,
+          reason: `more than ${cap} connections for this account: the oldest is closed`,
+        });
+        socket.disconnect();
+      }
+    } catch (error) {
+      this.logger.warn(`socket limit not enforced for user ${userId}: ${(error as Error).message}`);
+    }
+  }
+
+  /** The room's sockets on every instance, or on this one if the others do not answer in time. */
+  private async userSockets(
+    room: string,
+  ): Promise<Array<RemoteSocket<ServerToClientEvents, SocketData>>> {
+    let timer: NodeJS.Timeout | undefined;
+    // The adapter's own request timeout (5 s) does not cover a Redis that hangs without failing.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), CLUSTER_COUNT_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([this.namespace.in(room).fetchSockets(), deadline]);
+    } catch {
+      return this.namespace.local.in(room).fetchSockets();
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Emits to the union of `rooms` on every instance (a socket in several rooms gets it once). */
