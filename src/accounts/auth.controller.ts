@@ -79,7 +79,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Exchange a refresh token for a new pair',
     description:
-      'A refresh token works once. Presenting a spent one answers 401 and revokes every token of its family (all sessions descending from that login).',
+      'A refresh token works once, with a short grace: presenting it again within REFRESH_REUSE_GRACE seconds (default 30) of its first use (two tabs refreshing at once, a retry after a lost answer) answers another working pair of the same family. Presenting a spent one later answers 401 and revokes every token of its family (all sessions descending from that login). A logged-out token always answers 401.',
   })
   @ApiOkResponse({ type: AuthResponseDto })
   @ApiBodyErrors()

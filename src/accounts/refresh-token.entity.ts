@@ -3,7 +3,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 /**
  * One refresh token. The client holds `<id>.<secret>`; only a SHA-256 of the 256-bit secret is
  * stored. Tokens of one login form a family: each refresh spends one token and issues the next
- * in the same family, and presenting a spent token revokes the whole family.
+ * in the same family. Presenting a spent token again within `REFRESH_REUSE_GRACE` of its
+ * `usedAt` issues another pair of the family (two tabs, a retry); later, it revokes the family.
  */
 @Entity('refresh_tokens')
 export class RefreshToken {
@@ -22,6 +23,7 @@ export class RefreshToken {
   @Column({ type: 'timestamptz' })
   expiresAt!: Date;
 
+  /** When it was rotated (first spent): the reuse grace counts from here. */
   @Column({ type: 'timestamptz', nullable: true })
   usedAt!: Date | null;
 

@@ -33,7 +33,8 @@ type Rotation =
   | { kind: 'reused' };
 
 /**
- * Access JWTs and single-use, rotating refresh tokens grouped in families.
+ * Access JWTs and rotating refresh tokens grouped in families: each works once, plus a short
+ * grace (`REFRESH_REUSE_GRACE`) for clients that present it twice at the same moment.
  */
 @Injectable()
 export class TokensService {
@@ -49,8 +50,11 @@ export class TokensService {
   }
 
   /**
-   * Spends `presented` and issues the next pair of its family. A token already spent (a replay,
-   * or a stolen copy used after its owner) revokes the whole family: both holders must log in again.
+   * Spends `presented` and issues the next pair of its family. A token spent within the last
+   * `refreshReuseGrace` seconds (two tabs refreshing at once, a retry after a lost answer) gets
+   * another pair of the same family. A token spent before that (a replay, or a stolen copy used
+   * after its owner) revokes the whole family: both holders must log in again. Revoked tokens
+   * (logout, reuse, password or role change) are never honoured, grace or not.
    * `loadUser` reads the current role and email, so a role change applies at the next refresh.
    */
   async rotate(
@@ -61,20 +65,23 @@ export class TokensService {
     if (!parsed) throw new InvalidRefreshTokenError();
     const outcome = await this.refreshTokens.manager.transaction(
       async (manager): Promise<Rotation> => {
+        // The row lock serializes refreshes with one token: the second sees the first's usedAt.
         const token = await manager.findOne(RefreshToken, {
           where: { id: parsed.id },
           lock: { mode: 'pessimistic_write' },
         });
         if (!token || !this.secretMatches(token, parsed.secret) || token.revokedAt)
           return { kind: 'invalid' };
-        if (token.usedAt) {
+        if (token.usedAt && !this.withinReuseGrace(token.usedAt)) {
           await this.revokeFamilyWith(manager, token.familyId);
           return { kind: 'reused' };
         }
         if (token.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
         const user = await loadUser(token.userId, manager);
         if (!user) return { kind: 'invalid' };
-        await manager.update(RefreshToken, { id: token.id }, { usedAt: new Date() });
+        // A reuse within the grace keeps the first usedAt: the window never slides.
+        if (!token.usedAt)
+          await manager.update(RefreshToken, { id: token.id }, { usedAt: new Date() });
         const pair = await this.issuePair(user, token.familyId, manager);
         return { kind: 'rotated', pair: { ...pair, userId: user.id } };
       },
@@ -99,15 +106,36 @@ export class TokensService {
     userId: string,
     manager: EntityManager = this.refreshTokens.manager,
   ): Promise<void> {
-    await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.revokeLive(manager, { userId });
+  }
+
+  /** Spent so recently that this is more likely a second tab or a retry than a replay. */
+  private withinReuseGrace(usedAt: Date): boolean {
+    const grace = this.config.refreshReuseGrace * 1000;
+    // `grace > 0` first: with 0 (strict), a usedAt a skewed clock put in the future is no excuse.
+    return grace > 0 && Date.now() - usedAt.getTime() < grace;
   }
 
   private async revokeFamilyWith(manager: EntityManager, familyId: string): Promise<void> {
-    await manager.update(
-      RefreshToken,
-      { familyId, revokedAt: IsNull() },
-      { revokedAt: new Date() },
-    );
+    await this.revokeLive(manager, { familyId });
+  }
+
+  /**
+   * Revokes the live tokens matching `where`, in two statements. A refresh in flight holds one of
+   * them locked: the first statement waits for it to commit, and only a later statement's
+   * snapshot (READ COMMITTED takes one per statement) sees the token that refresh issued, which
+   * would otherwise outlive the logout, password change or reuse that revoked its family.
+   */
+  private async revokeLive(
+    manager: EntityManager,
+    where: { familyId: string } | { userId: string },
+  ): Promise<void> {
+    for (let pass = 0; pass < 2; pass++)
+      await manager.update(
+        RefreshToken,
+        { ...where, revokedAt: IsNull() },
+        { revokedAt: new Date() },
+      );
   }
 
   private async issuePair(

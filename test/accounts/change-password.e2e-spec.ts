@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
-import { expectError, expectFieldError } from './helpers.js';
+import { expectError, expectFieldError, refreshInFlight } from './helpers.js';
 
 const NEW_PASSWORD = 'An0ther-good-one';
 
@@ -42,6 +42,20 @@ describe('changePassword', () => {
     }).expect(204);
     expectError(await refresh(user.refreshToken), 401, 'INVALID_REFRESH_TOKEN');
     expectError(await refresh(rotated.body.refreshToken as string), 401, 'INVALID_REFRESH_TOKEN');
+  });
+
+  it('revokes the token a refresh in flight at that moment is issuing', async () => {
+    const user = await t.createUser();
+    const inFlight = await refreshInFlight(t.dataSource, user.refreshToken);
+    const changed = changePassword(user, {
+      currentPassword: user.password,
+      newPassword: NEW_PASSWORD,
+    })
+      .expect(204)
+      .then(() => undefined);
+    await inFlight.settle();
+    await changed;
+    expectError(await refresh(inFlight.issued), 401, 'INVALID_REFRESH_TOKEN');
   });
 
   it('leaves the refresh tokens of other users alone', async () => {

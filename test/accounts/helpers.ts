@@ -1,6 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from '@jest/globals';
 import type { Response } from 'supertest';
+import type { DataSource } from 'typeorm';
 
 /** The one error body of API.md. */
 export interface ErrorBody {
@@ -73,3 +76,51 @@ export function expectUserShape(
 }
 
 export const bearer = (accessToken: string): string => `Bearer ${accessToken}`;
+
+/**
+ * Plays a refresh caught mid-flight with `refreshToken`: its row locked and the next token of
+ * its family issued, not yet committed (what `rotate` does inside its transaction). `issued` is
+ * that next token; `settle()` waits until another statement is queued behind the lock, then
+ * commits, as the refresh would.
+ */
+export async function refreshInFlight(
+  dataSource: DataSource,
+  refreshToken: string,
+): Promise<{ issued: string; settle(): Promise<void> }> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  await runner.startTransaction();
+  const [spent] = (await runner.query(
+    'SELECT user_id, family_id FROM refresh_tokens WHERE id = $1 FOR UPDATE',
+    [refreshToken.split('.')[0]],
+  )) as Array<{ user_id: string; family_id: string }>;
+  const secret = randomBytes(32).toString('base64url');
+  const [next] = (await runner.query(
+    `INSERT INTO refresh_tokens (user_id, family_id, secret_hash, expires_at)
+     VALUES ($1, $2, $3, now() + interval '1 day') RETURNING id`,
+    [spent?.user_id, spent?.family_id, createHash('sha256').update(secret).digest()],
+  )) as Array<{ id: string }>;
+  const queuedBehind = async (): Promise<boolean> => {
+    const [row] = await dataSource.query<Array<{ waiting: number }>>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    return (row?.waiting ?? 0) > 0;
+  };
+  const settle = async (): Promise<void> => {
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!(await queuedBehind())) {
+        if (Date.now() > deadline) throw new Error('nothing queued behind the refresh in flight');
+        await sleep(20);
+      }
+      await runner.commitTransaction();
+    } catch (error) {
+      await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  };
+  return { issued: `${next?.id}.${secret}`, settle };
+}

@@ -3,8 +3,9 @@
  * operation, and tokens used where the other kind belongs.
  *
  * Single-token attacks are in test/accounts: tampered signature, payload edited to admin, expired,
- * alg none, another secret, HS512 (access-tokens.e2e-spec.ts); refresh reuse revoking the family,
- * concurrent reuse, expired and unknown refresh tokens (refresh-tokens.e2e-spec.ts).
+ * alg none, another secret, HS512 (access-tokens.e2e-spec.ts); expired and unknown refresh tokens
+ * (refresh-tokens.e2e-spec.ts); refresh reuse after the grace revoking the family, reuse within it
+ * (two tabs, concurrent), logged-out tokens never honoured, strict mode (refresh-token-reuse.e2e-spec.ts).
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
