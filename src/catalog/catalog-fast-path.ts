@@ -12,7 +12,9 @@ const REMEMBERED_URLS = 10_000;
  * catalog read from the shared cache, its exact URL is remembered with the cache slot it maps to
  * (that request passed validation, so the same URL always does). The next anonymous `GET` of that
  * URL is answered from a Fastify `preHandler` hook — after the request id, security headers,
- * CORS, logging and metrics hooks — when the slot holds a body at the current generations.
+ * CORS, logging and metrics hooks, and the per-client rate limit (`onRequest`, in memory, so
+ * these reads are counted without a Redis round trip) — when the slot holds a body at the
+ * current generations.
  * Anything else (a miss, a token, Redis trouble, the cache off) goes on to Nest as before, so
  * the answer is always the one Nest would give: invalidation reaches these reads the same way.
  */

@@ -43,6 +43,7 @@ function socketIoClientDist(root: string): string | undefined {
 /**
  * Serves the live demo page (public/demo/) at `/demo`, and the Socket.IO browser client at
  * `/demo/vendor/socket.io.min.js`. `decorateReply: false`: Swagger UI registers the plugin too.
+ * Called only when DEMO_ENABLED (off by default in production); otherwise `/demo` is a 404.
  */
 export async function registerDemoPage(app: NestFastifyApplication): Promise<void> {
   const root = projectRoot();

@@ -116,7 +116,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return finishDocument(document);
 }
 
-/** Serves Swagger UI at /docs and the document at /docs-json. */
+/** Serves Swagger UI at /docs and the document at /docs-json (app.factory: when DOCS_ENABLED). */
 export function setupOpenApi(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
