@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectError } from '../catalog/catalog-expect.js';
 import { JPEG, PNG } from '../media/image-fixtures.js';
-import { eventually, keyOf, storedFiles, tempMediaDir, upload } from '../media/media-support.js';
+import {
+  eventually,
+  keyOf,
+  pixelsOf,
+  storedFiles,
+  tempMediaDir,
+  upload,
+} from '../media/media-support.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 
 const ADDRESS = {
@@ -179,7 +186,8 @@ describe('profile', () => {
     const first = await upload(t, 'put', '/api/me/profile/image', user.auth, PNG).expect(200);
     const firstUrl = first.body.imageUrl as string;
     expect(firstUrl).toMatch(/^\/media\/[0-9a-f]{32}\.png$/);
-    expect(readFileSync(join(dir, keyOf(firstUrl)))).toEqual(PNG);
+    // Stored re-encoded (metadata stripped): the same pixels, not the same bytes.
+    expect(await pixelsOf(readFileSync(join(dir, keyOf(firstUrl))))).toEqual(await pixelsOf(PNG));
     const served = await t.http.get(firstUrl).expect(200);
     expect(served.headers).toMatchObject({
       'content-type': 'image/png',

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { tempMediaDir } from '../media/media-support.js';
+import { pixelsOf, tempMediaDir } from '../media/media-support.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import {
   buildShop,
@@ -91,7 +91,7 @@ describe('inventory: what is served is what is documented (API9)', () => {
     expect(stored.headers['content-type']).toBe('image/png');
     expect(stored.headers['x-content-type-options']).toBe('nosniff');
     expect(stored.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
-    expect(Buffer.compare(stored.body as Buffer, PNG)).toBe(0);
+    expect(await pixelsOf(stored.body as Buffer)).toEqual(await pixelsOf(PNG));
 
     const key = url.slice('/media/'.length);
     for (const path of [
