@@ -5,11 +5,14 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+/** Far past any real list, and small enough that `(page - 1) * pageSize` stays a safe offset. */
+export const MAX_PAGE = 1_000_000;
 
 export class PageQueryDto {
   @ApiPropertyOptional({
     description: 'Page number, from 1',
     minimum: 1,
+    maximum: MAX_PAGE,
     default: 1,
     type: 'integer',
   })
@@ -17,7 +20,7 @@ export class PageQueryDto {
   @QueryInt()
   @IsInt()
   @Min(1)
-  @Max(1_000_000)
+  @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({
