@@ -45,7 +45,7 @@ describe('secrets are never logged', () => {
         return typeof data === 'string' ? Buffer.byteLength(data) : (data as Uint8Array).length;
       });
 
-    t = await createTestApp({ LOG_LEVEL: 'info', JWT_SECRET });
+    t = await createTestApp({ LOG_LEVEL: 'info', JWT_SECRET, REFRESH_REUSE_GRACE: '0' });
     const http = t.http;
     const email = `log-${Date.now()}@example.test`;
     secrets.push(process.env.TEST_DATABASE_URL ?? 'no database url');
