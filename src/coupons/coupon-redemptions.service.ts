@@ -19,10 +19,15 @@ export interface AppliedCoupon {
 
 /**
  * Applying coupons to carts and orders: the one narrow service other modules use. At checkout
- * the coupon row is locked (`FOR UPDATE`) and its uses counted by a later statement, so
- * concurrent checkouts see each other's committed uses and the limits hold; the use is a row
- * of its own (unique per coupon and order). Cancelling an order releases its use, in the
- * cancellation's transaction.
+ * a coupon with a limit (total or per customer) has its row locked (`FOR NO KEY UPDATE`) and its
+ * uses counted by a later statement, so concurrent checkouts see each other's committed uses
+ * and the limits hold. A coupon without limits is not locked: a promotion's checkouts run side
+ * by side (only the foreign key of the use row key-share locks it, which blocks no checkout and
+ * no staff edit). A limit added by staff while checkouts of an unlimited coupon run binds the
+ * checkouts that read the coupon after the change; the few already past that read complete
+ * without it, and their uses count towards it once committed. The use is a row of its own
+ * (unique per coupon and order). Cancelling an order releases its use, in the cancellation's
+ * transaction.
  */
 @Injectable()
 export class CouponRedemptionsService implements OnModuleInit {
@@ -46,9 +51,9 @@ export class CouponRedemptionsService implements OnModuleInit {
   }
 
   /**
-   * Applies `code` inside the checkout transaction of `manager`: locks the coupon row until the
-   * transaction ends, checks the window, the minimum and both usage limits. Call
-   * {@link recordUse} with the order once it exists, in the same transaction.
+   * Applies `code` inside the checkout transaction of `manager`: a coupon with a limit is locked
+   * until the transaction ends (see the class comment); checks the window, the minimum and both
+   * usage limits. Call {@link recordUse} with the order once it exists, in the same transaction.
    */
   applyForCheckout(
     manager: EntityManager,
@@ -81,10 +86,12 @@ export class CouponRedemptionsService implements OnModuleInit {
     subtotal: number,
     lock: boolean,
   ): Promise<AppliedCoupon> {
-    const query = manager
-      .createQueryBuilder(Coupon, 'c')
-      .where('lower(c.code) = lower(:code)', { code });
-    const coupon = await (lock ? query.setLock('pessimistic_write') : query).getOne();
+    const query = () =>
+      manager.createQueryBuilder(Coupon, 'c').where('lower(c.code) = lower(:code)', { code });
+    let coupon = await query().getOne();
+    // Read again under the lock: the terms and limits that count are the newest ones.
+    if (lock && coupon && hasLimit(coupon))
+      coupon = await query().setLock('for_no_key_update').getOne();
     if (!coupon?.isActive) throw new CouponNotFoundError();
     const check = checkCoupon(coupon, subtotal, new Date());
     if (!check.ok) {
@@ -95,7 +102,7 @@ export class CouponRedemptionsService implements OnModuleInit {
           : undefined,
       );
     }
-    if (coupon.usageLimit !== null || coupon.perUserLimit !== null) {
+    if (hasLimit(coupon)) {
       // A statement after the lock: under READ COMMITTED it sees every use committed before.
       const [uses] = await manager.query<Array<{ total: number; mine: number }>>(
         `SELECT count(*)::int AS total, count(*) FILTER (WHERE user_id = $2)::int AS mine
@@ -124,3 +131,6 @@ export class CouponRedemptionsService implements OnModuleInit {
     );
   }
 }
+
+const hasLimit = (coupon: Coupon): boolean =>
+  coupon.usageLimit !== null || coupon.perUserLimit !== null;

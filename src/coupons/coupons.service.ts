@@ -71,7 +71,12 @@ export class CouponsService {
     return this.toDto(coupon, (await this.usesOf([id])).get(id) ?? 0);
   }
 
-  /** Every field optional; `null` clears a bound or limit. Locks the coupon against checkouts. */
+  /**
+   * Every field optional; `null` clears a bound or limit. Locks the coupon as limited checkouts
+   * do (`FOR NO KEY UPDATE`), so it waits for theirs only: `FOR UPDATE` would also wait for the
+   * key-share locks of unlimited coupons' checkouts, which never queue behind it (a steady
+   * promotion could hold a change off for as long as it runs).
+   */
   async update(id: string, dto: UpdateCouponDto): Promise<CouponDto> {
     const coupon = await this.db.transaction(async (manager) => {
       const current = await this.find(manager, id, true);
@@ -95,7 +100,7 @@ export class CouponsService {
     return found(
       await manager.findOne(Coupon, {
         where: { id },
-        ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        ...(lock ? { lock: { mode: 'for_no_key_update' as const } } : {}),
       }),
       'Coupon',
     );

@@ -100,12 +100,13 @@ function requestHash(dto: CheckoutDto): string {
 /**
  * Turns the cart into an order in one transaction: products, then the lines' variants, locked
  * in id order, stock checked (the variant's for a variant line) and decremented (guarded,
- * CHECK-backed), lines snapshotted (with the variant's SKU, name and price), the coupon (if any) locked, its
- * limits counted and its use recorded, totals priced in minor units, the cart emptied, and the
- * Idempotency-Key stored under a unique key with the response (the body hashed includes the
- * coupon code), so a retry — even a concurrent one — answers the same order instead of making
- * a second. The coupon row is locked after the products: every checkout takes its locks in the
- * same order (cart, products by id, coupon), so none deadlock.
+ * CHECK-backed), lines snapshotted (with the variant's SKU, name and price), the coupon (if any)
+ * applied (locked only when it has a limit, which is then counted) and its use recorded, totals
+ * priced in minor units, the cart emptied, and the Idempotency-Key stored under a unique key
+ * with the response (the body hashed includes the coupon code), so a retry — even a concurrent
+ * one — answers the same order instead of making a second. A limited coupon's row is locked
+ * after the products: every checkout takes its locks in the same order (cart, products by id,
+ * coupon), so none deadlock.
  */
 @Injectable()
 export class CheckoutService {
@@ -293,7 +294,7 @@ export class CheckoutService {
         requiresShipping: product.requiresShipping,
       };
     });
-    // Locked last (see the class comment); an unusable coupon fails the whole checkout.
+    // Locked (if limited) last, see the class comment; an unusable coupon fails the checkout.
     const coupon: AppliedCoupon | undefined = dto.couponCode
       ? await this.coupons.applyForCheckout(manager, dto.couponCode, actor.id, subtotalOf(priced))
       : undefined;
