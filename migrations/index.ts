@@ -15,6 +15,7 @@ import { CoveringCountIndexes1764140900000 } from './1764140900000-covering-coun
 import { ProductSearchTable1764141000000 } from './1764141000000-product-search-table.js';
 import { DeletedCartLines1764141100000 } from './1764141100000-deleted-cart-lines.js';
 import { ReviewCountIndex1764141200000 } from './1764141200000-review-count-index.js';
+import { RetentionIndexes1764141310000 } from './1764141310000-retention-indexes.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
@@ -38,4 +39,5 @@ export const migrations = [
   ProductSearchTable1764141000000,
   DeletedCartLines1764141100000,
   ReviewCountIndex1764141200000,
+  RetentionIndexes1764141310000,
 ];
