@@ -11,6 +11,7 @@ import { ReviewsModule } from './reviews/reviews.module.js';
 import { WishlistsModule } from './wishlists/wishlists.module.js';
 import { MediaModule } from './media/media.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         WishlistsModule,
         MediaModule,
         ProfilesModule,
+        RetentionModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
