@@ -1,5 +1,5 @@
 #!/bin/sh
-# The long API fuzz run (test/fuzz): FUZZ_RUNS runs per operation (default 1000, about 40,000
+# The long API fuzz run (test/fuzz): FUZZ_RUNS runs per operation (default 1000, about 110,000
 # requests), seed FUZZ_SEED (default: a new one each run, printed so a failure can be replayed).
 # Extra arguments go to jest, e.g. `npm run fuzz -- -t checkout` for one operation.
 set -eu

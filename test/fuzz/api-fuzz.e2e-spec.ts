@@ -4,29 +4,31 @@
  * One app and a small dataset (fuzz-dataset.ts: a catalog with variants, attributes, images and
  * coupons; two customers with orders, carts, notifications, addresses, wishlists and reviews; a
  * guest cart); for each operation, fast-check generates requests from the document's schemas
- * (valid, boundary and invalid values, wrong types, missing and extra fields, huge strings and
- * bodies, unicode, injection strings, hostile files and forms, random path ids) and sends them with
- * a random caller: nobody, a customer, the other customer, staff, admin, or a bad token. Every
- * response must be below 500, in the one error shape when it is an error, and free of stack traces
- * and SQL. No customer may get a 2xx from a staff or admin operation (read from the document), reach
- * an object of the other customer's or the guest's, or be shown one they may not see: the other's
- * orders, cart lines, notifications, addresses, wishlists, pending reviews, any coupon. Then a
- * deterministic sweep puts each of a dozen bad values into each field and parameter of each
- * operation, one at a time, sent by its rightful caller. Afterwards the data invariants are
- * checked in SQL.
+ * (valid, boundary and invalid values, wrong types, missing and extra fields, integers beyond 32
+ * bits and past each declared maximum in every numeric field and parameter and in forged keyset
+ * cursors (big-integers.ts), huge strings and bodies, unicode, injection strings, hostile files
+ * and forms, random path ids) and sends them with a random caller: nobody, a customer, the other
+ * customer, staff, admin, or a bad token. Every response must be below 500, in the one error shape
+ * when it is an error, and free of stack traces and SQL. No customer may get a 2xx from a staff or
+ * admin operation (read from the document), reach an object of the other customer's or the
+ * guest's, or be shown one they may not see: the other's orders, cart lines, notifications,
+ * addresses, wishlists, pending reviews, any coupon. Then a deterministic sweep puts each of 14 bad
+ * values into each field and parameter of each operation, one at a time, sent by its rightful
+ * caller. Afterwards the data invariants are checked in SQL.
  *
  * The seed is fixed (FUZZ_SEED, default 20261126) so a CI failure replays; FUZZ_RUNS sets the
  * runs per operation (default 60; a sixth of that for the three operations that hash passwords):
- * 10,890 fuzzed requests, 6,210 random and 4,680 of the sweep, and about 1,000 more that build and
- * restore the dataset, in about 30 s on two cores (the summary printed at the end counts them).
- * `npm run fuzz` is the long run. FUZZ_SLOW=1 prints the requests over 300 ms, FUZZ_DEBUG=1 the
- * answer to each sweep's valid base request, FUZZ_TRACE=<operationId> every request of one
- * operation's random runs.
+ * 11,670 fuzzed requests, 6,210 random and 5,460 of the sweep (about 1,900 of them carrying an
+ * integer beyond 32 bits), and about 1,000 more that build and restore the dataset, in about 35 s
+ * on two cores (the summary printed at the end counts them). `npm run fuzz` is the long run.
+ * FUZZ_SLOW=1 prints the requests over 300 ms, FUZZ_DEBUG=1 the answer to each sweep's valid base
+ * request, FUZZ_TRACE=<operationId> every request of one operation's random runs.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { tempMediaDir } from '../media/media-support.js';
+import { carriesBigInteger, JsonNumber } from './big-integers.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { contextFor, prepare } from './fuzz-context.js';
 import {
@@ -104,7 +106,8 @@ const BAD_TOKENS = fc.constantFrom(
 describe('API fuzzing from openapi.json', () => {
   let t: TestApp;
   let d: Dataset;
-  const counted = { random: 0, sweep: 0 };
+  /** Requests sent, and those of them carrying an integer beyond 32 bits. */
+  const counted = { random: 0, sweep: 0, bigRandom: 0, bigSweep: 0 };
   const statuses = new Map<string, Map<number, number>>();
   const violations: string[] = [];
   /** Operations whose property ran (all of them, unless jest's -t picked some). */
@@ -129,7 +132,8 @@ describe('API fuzzing from openapi.json', () => {
     const restricted = operations.filter((op) => restrictedTo(op)).length;
     process.stdout.write(
       `\nAPI fuzz: ${counted.random + counted.sweep} requests (${counted.random} random, ` +
-        `${counted.sweep} sweep) over ${statuses.size} operations (${restricted} staff or admin ` +
+        `${counted.sweep} sweep; ${counted.bigRandom + counted.bigSweep} with integers beyond 32 ` +
+        `bits) over ${statuses.size} operations (${restricted} staff or admin ` +
         `only), plus ${setupRequests.count} building and restoring the dataset, in ${seconds} s ` +
         `(seed ${SEED}, ${RUNS} runs per operation)\n${table}\n`,
     );
@@ -256,6 +260,7 @@ describe('API fuzzing from openapi.json', () => {
               `SLOW ${Date.now() - t0} ms ${describeCase(actor, req, res, 150)}\n`,
             );
           counted.random += 1;
+          if (carriesBigInteger(sentText(req))) counted.bigRandom += 1;
           if (process.env.FUZZ_TRACE === op.operationId)
             process.stdout.write(`TRACE ${describeCase(actor, req, res, 120)}\n`);
           tally(op, res.status);
@@ -287,6 +292,9 @@ describe('API fuzzing from openapi.json', () => {
     -1,
     1.5,
     2 ** 31,
+    // Past 2^53 as JSON digits (a double rounds them) and past 64 bits as a string of digits.
+    new JsonNumber('9007199254740993'),
+    '9'.repeat(30),
     'a\u0000b',
     'a\ud800b',
     nested(40, 'array'),
@@ -319,6 +327,7 @@ describe('API fuzzing from openapi.json', () => {
           const req = toRequest(op, withFault(base, target, value));
           const res = await send(t.baseUrl, req, authorization(actor, ''));
           counted.sweep += 1;
+          if (carriesBigInteger(sentText(req))) counted.bigSweep += 1;
           tally(op, res.status);
           const problem = check(op, actor, req, res);
           if (problem) throw new Error(`${problem}\n${describeCase(actor, req, res)}`);
@@ -430,5 +439,7 @@ describe('API fuzzing from openapi.json', () => {
     expect(counted.random).toBeGreaterThanOrEqual(
       propertiesRun.reduce((sum, op) => sum + runsOf(op), 0),
     );
+    // Integers past 32 bits (paging, cursors, quantities, prices) stay a fair share of the runs.
+    expect(counted.bigRandom).toBeGreaterThan(counted.random / 20);
   });
 });

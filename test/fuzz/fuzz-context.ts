@@ -22,6 +22,7 @@ import {
   type Owner,
   type Ref,
 } from './fuzz-dataset.js';
+import { BIG_INTEGERS, bigIntegerValue, toJson } from './big-integers.js';
 import type { FuzzContext, Operation } from './openapi-arbitraries.js';
 
 /** Records who owns what now (ids of objects since deleted stay, with their last owner). */
@@ -200,6 +201,48 @@ export async function prepare(t: TestApp, d: Dataset): Promise<void> {
 }
 
 /**
+ * A product list's keyset `cursor`, forged with the `sort` it claims to be for: the cursor is
+ * base64url JSON `[sort, last sort value, last id]` (src/catalog/product-query.ts), and its sort
+ * value goes into the SQL, so it gets what the query string's numbers get: integers past 32 bits,
+ * past 2^53 and past the column's range, and dates and names PostgreSQL cannot hold.
+ */
+export function forgedCursorQuery(
+  productIds: readonly string[],
+): fc.Arbitrary<Record<string, string>> {
+  const id = fc.oneof(fc.constantFrom(...productIds), fc.uuid());
+  const numbers = fc.oneof(
+    fc.constantFrom(0, 1, 2 ** 31 - 1, -1),
+    bigIntegerValue(),
+    fc.constantFrom(...BIG_INTEGERS),
+  );
+  const bySort: Array<[string[], fc.Arbitrary<unknown>]> = [
+    [['price', '-price', 'reviews', '-reviews'], numbers],
+    [['rating', '-rating'], fc.oneof(numbers, fc.constantFrom(0, 2.5, 5, 5.000001, 1e-7))],
+    [
+      ['createdAt', '-createdAt'],
+      fc.constantFrom(
+        '2026-01-01T00:00:00.000Z',
+        '0000-01-01T00:00:00.000Z',
+        '9999-12-31T23:59:59.999Z',
+        '+275760-09-13T00:00:00.000Z',
+        '-271821-04-20T00:00:00.000Z',
+        '-004714-01-01T00:00:00.000Z',
+        '2026-01-01',
+        '1e21',
+        String(2 ** 53),
+      ),
+    ],
+    [['name', '-name'], fc.constantFrom('Fuzz', '9'.repeat(30), 'a\u0000b', 'x'.repeat(300))],
+  ];
+  return fc
+    .oneof(...bySort.map(([sorts, value]) => fc.tuple(fc.constantFrom(...sorts), value, id)))
+    .map(([sort, value, last]) => ({
+      sort,
+      cursor: Buffer.from(toJson([sort, value, last]) ?? '').toString('base64url'),
+    }));
+}
+
+/**
  * Per operation: the ids and values that make valid requests reach the handlers. Path ids of the
  * customers' objects are both customers' (and the guest's), so each may name the other's;
  * `only` gives one customer's newest own objects instead (the sweep's valid base request). Delete
@@ -263,7 +306,9 @@ export function contextFor(d: Dataset, op: Operation, only?: Customer): FuzzCont
   const productIds = [...c.products.map((p) => p.id), c.variantProduct.id];
   const lentCodes = () => c.coupons.redeemable.map((x) => x.code);
   const couponCode = fc.stringMatching(/^[A-Z0-9][A-Z0-9_-]{2,11}$/);
+  const paged = op.parameters.some((p) => p.name === 'cursor');
   return {
+    ...(paged ? { forgedQuery: forgedCursorQuery(productIds) } : {}),
     known: {
       idOrSlug: () => idOrSlug,
       id: ids[resource] ?? (() => []),

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest, Agent } from 'node:http';
 import { STATUS_CODES } from 'node:http';
+import { toJson } from './big-integers.js';
 import type { FormPart, FuzzRequest } from './openapi-arbitraries.js';
 
 export interface RawResponse {
@@ -31,7 +32,7 @@ export function send(
   if (authorization !== undefined) headers.authorization = authorization;
   let payload: Buffer | undefined;
   if (req.body?.kind === 'json') {
-    payload = Buffer.from(JSON.stringify(req.body.value) ?? 'null', 'utf8');
+    payload = Buffer.from(toJson(req.body.value) ?? 'null', 'utf8');
     headers['content-type'] = 'application/json';
   } else if (req.body?.kind === 'raw') {
     payload = Buffer.from(req.body.text, 'utf8');
@@ -195,7 +196,7 @@ export function describeCase(
         ? `${req.body.label} [${String(req.body.contentType)}]`
         : req.body.kind === 'multipart'
           ? describeForm(req.body.parts, cut)
-          : cut(JSON.stringify(req.body.value) ?? 'undefined');
+          : cut(toJson(req.body.value) ?? 'undefined');
   return [
     `${req.operationId} as ${actor}: ${req.method.toUpperCase()} ${cut(req.url)}`,
     `  headers: ${cut(JSON.stringify(req.headers))}`,
@@ -221,7 +222,7 @@ export function sentText(req: FuzzRequest): string {
           ? req.body.parts
               .map((p) => ('file' in p ? `${p.name}\n${p.file.filename}` : `${p.name}\n${p.value}`))
               .join('\n')
-          : (JSON.stringify(req.body.value) ?? '');
+          : (toJson(req.body.value) ?? '');
   return [decodedUrl, req.url, JSON.stringify(req.headers), body, ...Object.values(req.pathParams)]
     .join('\n')
     .concat(req.body?.kind === 'json' ? `\n${flattenStrings(req.body.value).join('\n')}` : '');

@@ -11,6 +11,13 @@
  * found".
  */
 import fc from 'fast-check';
+import {
+  BIG_INTEGER_TEXTS,
+  BIG_INTEGERS,
+  bigIntegerField,
+  bigIntegerText,
+  toJson,
+} from './big-integers.js';
 
 /** The subset of JSON Schema / OpenAPI 3 schema keywords the document uses. */
 export interface Schema {
@@ -341,6 +348,12 @@ export interface FuzzContext {
    * given; an empty list leaves the property or query parameter out of them.
    */
   known?: Record<string, (() => readonly unknown[]) | fc.Arbitrary<unknown>>;
+  /**
+   * Query parameters that only make sense together, forged in ways the document cannot describe
+   * (a keyset `cursor` carrying a huge sort value, with the `sort` it was made for): some fuzzed
+   * requests are an entirely valid one with these parameters put in.
+   */
+  forgedQuery?: fc.Arbitrary<Record<string, string>>;
 }
 
 /** Marks a property left out of an object. */
@@ -491,6 +504,7 @@ export function boundaryValue(schema: Schema): fc.Arbitrary<unknown> {
       const { minimum, maximum } = schema;
       candidates.push(0, -1, 1, INT32_MAX, INT32_MAX + 1, -(2 ** 31) - 1, 2 ** 53, -(2 ** 53));
       candidates.push(Number.MAX_SAFE_INTEGER + 2, 1e21, 1e308, -1e308, 0.5, 1.000001, -0);
+      candidates.push(...BIG_INTEGERS);
       if (minimum !== undefined) candidates.push(minimum, minimum - 1, minimum + 0.5);
       if (maximum !== undefined) candidates.push(maximum, maximum + 1, maximum - 0.5);
       break;
@@ -578,9 +592,12 @@ export function wrongTypeValue(schema: Schema): fc.Arbitrary<unknown> {
 /** Mostly valid, sometimes boundary, wrong-typed or hostile: the value of one field. */
 export function fieldValue(schema: Schema, ctx: FuzzContext, name?: string): fc.Arbitrary<unknown> {
   const isText = schema.type === 'string' && !schema.enum && !schema.format;
+  const isNumeric = schema.type === 'integer' || schema.type === 'number';
   return fc.oneof(
     { weight: 10, arbitrary: validValue(schema, ctx, name) },
     { weight: 3, arbitrary: boundaryValue(schema) },
+    // Past 32 bits, 2^53 and the declared maximum, as JSON numbers and as strings of digits.
+    { weight: isNumeric ? 3 : 0, arbitrary: bigIntegerField(schema.maximum) },
     { weight: 2, arbitrary: wrongTypeValue(schema) },
     { weight: isText ? 3 : 1, arbitrary: nastyString() },
   );
@@ -783,7 +800,7 @@ export function formOf(
           },
         )
       : fc
-          .oneof(boundaryValue(prop), wrongTypeValue(prop), nastyString())
+          .oneof(boundaryValue(prop), wrongTypeValue(prop), nastyString(), bigIntegerText())
           .map((v) => ({ name, value: asText(v) }));
     // Mostly a hostile file: valid ones come with the entirely valid requests.
     const [validWeight, hostileWeight] = binary ? [1, 2] : [3, 2];
@@ -895,7 +912,7 @@ export interface FuzzRequest {
 
 /** A value as URL text: strings as they are, anything else as JSON. */
 const asText = (v: unknown): string =>
-  typeof v === 'string' ? v : v === null || v === undefined ? '' : (JSON.stringify(v) ?? '');
+  typeof v === 'string' ? v : v === null || v === undefined ? '' : (toJson(v) ?? '');
 
 /** Path parameter values: known ids/slugs, random UUIDs (of nothing), non-UUIDs, hostile strings. */
 export function pathParamValue(
@@ -923,6 +940,7 @@ export function pathParamValue(
         '00000000-0000-0000-0000-00000000000g',
         'not-a-uuid',
         '%00',
+        ...BIG_INTEGER_TEXTS,
         'a'.repeat(199),
         'a'.repeat(201),
         'a'.repeat(2_000),
@@ -971,10 +989,14 @@ export function encodeComponent(value: string): string {
 
 /** A query parameter's raw value(s): valid, boundary, wrong (non-numeric, repeated), hostile. */
 function queryValue(param: Parameter, ctx: FuzzContext): fc.Arbitrary<string[]> {
+  const { type, maximum } = param.schema;
+  const isNumeric = type === 'integer' || type === 'number';
   const single = fc
     .oneof(
       { weight: 8, arbitrary: validValue({ ...param.schema, nullable: false }, ctx, param.name) },
       { weight: 3, arbitrary: boundaryValue(param.schema) },
+      // Whatever the parameter, sometimes digits past 32 bits (paging, prices, counts, ids).
+      { weight: isNumeric ? 3 : 1, arbitrary: bigIntegerText(maximum) },
       {
         weight: 2,
         arbitrary: fc.constantFrom(
@@ -1263,6 +1285,7 @@ export const faultValue = (): fc.Arbitrary<unknown> =>
         '00000000-0000-0000-0000-000000000000',
       ),
     },
+    { weight: 2, arbitrary: fc.constantFrom(...BIG_INTEGERS, ...BIG_INTEGER_TEXTS) },
     { weight: 1, arbitrary: deepValue() },
   );
 
@@ -1292,7 +1315,7 @@ export function faultTargets(op: Operation): FaultTarget[] {
 /** `parts` with `value` put at `target` (and nothing else changed). */
 export function withFault(parts: Parts, [where, name]: FaultTarget, value: unknown): Parts {
   // URLs stay under Node's 16 KB header limit (beyond it Node answers 431 before the app).
-  const text = (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')).slice(0, 2_000);
+  const text = (typeof value === 'string' ? value : (toJson(value) ?? '')).slice(0, 2_000);
   if (where === 'body') {
     const base = parts.body?.kind === 'json' ? parts.body.value : {};
     const body = structuredClone(base ?? {}) as Record<string, unknown>;
@@ -1351,9 +1374,22 @@ export function toRequest(op: Operation, { path, query, headers, body }: Parts):
   };
 }
 
+/** A valid request with the context's forged query parameters put in (see `forgedQuery`). */
+function forgedOf(op: Operation, ctx: FuzzContext): fc.Arbitrary<Parts> {
+  if (!ctx.forgedQuery) return validPartsOf(op, ctx);
+  return fc.tuple(validPartsOf(op, ctx), ctx.forgedQuery).map(([parts, forged]) => ({
+    ...parts,
+    query: [
+      ...parts.query.filter((q) => q === undefined || !(q[0] in forged)),
+      ...Object.entries(forged).map(([name, v]): Entry<string[]> => [name, [encodeComponent(v)]]),
+    ],
+  }));
+}
+
 /**
  * The whole fuzzed request of an operation: a quarter entirely valid, a third valid but for one
- * fault, the rest fuzzed part by part.
+ * fault, the rest fuzzed part by part (and, where the context forges query parameters, some valid
+ * requests carrying those).
  */
 export function requestOf(op: Operation, ctx: FuzzContext = {}): fc.Arbitrary<FuzzRequest> {
   return fc
@@ -1361,6 +1397,7 @@ export function requestOf(op: Operation, ctx: FuzzContext = {}): fc.Arbitrary<Fu
       { weight: 3, arbitrary: validPartsOf(op, ctx) },
       { weight: 4, arbitrary: oneFaultOf(op, ctx) },
       { weight: 5, arbitrary: partsOf(op, ctx, 'fuzz') },
+      { weight: ctx.forgedQuery ? 2 : 0, arbitrary: forgedOf(op, ctx) },
     )
     .map((parts) => toRequest(op, parts));
 }
