@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { utimes, writeFile } from 'node:fs/promises';
+import { rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RetentionService } from '@/retention/retention.service.js';
 import type { PurgeCounts } from '@/retention/retention.metrics.js';
@@ -11,7 +11,12 @@ export async function retentionApp(
   env: Record<string, string> = {},
 ): Promise<TestApp & { mediaDir: string }> {
   const mediaDir = tempMediaDir();
-  return { ...(await createTestApp({ MEDIA_DIR: mediaDir, ...env })), mediaDir };
+  const t = await createTestApp({ MEDIA_DIR: mediaDir, ...env });
+  const close = async (): Promise<void> => {
+    await t.close();
+    await rm(mediaDir, { recursive: true, force: true });
+  };
+  return { ...t, close, mediaDir };
 }
 
 /** One purge run of `t`, which must not have been skipped (no other run holds the lock). */
