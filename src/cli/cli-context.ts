@@ -61,7 +61,12 @@ export function runCli<Args>(
     try {
       await assertDatabaseReachable(database.url);
       const app = await NestFactory.createApplicationContext(
-        AppModule.forRoot({ ...config, databaseUrl: database.url }),
+        // A CLI is not a server: it runs its command and leaves scheduled work to the servers.
+        AppModule.forRoot({
+          ...config,
+          databaseUrl: database.url,
+          retention: { ...config.retention, intervalSeconds: 0 },
+        }),
         {
           logger: ['error', 'warn'],
           abortOnError: false,
