@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { clientKey } from './client-rate-limit.js';
+import { clientKey, FixedWindowCounter } from './client-rate-limit.js';
 
 describe('clientKey', () => {
   it('keeps an IPv4 address as it is', () => {
@@ -25,5 +25,42 @@ describe('clientKey', () => {
     expect(clientKey('2001:db8:0:1::1')).toBe('2001:db8:0:1::/64');
     expect(clientKey('::1')).toBe('0:0:0:0::/64');
     expect(clientKey('fe80::1:2:3:4')).toBe('fe80:0:0:0::/64');
+  });
+});
+
+describe('FixedWindowCounter', () => {
+  const clock = (start: number) => {
+    const time = { now: start };
+    return { time, now: () => time.now };
+  };
+
+  it('allows `limit` requests a window, then answers the seconds until the window ends', () => {
+    const { time, now } = clock(1_000_000);
+    const counter = new FixedWindowCounter(3, now);
+    expect([counter.hit('a'), counter.hit('a'), counter.hit('a')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(counter.hit('a')).toBe(60);
+    time.now += 59_001;
+    expect(counter.hit('a')).toBe(1);
+  });
+
+  it('counts every key apart', () => {
+    const counter = new FixedWindowCounter(1, clock(0).now);
+    expect(counter.hit('a')).toBeUndefined();
+    expect(counter.hit('a')).toBe(60);
+    expect(counter.hit('b')).toBeUndefined();
+  });
+
+  it('starts every count again when the window ends', () => {
+    const { time, now } = clock(5_000);
+    const counter = new FixedWindowCounter(1, now);
+    counter.hit('a');
+    expect(counter.hit('a')).toBeDefined();
+    time.now += 60_000;
+    expect(counter.hit('a')).toBeUndefined();
+    expect(counter.hit('a')).toBe(60);
   });
 });
