@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { found, NotFoundError } from '@/common/domain-error.js';
 import { isUuid, parseRef } from '@/common/refs.js';
+import { isPgError, PgError } from '@/database/pg-errors.js';
 import { definedFields } from './attributes.service.js';
 import type {
   CreateProductVariantDto,
@@ -15,12 +16,11 @@ import { ProductVariant } from './product-variant.entity.js';
 import {
   CatalogSkuTakenError,
   DuplicateVariantAttributeError,
+  ProductStockTooLargeError,
   UnknownAttributeValueError,
   VariantAttributesMismatchError,
   VariantCombinationTakenError,
 } from './variants.errors.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** The product a variant write works on, read under its row lock. */
 interface LockedOwner {
@@ -278,9 +278,10 @@ const defaultName = (values: ResolvedValue[]): string =>
 
 function mapConflicts(sku: string): (error: unknown) => never {
   return (error) => {
-    const pg = error as { code?: string; constraint?: string };
-    if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'catalog_skus_pkey')
+    if (isPgError(error, PgError.UNIQUE_VIOLATION, 'catalog_skus_pkey'))
       throw new CatalogSkuTakenError(sku);
+    // The product's stock is its active variants' sum, kept by a trigger in a 32-bit column.
+    if (isPgError(error, PgError.NUMERIC_VALUE_OUT_OF_RANGE)) throw new ProductStockTooLargeError();
     throw error;
   };
 }

@@ -96,3 +96,14 @@ export class VariantRequiredError extends ValidationFailedError {
     ]);
   }
 }
+
+/** A product's stock is the sum of its active variants' stock, which must fit 2,147,483,647. */
+export class ProductStockTooLargeError extends ConflictError {
+  constructor() {
+    super(
+      "The product's variants together would hold more stock than 2,147,483,647 units",
+      'PRODUCT_STOCK_TOO_LARGE',
+      { maxTotalStock: 2_147_483_647 },
+    );
+  }
+}

@@ -83,4 +83,46 @@ describe('integers beyond 32 bits', () => {
       });
     });
   });
+
+  describe("a product's total stock", () => {
+    it("refuses a variant stock that would push its product's total past 2^31 - 1 with 409", async () => {
+      const staff = (method: 'post' | 'patch', path: string, body: object) =>
+        t.http[method](path).set('Authorization', shop.staff.auth).send(body);
+      const attribute = await staff('post', '/api/attributes', {
+        name: `Size ${Date.now()}`,
+        values: ['S', 'M'],
+      }).expect(201);
+      const [s, m] = attribute.body.values as Array<{ id: string }>;
+      const product = await staff('post', '/api/products', {
+        name: `Stocked ${Date.now()}`,
+        sku: `STK-${Math.random().toString(36).slice(2, 8)}`.toUpperCase(),
+        price: 100,
+        categoryId: shop.category.id,
+      }).expect(201);
+      const productId = String(product.body.id);
+      const variant = async (valueId: string): Promise<string> => {
+        const res = await staff('post', `/api/products/${productId}/variants`, {
+          sku: `V-${Math.random().toString(36).slice(2, 10)}`.toUpperCase(),
+          price: 100,
+          stock: 1,
+          attributeValueIds: [valueId],
+        }).expect(201);
+        return String(res.body.id);
+      };
+      const big = await variant(s.id);
+      const other = await variant(m.id);
+      // What 214 variants of 10,000,000 add up to, without making 214.
+      await t.dataSource.query('UPDATE product_variants SET stock = $1 WHERE id = $2', [
+        2_140_000_000,
+        big,
+      ]);
+      const res = await staff('patch', `/api/products/${productId}/variants/${other}`, {
+        stock: 10_000_000,
+      });
+      expectErrorShape(res, 409, 'PRODUCT_STOCK_TOO_LARGE');
+      // Nothing changed: the variant keeps its stock, the product its sum.
+      const after = await t.http.get(`/api/products/${productId}/variants/${other}`).expect(200);
+      expect(after.body).toMatchObject({ stock: 1 });
+    });
+  });
 });
