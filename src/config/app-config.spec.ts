@@ -105,7 +105,16 @@ describe('loadConfig: production', () => {
   const production = (env: Env = {}): Env => ({
     NODE_ENV: 'production',
     JWT_SECRET: PRODUCTION_SECRET,
+    DATABASE_URL: 'postgres://shop@db.internal:5432/shop',
     ...env,
+  });
+
+  it('refuses to start without a DATABASE_URL (no embedded PostgreSQL in production)', () => {
+    for (const DATABASE_URL of [undefined, '  ']) {
+      expect(problemsOf(production({ DATABASE_URL }))).toEqual([
+        'DATABASE_URL is required when NODE_ENV=production',
+      ]);
+    }
   });
 
   it('refuses to start without a JWT_SECRET of its own', () => {

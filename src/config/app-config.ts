@@ -312,6 +312,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins = [];
   }
 
+  // Production installs leave the embedded PostgreSQL out: without a database, fail at once.
+  if (production && r.raw('DATABASE_URL') === undefined)
+    r.problems.push('DATABASE_URL is required when NODE_ENV=production');
+
   const currency = (r.raw('CURRENCY') ?? 'USD').toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency))
     r.problems.push(`CURRENCY must be an ISO 4217 code (got "${currency}")`);
