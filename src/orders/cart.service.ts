@@ -56,8 +56,8 @@ export const hashCartToken = (token: string): string =>
  *
  * Every write locks the cart's row first, in its transaction, as checkout does before reading
  * the lines (CheckoutService.placeOrder): a write and a checkout of one cart never interleave,
- * so the order is exactly the cart the customer last saw. Adds and updates answer the cart as
- * their transaction left it (rendered under the lock). A write that reaches the cart after a
+ * so the order is exactly the cart the customer last saw. Adds and updates answer the lines as
+ * their transaction left them (read under the lock). A write that reaches the cart after a
  * checkout finds the ordered lines gone: changing or removing one is a 404 (it was ordered, and
  * the order shows it), while an add or a clear applies to the new, empty cart.
  */
@@ -126,7 +126,7 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
     variantId?: string,
   ): Promise<CartDto> {
     const variant = variantId?.toLowerCase() ?? null;
-    return this.db.transaction(async (manager) => {
+    const { cart, lines } = await this.db.transaction(async (manager) => {
       const target = await this.cartForWrite(manager, owner);
       const product = (await this.stock.peek(manager, [productId])).get(productId);
       if (!product) throw new NotFoundError('Product');
@@ -148,13 +148,14 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
           throw error;
         });
       this.assertStock(productId, found(line, 'Cart line').quantity, stock, variant);
-      const view = await this.render(target.id, target.expiresAt, manager);
-      return target.issuedToken ? { ...view, cartToken: target.issuedToken } : view;
+      return { cart: target, lines: await this.linesOf(target.id, manager) };
     });
+    const view = await this.render(cart.id, cart.expiresAt, lines);
+    return cart.issuedToken ? { ...view, cartToken: cart.issuedToken } : view;
   }
 
   async update(owner: CartOwner, itemId: string, quantity: number): Promise<CartDto> {
-    return this.db.transaction(async (manager) => {
+    const { cart, lines } = await this.db.transaction(async (manager) => {
       const { cart, line } = await this.ownLine(manager, owner, itemId);
       const productId = line.productId;
       if (productId === null) throw new ProductUnavailableError([], [line.id]);
@@ -163,8 +164,9 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
       const stock = await this.lineStock(manager, product, line.variantId);
       this.assertStock(productId, quantity, stock, line.variantId);
       await manager.update(CartItem, { id: line.id }, { quantity });
-      return this.render(cart.id, cart.expiresAt, manager);
+      return { cart, lines: await this.linesOf(cart.id, manager) };
     });
+    return this.render(cart.id, cart.expiresAt, lines);
   }
 
   async remove(owner: CartOwner, itemId: string): Promise<void> {
@@ -197,16 +199,21 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** The cart's view; inside a write, `manager` is its transaction (the lines it left). */
+  private linesOf(cartId: string, manager: EntityManager = this.db.manager): Promise<CartItem[]> {
+    return manager.find(CartItem, { where: { cartId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * The cart's view of `lines` (read now when not given) at current prices. A write passes the
+   * lines its transaction left and renders after the commit: the product lookups use a pool
+   * connection of their own, which a transaction holding its connection must not wait for.
+   */
   private async render(
     cartId: string,
     expiresAt: Date | null = null,
-    manager: EntityManager = this.db.manager,
+    lines?: CartItem[],
   ): Promise<CartDto> {
-    const lines = await manager.find(CartItem, {
-      where: { cartId },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    lines ??= await this.linesOf(cartId);
     const [products, variants] = await Promise.all([
       this.products.findByIds(lines.flatMap((l) => (l.productId ? [l.productId] : []))),
       this.variants.byIds(lines.flatMap((l) => (l.variantId ? [l.variantId] : []))),

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { tally } from '../support/tally.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 import {
   type CartEdit,
@@ -17,7 +18,7 @@ import {
   type OrderBuilders,
   type ProductView,
 } from './order-builders.js';
-import { type HeldLock, holdRowLock } from './row-lock.js';
+import { type HeldLock, holdRowLock, releaseWhenQueued } from './row-lock.js';
 
 /**
  * The order is exactly the cart the customer last saw: an edit racing a checkout of the same
@@ -132,6 +133,31 @@ describe('cart edits racing a checkout of the same cart', () => {
 
     expect(outcome).toEqual(serialOutcome(cartLines(before), edit, 'edit'));
   });
+
+  it('answers 60 adds queued on one product row at once (3× the pool) without a 503', async () => {
+    // A write holds its transaction's connection while it waits: if it then needed a second
+    // one (rendering the cart through other services before committing), the 20 writes holding
+    // the pool would wait for each other until the pool's timeout.
+    const product = await b.product({ stock: 100 });
+    const customers = await b.customers(60);
+    // Their adds queue on the foreign-key check of the product row held here.
+    const lock = await holdRowLock(t, 'SELECT 1 FROM products WHERE id = $1 FOR UPDATE', [
+      product.id,
+    ]);
+
+    // Let go once the pool (20) is spent: 19 adds hold a connection each, the lock holds one.
+    const responses = await releaseWhenQueued(lock, 19, () =>
+      customers.map((customer) =>
+        t.http
+          .post('/api/cart/items')
+          .set('Authorization', customer.auth)
+          .send({ productId: product.id, quantity: 1 })
+          .then((r) => r),
+      ),
+    );
+
+    expect(tally(responses)).toEqual({ 200: 60 });
+  }, 60_000);
 
   const RACES = 40;
   it(`keeps ${RACES} random edit/checkout races equal to one of the two serial histories`, async () => {

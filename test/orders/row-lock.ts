@@ -29,15 +29,19 @@ export async function holdRowLock(t: TestApp, sql: string, params: unknown[]): P
     throw error;
   }
 
+  // Asked on the lock's own connection, so it works while the app's pool is exhausted by the
+  // requests queued on the lock. pg_stat_activity is snapshotted once per transaction: cleared
+  // first, so each call sees the backends as they are now.
   const waiters = async (): Promise<number> => {
-    const [row] = await t.dataSource.query<Array<{ n: number }>>(
+    await runner.query('SELECT pg_stat_clear_snapshot()');
+    const [row] = (await runner.query(
       `WITH RECURSIVE waiting(pid) AS (
          SELECT pid FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))
          UNION
          SELECT a.pid FROM pg_stat_activity a JOIN waiting w ON w.pid = ANY(pg_blocking_pids(a.pid))
        ) SELECT count(*)::int AS n FROM waiting`,
       [pid],
-    );
+    )) as Array<{ n: number }>;
     return row?.n ?? 0;
   };
 
