@@ -31,6 +31,7 @@ describe('loadConfig: bad values', () => {
     ['DATABASE_URL', 'not a url', /^DATABASE_URL must be a postgres: or postgresql:/],
     ['REDIS_URL', 'http://cache:6379', /^REDIS_URL must be a redis: or rediss:/],
     ['LOG_LEVEL', 'verbose', /^LOG_LEVEL must be one of fatal, error, warn, info, debug/],
+    ['LOG_FORMAT', 'text', /^LOG_FORMAT must be one of pretty, json \(got "text"\)$/],
     ['NODE_ENV', 'staging', /^NODE_ENV must be one of development, production, test/],
     ['AUTH_RATE_LIMIT', '-1', /^AUTH_RATE_LIMIT must be an integer from 0 to/],
     ['GUEST_CART_RATE_LIMIT', '-5', /^GUEST_CART_RATE_LIMIT must be an integer from 0 to/],
@@ -254,6 +255,23 @@ describe('loadConfig: defaults', () => {
     });
     expect(config.refreshReuseGrace).toBe(0);
     expect(config.retention.intervalSeconds).toBe(0);
+  });
+
+  it('logs text on a terminal and JSON elsewhere (and in tests), unless LOG_FORMAT says', () => {
+    const format = (isTTY: boolean, env: Env = {}): string => {
+      const before = process.stdout.isTTY;
+      process.stdout.isTTY = isTTY;
+      try {
+        return loadConfig({ EMBEDDED_PG_DIR: scratchDataDir(), ...env }).logFormat;
+      } finally {
+        process.stdout.isTTY = before;
+      }
+    };
+    expect(format(true)).toBe('pretty');
+    expect(format(false)).toBe('json');
+    expect(format(true, { NODE_ENV: 'test' })).toBe('json');
+    expect(format(true, { LOG_FORMAT: 'json' })).toBe('json');
+    expect(format(false, { LOG_FORMAT: 'pretty' })).toBe('pretty');
   });
 
   it('treats empty and blank values as unset', () => {

@@ -65,6 +65,8 @@ export interface AppConfig {
   /** Scheduled purge of what only grows; ages in seconds, interval in seconds, 0 = off. */
   readonly retention: RetentionConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `pretty` (text, for a terminal; default there) or `json` (a record a line, for collectors). */
+  readonly logFormat: 'pretty' | 'json';
   /** Seed the demo catalog into an empty embedded database on start. */
   readonly seedDemoData: boolean;
   /** `CATALOG_CACHE=false` turns the catalog cache off (benchmarks of uncached reads). */
@@ -361,6 +363,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
       nodeEnv === 'test' ? 'warn' : 'info',
+    ),
+    // Tests capture JSON from stdout, even when run from a terminal.
+    logFormat: r.oneOf(
+      'LOG_FORMAT',
+      ['pretty', 'json'] as const,
+      process.stdout.isTTY && nodeEnv !== 'test' ? 'pretty' : 'json',
     ),
     seedDemoData: r.bool('SEED_DEMO_DATA', true),
     catalogCacheEnabled: r.bool('CATALOG_CACHE', true),
