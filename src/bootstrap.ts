@@ -17,6 +17,8 @@ export interface RunningServer {
   url: string;
   /** Whether it runs on the embedded PostgreSQL (started, and stopped, by this server). */
   embedded: boolean;
+  /** Whether it serves the embedded demo shop (seeded on first start, accounts in DEMO_ACCOUNTS). */
+  demoShop: boolean;
   /** Closes the app (in-flight requests finish first), then stops the embedded PostgreSQL. */
   stop(): Promise<void>;
   /** Stops the embedded PostgreSQL only: what is left to do when `stop()` ran out of time. */
@@ -49,6 +51,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   const logger = new Logger('Bootstrap');
   const log = (line: string): void => logger.log(line);
   const database = await resolveDatabase(config, log);
+  const demoShop = database.embedded && config.seedDemoData && config.nodeEnv !== 'production';
   let app: NestFastifyApplication | undefined;
   try {
     await prepareExternalDatabase(database, config, log);
@@ -61,9 +64,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
             'not ready (/health/ready 503) until `node dist/src/cli/migrate.js` applies them',
         );
     }
-    if (database.embedded && config.seedDemoData && config.nodeEnv !== 'production') {
-      await seedDemoShop(app, config, log);
-    }
+    if (demoShop) await seedDemoShop(app, config, log);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close().catch(() => undefined);
@@ -75,6 +76,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
     app: server,
     url: await server.getUrl(),
     embedded: database.embedded,
+    demoShop,
     stop: async () => {
       try {
         await server.close();

@@ -3,6 +3,9 @@ import { Logger } from '@nestjs/common';
 import { type RunningServer, startServer } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { loadEnvFile } from './config/load-env-file.js';
+import { DEMO_ACCOUNTS } from './database/demo-shop.js';
+import { installProcessLogger } from './observability/logger.js';
+import { startBanner } from './observability/start-banner.js';
 
 /** What the embedded PostgreSQL gets to stop once the grace is spent (a fast shutdown takes ~1 s). */
 const DATABASE_STOP_BOUND_MS = 1_500;
@@ -42,21 +45,34 @@ async function main(): Promise<void> {
   const started = performance.now();
   loadEnvFile();
   const config = loadConfig();
+  const format = installProcessLogger(config);
   const logger = new Logger('Bootstrap');
   const server = await startServer(config);
   stopOnSignals(server, config.shutdownGraceMs, logger);
-  const url = server.url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  // Asked of the router rather than the config: the demo page also needs public/demo/ on disk.
+  const fastify = server.app.getHttpAdapter().getInstance();
+  const serves = (url: string): boolean => fastify.hasRoute({ method: 'GET', url });
   logger.log(
-    `ready in ${Math.round(performance.now() - started)} ms: ${url}/api · docs ${url}/docs · health ${url}/health/ready` +
-      (server.embedded ? ' (embedded PostgreSQL)' : ''),
+    startBanner(
+      {
+        url: server.url,
+        readyInMs: performance.now() - started,
+        embedded: server.embedded,
+        servesDocs: serves('/docs'),
+        servesDemo: serves('/demo'),
+        demoAccounts: server.demoShop ? DEMO_ACCOUNTS : [],
+      },
+      format,
+    ),
   );
 }
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
+    // No logger yet (its format is configuration too): the list of problems, as text.
     console.error(error.message);
   } else {
-    console.error('start-up failed:', error);
+    new Logger('Bootstrap').error({ err: error, msg: 'start-up failed' });
   }
   process.exit(1);
 });

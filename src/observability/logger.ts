@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
-import type { Params } from 'nestjs-pino';
+import { createRequire } from 'node:module';
+import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
+import { Logger, type Params, PinoLogger } from 'nestjs-pino';
+import type { LoggerOptions } from 'pino';
 import type { AppConfig } from '@/config/app-config.js';
 
 /** Never logged: credentials, tokens, passwords. */
@@ -16,9 +18,71 @@ export const REDACT = [
   '*.accessToken',
 ];
 
-/** Structured JSON logs (pretty in development when attached to a terminal), one line a request. */
+/**
+ * Nest's start-up narration — a line for every module, controller and route, some sixty in all —
+ * logged at debug instead of info: it buried the lines a person starting the server looks for.
+ */
+export const NEST_START_UP_CONTEXTS: ReadonlySet<string> = new Set([
+  'NestFactory',
+  'NestApplication',
+  'NestApplicationContext',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+]);
+
+/** pino's number for the info level. */
+const INFO = 30;
+
+/**
+ * Demotes {@link NEST_START_UP_CONTEXTS}' info lines to debug. In pino rather than in a Nest
+ * logger: Nest replays its buffered start-up lines through whichever logger the app installs, so
+ * the one place every one of them passes is the pino logger underneath.
+ */
+const hooks: LoggerOptions['hooks'] = {
+  logMethod(args, method, level) {
+    const [fields] = args as unknown[];
+    const context = (fields as { context?: unknown } | null)?.context;
+    if (level === INFO && typeof context === 'string' && NEST_START_UP_CONTEXTS.has(context)) {
+      this.debug(...args);
+      return;
+    }
+    method.apply(this, args);
+  },
+};
+
+const require = createRequire(import.meta.url);
+
+/** Whether `pino-pretty` can be loaded: a devDependency, so production installs leave it out. */
+function prettyInstalled(): boolean {
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What `LOG_FORMAT=pretty` becomes where `pino-pretty` is missing: JSON, rather than no start. */
+export function effectiveLogFormat(
+  requested: AppConfig['logFormat'],
+  canPrettify: () => boolean = prettyInstalled,
+): AppConfig['logFormat'] {
+  return requested === 'pretty' && canPrettify() ? 'pretty' : 'json';
+}
+
+/** Text for a person: time, level, `[context] message`, then any other fields on the same line. */
+const PRETTY_OPTIONS = {
+  singleLine: true,
+  translateTime: 'SYS:HH:MM:ss.l',
+  ignore: 'pid,hostname,context',
+  messageFormat: '{if context}[{context}] {end}{msg}',
+};
+
+/** Logs in `LOG_FORMAT` (JSON or pino-pretty text), one line a request, secrets redacted. */
 export function loggerOptions(config: AppConfig): Params {
-  const pretty = config.nodeEnv === 'development' && process.stdout.isTTY;
+  const pretty = effectiveLogFormat(config.logFormat) === 'pretty';
   return {
     // nestjs-pino's default route (`{/*splat}`) matches no request on Nest 12's Fastify adapter, so
     // no request was ever logged: name every route explicitly.
@@ -26,6 +90,7 @@ export function loggerOptions(config: AppConfig): Params {
     pinoHttp: {
       level: config.logLevel,
       redact: { paths: REDACT, censor: '[redacted]' },
+      hooks,
       // Fastify assigns the id (from X-Request-Id or a new UUID) and stores it on the raw request.
       genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
@@ -41,7 +106,24 @@ export function loggerOptions(config: AppConfig): Params {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
+      ...(pretty ? { transport: { target: 'pino-pretty', options: PRETTY_OPTIONS } } : {}),
     },
   };
+}
+
+/**
+ * Routes Nest's `Logger` through the application's pino logger from the first line on, so the
+ * lines logged before the application exists (embedded PostgreSQL, migrations) share the format
+ * of those after it. nestjs-pino builds one root logger per process, on first use: this is it,
+ * and the application's `LoggerModule` reuses it. Returns the format actually used.
+ */
+export function installProcessLogger(config: AppConfig): AppConfig['logFormat'] {
+  const params = loggerOptions(config);
+  NestLogger.overrideLogger(new Logger(new PinoLogger(params), params));
+  const format = effectiveLogFormat(config.logFormat);
+  if (format !== config.logFormat)
+    new NestLogger('Logger').warn(
+      'LOG_FORMAT=pretty needs pino-pretty, a devDependency this install leaves out: logging JSON',
+    );
+  return format;
 }
