@@ -31,15 +31,18 @@ function newest(path) {
 
 const built = statSync(stamp, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 const changed = Math.max(...inputs.map((input) => newest(join(root, input))));
+// Our own lines go to stderr: stdout is the app's log, one format throughout (LOG_FORMAT=json
+// off a terminal), so a collector reading it gets nothing else.
 if (!existsSync(join(root, 'dist/src/main.js')) || changed > built) {
   const started = Date.now();
+  console.error('building dist/ (the sources changed since the last build)');
   const build = spawnSync(join(root, 'node_modules/.bin/nest'), ['build'], {
     cwd: root,
-    stdio: 'inherit',
+    stdio: ['ignore', 2, 2], // its messages (type errors) to stderr too
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
-  console.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.error(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 const app = spawn(process.execPath, ['--enable-source-maps', 'dist/src/main.js'], {
