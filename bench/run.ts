@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --quick | --large]`: the load benchmarks of the shop API (bench/README.md).
- * This process is the load generator; the app instances and the bare baseline server are its
- * child processes, stopped — and the bench database dropped — on every way out.
+ * `npm run bench [-- --quick | --large] [--only <scenario>]`: the load benchmarks of the shop API
+ * (bench/README.md). This process is the load generator; the app instances and the bare baseline
+ * server are its child processes, stopped — and the bench database dropped — on every way out.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -94,6 +94,25 @@ function startupAndMemory(ctx: BenchContext, sockets: { sockets: number; rssMb: 
   });
 }
 
+const SCENARIOS = ['cached', 'get-me', 'uncached', 'checkout', 'notifications'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+/**
+ * `--only <scenario>` (or `--only=<scenario>`): the set-up, then that scenario alone — to compare
+ * one figure across builds or settings without the whole run. Taken out of the arguments before
+ * the options are parsed; its table is written apart (`only-<scenario>-<mode>-latest`).
+ */
+function takeOnly(argv: string[]): { argv: string[]; only: Scenario | undefined } {
+  const rest = [...argv];
+  const at = rest.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (at < 0) return { argv, only: undefined };
+  const [flag = ''] = rest.splice(at, 1);
+  const value = flag === '--only' ? rest.splice(at, 1)[0] : flag.slice('--only='.length);
+  const only = SCENARIOS.find((name) => name === value);
+  if (!only) throw new Error(`--only takes one of ${SCENARIOS.join(', ')}`);
+  return { argv: rest, only };
+}
+
 /** The catalog entries the run cached (generation counters stay: they only ever grow). */
 async function forgetCachedEntries(redis: BenchContext['redis']): Promise<void> {
   try {
@@ -107,10 +126,15 @@ async function forgetCachedEntries(redis: BenchContext['redis']): Promise<void> 
 
 async function main(): Promise<void> {
   let options: BenchOptions;
+  let only: Scenario | undefined;
   try {
-    options = parseOptions(process.argv.slice(2), process.env);
+    const taken = takeOnly(process.argv.slice(2));
+    only = taken.only;
+    options = parseOptions(taken.argv, process.env);
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
+    console.error(
+      `${(error as Error).message}\n${USAGE}\n  --only S   the set-up, then scenario S alone (${SCENARIOS.join(', ')})`,
+    );
     process.exit(2);
   }
   const report = new Report(machineInfo(), settingsOf(options));
@@ -133,8 +157,9 @@ async function main(): Promise<void> {
         );
       report.summarizeLoadRuns();
       report.machine.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
-      const title = `Shop API benchmark (${options.mode})`;
-      const name = options.mode === 'full' ? 'latest' : `${options.mode}-latest`;
+      const title = `Shop API benchmark (${options.mode}${only ? `, ${only} only` : ''})`;
+      let name = options.mode === 'full' ? 'latest' : `${options.mode}-latest`;
+      if (only) name = `only-${only}-${options.mode}-latest`; // never the committed full table
       console.log(`\n${report.write(resultsDir, name, title, errors)}`);
       const failed = report.failed.length + errors.length;
       if (failed === 0) rmSync(processes.logDir, { recursive: true, force: true });
@@ -177,12 +202,15 @@ async function main(): Promise<void> {
     };
     const bench = await timed(() => setup({ build, options, processes, report }));
     ctx = bench;
-    await timed(() => cachedReads(bench));
-    await timed(() => getMe(bench));
-    await timed(() => uncachedReads(bench));
-    await timed(() => checkout(bench));
-    const sockets = await timed(() => notifications(bench));
-    startupAndMemory(bench, sockets);
+    const runs = (scenario: Scenario): boolean => only === undefined || only === scenario;
+    if (runs('cached')) await timed(() => cachedReads(bench));
+    if (runs('get-me')) await timed(() => getMe(bench));
+    if (runs('uncached')) await timed(() => uncachedReads(bench));
+    if (runs('checkout')) await timed(() => checkout(bench));
+    if (runs('notifications')) {
+      const sockets = await timed(() => notifications(bench));
+      startupAndMemory(bench, sockets);
+    }
   } catch (error) {
     // Once finishing (time budget, signal), the scenario in flight fails as its servers go.
     if (!finishing) {

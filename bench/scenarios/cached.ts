@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchContext, measure, type RedisClient } from '../lib/context.js';
 import { request } from '../lib/http.js';
@@ -22,20 +23,27 @@ export async function cachedReads(ctx: BenchContext): Promise<void> {
     const barePath = await prepare(ctx, target.kind, target.path);
     if (!barePath) continue;
     const before = await cacheLookups(ctx, target.kind);
+    const cpu = { app: [] as number[], bare: [] as number[] };
     const run =
-      (url: string, label: string) =>
-      (durationS?: number): Promise<LoadResult> =>
-        measure(ctx, {
+      (url: string, label: 'app' | 'bare', pid: number) =>
+      async (durationS?: number): Promise<LoadResult> => {
+        const cpuBefore = cpuMs(pid);
+        const result = await measure(ctx, {
           label: `${target.figure} (${label})`,
           url,
           connections: ctx.options.connections,
           durationS: durationS ?? ctx.options.durationS,
         });
+        // Measured runs only (a warm-up passes its duration).
+        if (durationS === undefined)
+          cpu[label].push(((cpuMs(pid) - cpuBefore) * 1000) / result.requests);
+        return result;
+      };
     const runs = await alternate(
       ctx.options.rounds,
       ctx.options.warmupS,
-      run(`${ctx.a.url}${target.path}`, 'app'),
-      run(`${ctx.bare.url}${barePath}`, 'bare'),
+      run(`${ctx.a.url}${target.path}`, 'app', ctx.a.child.pid),
+      run(`${ctx.bare.url}${barePath}`, 'bare', ctx.bare.child.pid),
     );
     const after = await cacheLookups(ctx, target.kind);
     const missed = after.miss + after.bypass - before.miss - before.bypass;
@@ -64,6 +72,15 @@ export async function cachedReads(ctx: BenchContext): Promise<void> {
       target: '≥ 0.5× baseline',
       met: rps.app >= 0.5 * rps.bare,
     });
+    // CPU time per answer moves far less with the machine's other load than req/s does.
+    ctx.report.add({
+      key: `cached_${target.kind}_cpu_us`,
+      figure: `${target.figure}, CPU time per request (median of ${cpu.app.length})`,
+      value: median(cpu.app),
+      unit: 'µs',
+      baseline: median(cpu.bare),
+      baselineWhat: 'bare',
+    });
     ctx.report.add({
       key: `cached_${target.kind}_p99`,
       figure: `${target.figure} p99`,
@@ -75,6 +92,21 @@ export async function cachedReads(ctx: BenchContext): Promise<void> {
       target: '≤ 20 ms',
       met: p99.app <= 20,
     });
+  }
+}
+
+/** Clock ticks a second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux build in use). */
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system) a process has used so far, in ms; NaN once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesized command name; utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
   }
 }
 
