@@ -81,6 +81,34 @@ export interface AppConfig {
   readonly mediaDir: string;
   /** Largest accepted image upload, in bytes. */
   readonly mediaMaxBytes: number;
+  /** Outgoing email (src/mail). */
+  readonly mail: MailConfig;
+  /** Password reset and email verification (src/accounts). */
+  readonly accountRecovery: AccountRecoveryConfig;
+}
+
+export interface MailConfig {
+  /** Base of the links in emails (`/reset-password`, `/verify-email`), no trailing slash. */
+  readonly publicUrl: string;
+  /** `smtp://` or `smtps://` URL; unset: emails are written to {@link dir} (the file mailbox). */
+  readonly smtpUrl: string | undefined;
+  /** The From header: `Shop <no-reply@shop.example>` or a bare address. */
+  readonly from: string;
+  /** The file mailbox's directory (SMTP_URL unset). */
+  readonly dir: string;
+  /** Templates directory; unset: the project's `templates/mail`. */
+  readonly templatesDir: string | undefined;
+}
+
+export interface AccountRecoveryConfig {
+  /** Seconds a password reset link works. */
+  readonly passwordResetTtl: number;
+  /** Seconds an email verification link works. */
+  readonly emailVerificationTtl: number;
+  /** Reset requests an hour per address and per client IP (and resends per user); 0 = off. */
+  readonly passwordResetRateLimit: number;
+  /** Checkout answers 403 EMAIL_NOT_VERIFIED until the customer verified their address. */
+  readonly requireEmailVerification: boolean;
 }
 
 export interface RetentionConfig {
@@ -238,6 +266,15 @@ class Reader {
   }
 }
 
+/** `MAIL_FROM`: `Name <address>` or a bare address (a host without a dot is allowed: localhost). */
+function readMailFrom(r: Reader): string {
+  const value = r.raw('MAIL_FROM') ?? 'Shop <no-reply@localhost>';
+  const address = /<([^<>]+)>$/.exec(value)?.[1] ?? value;
+  if (!isEmail(address.trim(), { require_tld: false }))
+    r.problems.push(`MAIL_FROM must be an address or "Name <address>" (got "${value}")`);
+  return value;
+}
+
 /** `TRUST_PROXY`: false, a hop count, or proxy addresses/CIDRs; `true` is refused with advice. */
 function readTrustProxy(r: Reader): false | number | string[] {
   const value = r.raw('TRUST_PROXY');
@@ -377,6 +414,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     taxRateBasisPoints: r.percentBasisPoints('TAX_RATE_PERCENT'),
     mediaDir: r.raw('MEDIA_DIR') ?? '.data/media',
     mediaMaxBytes: r.int('MEDIA_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    mail: {
+      // The default suits `npm start` on a laptop; a deployment sets its own public address.
+      publicUrl: (
+        r.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${r.raw('PORT') ?? 3000}`
+      ).replace(/\/+$/, ''),
+      smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
+      from: readMailFrom(r),
+      dir: r.raw('MAIL_DIR') ?? '.data/mail',
+      templatesDir: r.raw('MAIL_TEMPLATES_DIR'),
+    },
+    accountRecovery: {
+      passwordResetTtl: r.duration('PASSWORD_RESET_TTL', '1h'),
+      emailVerificationTtl: r.duration('EMAIL_VERIFICATION_TTL', '48h'),
+      passwordResetRateLimit: r.int('PASSWORD_RESET_RATE_LIMIT', 5, 0, 1_000_000),
+      requireEmailVerification: r.bool('REQUIRE_EMAIL_VERIFICATION', false),
+    },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
