@@ -11,7 +11,7 @@ import { startBanner } from './observability/start-banner.js';
 const DATABASE_STOP_BOUND_MS = 1_500;
 
 /**
- * SIGTERM/SIGINT: in-flight requests finish, then the process exits 0. Past `graceMs` it exits 1
+ * SIGTERM/SIGINT/SIGHUP: in-flight requests finish, then the process exits 0. Past `graceMs` it exits 1
  * instead (after stopping the embedded PostgreSQL, which would outlive it), before the
  * orchestrator's SIGKILL: the 8 s default fits Docker's 10 s stop timeout.
  */
@@ -39,6 +39,8 @@ function stopOnSignals(server: RunningServer, graceMs: number, logger: Logger): 
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  // A closed terminal: stop as cleanly, or the embedded PostgreSQL outlives the app.
+  process.once('SIGHUP', shutdown);
 }
 
 async function main(): Promise<void> {

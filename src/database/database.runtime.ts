@@ -89,10 +89,16 @@ export async function resolveDatabase(
   const db = await startEmbeddedPostgres(config.embeddedDataDir, { log });
   try {
     const applied = await runMigrations(db.url, log);
-    if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
+    if (applied.length > 0) log(`applied migrations: ${describeApplied(applied)}`);
   } catch (error) {
     await db.stop();
     throw error;
   }
   return { url: db.url, embedded: true, stop: () => db.stop() };
+}
+
+/** `3 (First…, Second…, Third…)`, or the first and last of a long list: one short log line. */
+export function describeApplied(names: string[]): string {
+  const shown = names.length <= 3 ? names.join(', ') : `${names[0]} … ${names.at(-1)}`;
+  return `${names.length} (${shown})`;
 }
