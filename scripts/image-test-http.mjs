@@ -1,15 +1,16 @@
 // The HTTP half of scripts/image-test.sh: what a client sees of one running replica of the image.
-// usage: node scripts/image-test-http.mjs BASE_URL ADMIN_EMAIL ADMIN_PASSWORD [demo]
-// (`demo`: the replica runs with DEMO_ENABLED=true, so /demo must serve the page.)
+// usage: node scripts/image-test-http.mjs BASE_URL ADMIN_EMAIL ADMIN_PASSWORD PRODUCTS [demo]
+// PRODUCTS: how many products the catalog must list (the database is the run's own);
+// `demo`: the replica runs with DEMO_ENABLED=true, so /demo must serve the page.
 // Prints what it checked; the last line is the uploaded image's URL path (/media/<key>), which
 // the shell script then looks for in the container's media volume. Exit 1 with the reason.
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 
-const [base, email, password, demo] = process.argv.slice(2);
-if (!base || !email || !password) {
+const [base, email, password, products, demo] = process.argv.slice(2);
+if (!base || !email || !password || !/^\d+$/.test(products ?? '')) {
   console.error(
-    'usage: node scripts/image-test-http.mjs BASE_URL ADMIN_EMAIL ADMIN_PASSWORD [demo]',
+    'usage: node scripts/image-test-http.mjs BASE_URL ADMIN_EMAIL ADMIN_PASSWORD PRODUCTS [demo]',
   );
   process.exit(2);
 }
@@ -36,7 +37,9 @@ async function main() {
   const list = await catalog.json();
   if (!type.startsWith('application/json') || !Array.isArray(list.items))
     throw new Error(`GET /api/products is not the JSON catalog (content-type ${type})`);
-  console.log(`catalog: 200 JSON, ${list.items.length} products`);
+  if (list.items.length !== Number(products))
+    throw new Error(`GET /api/products listed ${list.items.length} products, expected ${products}`);
+  console.log(`catalog: 200 JSON, ${list.items.length} products as expected`);
 
   // In production the demo page is off unless DEMO_ENABLED=true (then the image must hold it);
   // the API docs follow DOCS_ENABLED, on by default.
