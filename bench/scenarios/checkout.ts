@@ -1,99 +1,8 @@
-import { performance } from 'node:perf_hooks';
 import type { BenchContext } from '../lib/context.js';
-import type { ProductRef, Session } from '../lib/http.js';
-import { percentiles } from '../lib/stats.js';
+import type { ProductRef } from '../lib/http.js';
 import { lockedStockBaseline } from './checkout-baseline.js';
-
-interface BuyersRun {
-  orders: number;
-  /** Start to the last successful checkout's answer. */
-  elapsedS: number;
-  ordersPerS: number;
-  latencyMs: ReturnType<typeof percentiles>;
-  /** 409s that are out-of-stock answers with available < requested (hot product only). */
-  outOfStock409: number;
-  unexpected: string[];
-}
-
-interface ErrorBody {
-  code?: string;
-  details?: unknown;
-}
-
-/** An out-of-stock 409 of addCartItem (`{productId, available}`) or checkout (`[{…, requested, available}]`). */
-function isOutOfStock(body: string, lineQuantity: number): boolean {
-  const error = JSON.parse(body) as ErrorBody;
-  if (error.code !== 'INSUFFICIENT_STOCK') return false;
-  const details = [error.details].flat() as Array<{ requested?: number; available?: number }>;
-  return (
-    details.length > 0 &&
-    details.every(
-      (d) => typeof d.available === 'number' && d.available < (d.requested ?? lineQuantity),
-    )
-  );
-}
-
-/**
- * Every buyer, concurrently: add one unit of its product to the cart, check out (with an
- * Idempotency-Key), again, until the time is up — or, on the hot product, until an add or a
- * checkout says it is out of stock (the only 409s allowed): there `durationS` is only a cap.
- */
-async function runBuyers(
-  ctx: BenchContext,
-  productOf: (index: number) => ProductRef,
-  durationS: number,
-  hot: boolean,
-): Promise<BuyersRun> {
-  const api = ctx.a.api;
-  await Promise.all(ctx.buyers.map((b) => api.clearCart(b)));
-  const latencies: number[] = [];
-  const unexpected: string[] = [];
-  let orders = 0;
-  let outOfStock409 = 0;
-  const start = performance.now();
-  let lastOrderAt = start;
-  const deadline = start + durationS * 1000;
-  const buyer = async (session: Session, index: number): Promise<void> => {
-    const product = productOf(index);
-    let line = 0;
-    while (performance.now() < deadline) {
-      const add = await api.addToCart(session, product.id);
-      if (add.status === 409 && hot && isOutOfStock(add.body, line + 1)) {
-        outOfStock409 += 1;
-        return;
-      }
-      if (add.status !== 200) {
-        unexpected.push(`add to cart: ${add.status} ${add.body.slice(0, 200)}`);
-        return;
-      }
-      line += 1;
-      const sent = performance.now();
-      const res = await api.checkout(session);
-      latencies.push(performance.now() - sent);
-      if (res.status === 201) {
-        orders += 1;
-        line = 0;
-        lastOrderAt = performance.now();
-      } else if (res.status === 409 && hot && isOutOfStock(res.body, line)) {
-        outOfStock409 += 1; // the cart keeps its line: the next add says out of stock and stops
-      } else {
-        unexpected.push(`checkout: ${res.status} ${res.body.slice(0, 200)}`);
-        return;
-      }
-    }
-  };
-  await ctx.rssA.during(() => Promise.all(ctx.buyers.map(buyer)));
-  await Promise.all(ctx.buyers.map((b) => api.clearCart(b))); // a hot buyer's last line stays
-  const elapsedS = (lastOrderAt - start) / 1000;
-  return {
-    orders,
-    elapsedS,
-    ordersPerS: elapsedS > 0 ? orders / elapsedS : 0,
-    latencyMs: percentiles(latencies),
-    outOfStock409,
-    unexpected,
-  };
-}
+import { reportRun, runBuyers } from './checkout-buyers.js';
+import { couponCheckout } from './checkout-coupon.js';
 
 /** Stock and orders agree for `products`: initial − final = units in order lines = 201s seen. */
 async function verifyStock(
@@ -140,34 +49,28 @@ async function verifyOrders(ctx: BenchContext, ordersSeen: number): Promise<void
   );
 }
 
-function reportRun(ctx: BenchContext, what: string, run: BuyersRun): void {
-  ctx.report.check(
-    `${what}: no failed request`,
-    run.unexpected.length === 0 && run.orders > 0,
-    run.unexpected.slice(0, 3).join(' | ') || (run.orders === 0 ? 'no order placed' : ''),
-  );
-  console.log(
-    `    ${what.padEnd(44)} ${run.ordersPerS.toFixed(0).padStart(7)} orders/s  p50 ${run.latencyMs.p50.toFixed(1)}  p95 ${run.latencyMs.p95.toFixed(1)} ms  (${run.orders} orders, ${run.outOfStock409} out-of-stock 409s)`,
-  );
-}
-
-/** Scenario 4: checkout throughput on distinct products and on one hot product, then the books. */
+/**
+ * Scenario 4: checkout throughput on distinct products and on one hot product, then the books;
+ * then checkout with one coupon, without limits and with a usage limit (checkout-coupon.ts).
+ */
 export async function checkout(ctx: BenchContext): Promise<void> {
   const { options, products, stock } = ctx;
   const n = ctx.buyers.length;
   console.log(`• checkout: ${n} concurrent buyers on app A`);
   const baseline = await lockedStockBaseline(ctx, n, options.durationS);
 
-  const distinct = await runBuyers(
-    ctx,
-    (i) => products.distinct[i],
-    options.checkoutDurationS,
-    false,
-  );
+  const distinct = await runBuyers(ctx, {
+    productOf: (i) => products.distinct[i],
+    durationS: options.checkoutDurationS,
+  });
   reportRun(ctx, 'checkout, distinct products', distinct);
   await verifyStock(ctx, 'distinct products', products.distinct, stock.distinct, distinct.orders);
 
-  const hot = await runBuyers(ctx, () => products.hot, options.hotCapS, true);
+  const hot = await runBuyers(ctx, {
+    productOf: () => products.hot,
+    durationS: options.hotCapS,
+    hot: true,
+  });
   reportRun(ctx, 'checkout, one hot product', hot);
   const books = await verifyStock(ctx, 'hot product', [products.hot], stock.hot, hot.orders);
   const soldOut = books.finalStock[0] === 0;
@@ -230,4 +133,5 @@ export async function checkout(ctx: BenchContext): Promise<void> {
     target: '0',
     met: books.oversold === 0,
   });
+  await couponCheckout(ctx, distinct.ordersPerS);
 }
