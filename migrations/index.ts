@@ -16,6 +16,7 @@ import { ProductSearchTable1764141000000 } from './1764141000000-product-search-
 import { DeletedCartLines1764141100000 } from './1764141100000-deleted-cart-lines.js';
 import { ReviewCountIndex1764141200000 } from './1764141200000-review-count-index.js';
 import { RetentionIndexes1764141310000 } from './1764141310000-retention-indexes.js';
+import { OutboxWebhooks1764141400000 } from './1764141400000-outbox-webhooks.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
@@ -40,4 +41,5 @@ export const migrations = [
   DeletedCartLines1764141100000,
   ReviewCountIndex1764141200000,
   RetentionIndexes1764141310000,
+  OutboxWebhooks1764141400000,
 ];

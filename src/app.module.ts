@@ -5,6 +5,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { EventsModule } from './common/events/events.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { GuestCartClaimModule, OrdersModule } from './orders/orders.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
@@ -36,6 +38,8 @@ export class AppModule {
         }),
         RedisModule,
         EventsModule,
+        JobsModule,
+        OutboxModule,
         HealthModule,
         MetricsModule,
         AccountsModule,

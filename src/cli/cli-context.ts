@@ -66,6 +66,7 @@ export function runCli<Args>(
           ...config,
           databaseUrl: database.url,
           retention: { ...config.retention, intervalSeconds: 0 },
+          jobs: { ...config.jobs, workers: false },
         }),
         {
           logger: ['error', 'warn'],

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@/config/app-config.js';
 import { loadEnvFile } from '@/config/load-env-file.js';
 import { runMigrations } from '@/database/database.runtime.js';
+import { installJobEngine } from '@/jobs/job-engine-install.js';
 
 /**
  * Applies pending migrations to `DATABASE_URL` with the compiled app alone (no TypeORM CLI, no
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run migrations']);
   const applied = await runMigrations(config.databaseUrl, (line) => console.log(line));
+  // The job engine's own schema (pgboss), which the servers then start with `migrate: false`.
+  await installJobEngine(config.databaseUrl);
   console.log(
     applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database is up to date',
   );

@@ -61,6 +61,18 @@ describe('loadConfig: bad values', () => {
     ['CORS_ORIGINS', 'https://shop.example/path', /^CORS_ORIGINS entries must be origins/],
     ['TAX_RATE_PERCENT', '101', /^TAX_RATE_PERCENT must be a percentage from 0 to 100/],
     ['TAX_RATE_PERCENT', '8.255', /^TAX_RATE_PERCENT must be a percentage/],
+    ['JOBS_WORKERS', 'sometimes', /^JOBS_WORKERS must be true or false/],
+    ['JOBS_POLL_INTERVAL', '0', /^JOBS_POLL_INTERVAL must be a duration/],
+    ['JOBS_MONITOR_INTERVAL', 'often', /^JOBS_MONITOR_INTERVAL must be a duration/],
+    ['JOBS_CONCURRENCY', '0', /^JOBS_CONCURRENCY must be an integer from 1 to 100/],
+    ['JOBS_POOL_SIZE', '1', /^JOBS_POOL_SIZE must be an integer from 2 to 100/],
+    ['WEBHOOK_ALLOW_PRIVATE_TARGETS', 'maybe', /^WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or/],
+    ['WEBHOOK_TIMEOUT', '0', /^WEBHOOK_TIMEOUT must be a duration/],
+    ['WEBHOOK_MAX_ATTEMPTS', '0', /^WEBHOOK_MAX_ATTEMPTS must be an integer from 1 to 100/],
+    ['WEBHOOK_RETRY_BASE', 'soon', /^WEBHOOK_RETRY_BASE must be a duration/],
+    ['WEBHOOK_RETRY_MAX_DELAY', '-1h', /^WEBHOOK_RETRY_MAX_DELAY must be a duration/],
+    ['WEBHOOK_DISABLE_AFTER', 'never', /^WEBHOOK_DISABLE_AFTER must be a duration/],
+    ['WEBHOOK_SECRET_ROTATION_GRACE', '1w', /^WEBHOOK_SECRET_ROTATION_GRACE must be a duration/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(message)]);
   });
@@ -351,6 +363,63 @@ describe('loadConfig: mail and account recovery', () => {
     ['REQUIRE_EMAIL_VERIFICATION', 'maybe', /^REQUIRE_EMAIL_VERIFICATION must be true or false/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe('loadConfig: jobs and webhooks', () => {
+  const load = (env: Env = {}) => loadConfig({ EMBEDDED_PG_DIR: scratchDataDir(), ...env });
+
+  it('runs workers and refuses private webhook targets by default, with the documented timings', () => {
+    const config = load();
+    expect(config.jobs).toEqual({
+      workers: true,
+      pollIntervalSeconds: 1,
+      monitorIntervalSeconds: 30,
+      concurrency: 4,
+      poolSize: 5,
+    });
+    expect(config.webhooks).toEqual({
+      allowPrivateTargets: false,
+      timeoutSeconds: 15,
+      maxAttempts: 25,
+      retryBaseSeconds: 4,
+      retryMaxDelaySeconds: 6 * 3600,
+      disableAfterSeconds: 5 * 86400,
+      secretRotationGraceSeconds: 86400,
+    });
+  });
+
+  it('reads every JOBS_* and WEBHOOK_* variable', () => {
+    const config = load({
+      JOBS_WORKERS: 'false',
+      JOBS_POLL_INTERVAL: '2s',
+      JOBS_MONITOR_INTERVAL: '1m',
+      JOBS_CONCURRENCY: '8',
+      JOBS_POOL_SIZE: '3',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      WEBHOOK_TIMEOUT: '30s',
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      WEBHOOK_RETRY_BASE: '10s',
+      WEBHOOK_RETRY_MAX_DELAY: '1h',
+      WEBHOOK_DISABLE_AFTER: '2d',
+      WEBHOOK_SECRET_ROTATION_GRACE: '1h',
+    });
+    expect(config.jobs).toEqual({
+      workers: false,
+      pollIntervalSeconds: 2,
+      monitorIntervalSeconds: 60,
+      concurrency: 8,
+      poolSize: 3,
+    });
+    expect(config.webhooks).toEqual({
+      allowPrivateTargets: true,
+      timeoutSeconds: 30,
+      maxAttempts: 3,
+      retryBaseSeconds: 10,
+      retryMaxDelaySeconds: 3600,
+      disableAfterSeconds: 2 * 86400,
+      secretRotationGraceSeconds: 3600,
+    });
   });
 });
 

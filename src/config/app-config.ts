@@ -64,6 +64,10 @@ export interface AppConfig {
   readonly migrateOnStart: boolean;
   /** Scheduled purge of what only grows; ages in seconds, interval in seconds, 0 = off. */
   readonly retention: RetentionConfig;
+  /** The job engine (pg-boss, on the app's own PostgreSQL) that dispatches the outbox. */
+  readonly jobs: JobsConfig;
+  /** Outgoing, signed webhooks (src/webhooks). */
+  readonly webhooks: WebhooksConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `pretty` (text, for a terminal; default there) or `json` (a record a line, for collectors). */
   readonly logFormat: 'pretty' | 'json';
@@ -124,6 +128,36 @@ export interface RetentionConfig {
   readonly guestCarts: number;
   /** Uploaded files no row refers to are deleted once this old. */
   readonly orphanUploads: number;
+}
+
+export interface JobsConfig {
+  /** Run job workers in this instance; `false` only enqueues (web-only replicas, the CLIs). */
+  readonly workers: boolean;
+  /** Seconds an idle worker waits between polls for new jobs. */
+  readonly pollIntervalSeconds: number;
+  /** Seconds between supervision passes: jobs of a crashed instance are retried after one. */
+  readonly monitorIntervalSeconds: number;
+  /** Jobs each worker runs at once (webhook deliveries, emails). */
+  readonly concurrency: number;
+  /** Connections of the job engine's own pool (never TypeORM's). */
+  readonly poolSize: number;
+}
+
+export interface WebhooksConfig {
+  /** Allow private and loopback targets (development, tests); link-local ones are always refused. */
+  readonly allowPrivateTargets: boolean;
+  /** Seconds one delivery attempt may take, connection to last byte. */
+  readonly timeoutSeconds: number;
+  /** Attempts per delivery before it is dead. */
+  readonly maxAttempts: number;
+  /** Seconds before the first retry (4 s gives 4–8 s); each retry doubles it, with jitter. */
+  readonly retryBaseSeconds: number;
+  /** Longest wait between two attempts, in seconds. */
+  readonly retryMaxDelaySeconds: number;
+  /** An endpoint failing for this many seconds without a success is disabled. */
+  readonly disableAfterSeconds: number;
+  /** Seconds the previous secret still signs after a rotation. */
+  readonly secretRotationGraceSeconds: number;
 }
 
 /** Weak secrets production refuses: the ones published in the repository's history. */
@@ -395,6 +429,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
       notifications: r.duration('RETENTION_NOTIFICATIONS', '90d'),
       guestCarts: r.duration('RETENTION_GUEST_CARTS', '30d'),
       orphanUploads: r.duration('RETENTION_ORPHAN_UPLOADS', '1d'),
+    },
+    jobs: {
+      workers: r.bool('JOBS_WORKERS', true),
+      pollIntervalSeconds: r.duration('JOBS_POLL_INTERVAL', '1s'),
+      monitorIntervalSeconds: r.duration('JOBS_MONITOR_INTERVAL', '30s'),
+      concurrency: r.int('JOBS_CONCURRENCY', 4, 1, 100),
+      poolSize: r.int('JOBS_POOL_SIZE', 5, 2, 100),
+    },
+    webhooks: {
+      allowPrivateTargets: r.bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),
+      timeoutSeconds: r.duration('WEBHOOK_TIMEOUT', '15s'),
+      maxAttempts: r.int('WEBHOOK_MAX_ATTEMPTS', 25, 1, 100),
+      retryBaseSeconds: r.duration('WEBHOOK_RETRY_BASE', '4s'),
+      retryMaxDelaySeconds: r.duration('WEBHOOK_RETRY_MAX_DELAY', '6h'),
+      disableAfterSeconds: r.duration('WEBHOOK_DISABLE_AFTER', '5d'),
+      secretRotationGraceSeconds: r.duration('WEBHOOK_SECRET_ROTATION_GRACE', '24h'),
     },
     logLevel: r.oneOf(
       'LOG_LEVEL',

@@ -19,6 +19,7 @@ import { Wishlist } from '@/wishlists/wishlist.entity.js';
 import { CatalogImage } from '@/media/catalog-image.entity.js';
 import { UserAddress } from '@/profiles/user-address.entity.js';
 import { UserProfile } from '@/profiles/user-profile.entity.js';
+import { OutboxEvent } from '@/outbox/outbox-event.entity.js';
 
 /** Every entity, for the data source shared by the app, the CLIs and the TypeORM CLI. */
 export const entities = [
@@ -42,5 +43,6 @@ export const entities = [
   UserProfile,
   UserAddress,
   CatalogImage,
+  OutboxEvent,
   ...VARIANT_ENTITIES,
 ];

@@ -78,6 +78,11 @@ export async function createTestAppOn(
     RATE_LIMIT: '0',
     UPLOAD_RATE_LIMIT: '0',
     RETENTION_INTERVAL: '0',
+    // Jobs and webhooks at test speed: retries after 1–2 s, a crashed job back within seconds.
+    JOBS_POLL_INTERVAL: '1s',
+    JOBS_MONITOR_INTERVAL: '2s',
+    WEBHOOK_RETRY_BASE: '1s',
+    WEBHOOK_TIMEOUT: '3s',
     JWT_SECRET: TEST_JWT_SECRET,
     REDIS_URL: process.env.REDIS_URL,
     ...env,

@@ -1,0 +1,84 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Job, JobQueue } from '@/jobs/job-queue.service.js';
+import { QUEUES } from '@/jobs/job-queues.js';
+import { OutboxEvent } from './outbox-event.entity.js';
+import type { OutboxEventType } from './outbox-event-types.js';
+
+/**
+ * Something that acts on dispatched outbox events (webhook fan-out, email). Register it with
+ * {@link OutboxDispatcher.register} in `onModuleInit`.
+ */
+export interface OutboxConsumer {
+  /** For logs. */
+  readonly name: string;
+  /** The event types it wants; it is never called with others. */
+  readonly eventTypes: readonly OutboxEventType[];
+  /**
+   * Runs inside the dispatch transaction, which also marks the event dispatched: write rows and
+   * enqueue jobs through `manager` only, and do no network I/O here (enqueue a job for that).
+   * Throwing rolls the whole dispatch back; it is retried later, every consumer again, so a
+   * consumer must be idempotent per event id.
+   */
+  onOutboxEvent(event: OutboxEvent, manager: EntityManager): Promise<void>;
+}
+
+export interface OutboxDispatchJob {
+  eventId: string;
+}
+
+/**
+ * Hands each outbox event to the consumers that want it, once: the `outbox-dispatch` job locks
+ * the event row, skips an event already dispatched (a job re-run after a crash), runs the
+ * consumers and sets `dispatched_at`, all in one transaction.
+ */
+@Injectable()
+export class OutboxDispatcher implements OnApplicationBootstrap {
+  private readonly logger = new Logger('OutboxDispatcher');
+  private readonly consumers: OutboxConsumer[] = [];
+  private started = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  register(consumer: OutboxConsumer): void {
+    if (this.started) throw new Error(`outbox consumer ${consumer.name} registered too late`);
+    this.consumers.push(consumer);
+  }
+
+  /** After every module's `onModuleInit`: no event is dispatched before all consumers registered. */
+  async onApplicationBootstrap(): Promise<void> {
+    this.started = true;
+    await this.jobs.work<OutboxDispatchJob>(QUEUES.outboxDispatch, (job) => this.dispatch(job), {
+      batchSize: 10,
+      concurrency: 2,
+    });
+  }
+
+  /** Dispatches one event (exported for tests through the job queue only). */
+  private async dispatch(job: Job<OutboxDispatchJob>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const event = await manager.findOne(OutboxEvent, {
+        where: { id: job.data.eventId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!event || event.dispatchedAt) return;
+      for (const consumer of this.consumers) {
+        if (!consumer.eventTypes.includes(event.type)) continue;
+        try {
+          await consumer.onOutboxEvent(event, manager);
+        } catch (error) {
+          this.logger.warn(
+            { err: error },
+            `outbox consumer ${consumer.name} failed on ${event.type} ${event.id}: retried later`,
+          );
+          throw error;
+        }
+      }
+      await manager.update(OutboxEvent, { id: event.id }, { dispatchedAt: new Date() });
+    });
+  }
+}
