@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -28,8 +28,6 @@ import {
 /** A guest cart lives this long after its last use (each use extends it). */
 export const GUEST_CART_TTL_DAYS = 30;
 /** How often expired guest carts are swept (also swept when their token is presented). */
-const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
-const SWEEP_BATCH = 1000;
 
 /** A visitor without an account: holds a cart token, or none yet (`undefined`). */
 export interface GuestOwner {
@@ -62,9 +60,7 @@ export const hashCartToken = (token: string): string =>
  * the order shows it), while an add or a clear applies to the new, empty cart.
  */
 @Injectable()
-export class CartService implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(CartService.name);
-  private sweeper: NodeJS.Timeout | undefined;
+export class CartService {
   /** New guest carts per client address (GUEST_CART_RATE_LIMIT a minute): rows cost storage. */
   private readonly newGuestCarts: RateLimiterAbstract | undefined;
 
@@ -80,19 +76,6 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
       config.guestCartRateLimit > 0
         ? createRateLimiter('guest-cart', config.guestCartRateLimit, redis)
         : undefined;
-  }
-
-  onModuleInit(): void {
-    // unref: the sweep never keeps a process (a CLI, a test) alive.
-    this.sweeper = setInterval(() => {
-      this.sweepExpiredGuestCarts().catch((error: unknown) =>
-        this.logger.error({ err: error }, 'sweeping expired guest carts failed'),
-      );
-    }, SWEEP_INTERVAL_MS).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.sweeper);
   }
 
   /** The user's cart id, creating the cart on first use (race-free upsert, locks the row). */
@@ -183,22 +166,6 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** Deletes expired guest carts (and their lines), in batches; answers how many. */
-  async sweepExpiredGuestCarts(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const rows = await this.db.query<Array<{ id: string }>>(
-        `WITH swept AS (
-           DELETE FROM carts WHERE id IN (
-             SELECT id FROM carts WHERE user_id IS NULL AND expires_at <= now() LIMIT ${SWEEP_BATCH})
-           RETURNING id)
-         SELECT id FROM swept`,
-      );
-      total += rows.length;
-      if (rows.length < SWEEP_BATCH) return total;
-    }
-  }
-
   private linesOf(cartId: string, manager: EntityManager = this.db.manager): Promise<CartItem[]> {
     return manager.find(CartItem, { where: { cartId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
@@ -262,7 +229,7 @@ export class CartService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * The live guest cart of `token`, its expiry pushed back (a use); an expired one is deleted
-   * on the way (the hourly sweep catches the rest). Unknown, expired or absent: `undefined`.
+   * on the way (scheduled retention, src/retention, deletes the rest). Unknown, expired or absent: `undefined`.
    */
   private async guestCart(
     manager: EntityManager,

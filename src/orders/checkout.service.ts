@@ -39,7 +39,8 @@ import {
 
 /** How long a replay waits for the first request with its key before answering 409. */
 const IDEMPOTENCY_WAIT = '5s';
-const IDEMPOTENCY_TTL_HOURS = 24;
+/** How long an Idempotency-Key replays its first answer (retention never purges it sooner). */
+export const IDEMPOTENCY_TTL_HOURS = 24;
 const LOCK_NOT_AVAILABLE = '55P03';
 
 /** A cart line as checkout reads it. */

@@ -1,12 +1,12 @@
 import type { RetentionConfig } from '@/config/app-config.js';
 import { GUEST_CART_TTL_DAYS } from '@/orders/cart.service.js';
+import { IDEMPOTENCY_TTL_HOURS } from '@/orders/checkout.service.js';
 
 /**
- * How long a checkout's `Idempotency-Key` replays its first answer (checkout.service.ts,
- * IDEMPOTENCY_TTL_HOURS): a key younger than this is never purged, whatever
- * RETENTION_IDEMPOTENCY_KEYS says, or a retry could place a second order.
+ * How long a checkout's `Idempotency-Key` replays its first answer: a key younger than this is
+ * never purged, whatever RETENTION_IDEMPOTENCY_KEYS says, or a retry could place a second order.
  */
-export const IDEMPOTENCY_REPLAY_SECONDS = 24 * 3600;
+export const IDEMPOTENCY_REPLAY_SECONDS = IDEMPOTENCY_TTL_HOURS * 3600;
 
 /** A guest cart's token stops working this long after its last use (cart.service.ts). */
 export const GUEST_CART_LIFE_SECONDS = GUEST_CART_TTL_DAYS * 86_400;

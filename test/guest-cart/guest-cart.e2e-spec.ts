@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
-import { CartService } from '@/orders/cart.service.js';
 import { ADDRESS, orderBuilders, type OrderBuilders } from '../orders/order-builders.js';
 import {
   expectError,
@@ -228,30 +227,6 @@ describe('guest carts', () => {
     const res = await g.get(token);
     const ttl = Date.parse((res.body as GuestCartView).expiresAt ?? '') - Date.now();
     expect(ttl).toBeGreaterThan(29 * DAY);
-  });
-
-  it('sweeps expired guest carts with their lines, and only those', async () => {
-    const product = await b.product();
-    const stale = await g.start(product.id, 1);
-    const live = await g.start(product.id, 1);
-    const user = await b.customer();
-    await b.addToCart(user, product.id, 1);
-    await g.expire(stale.token);
-
-    const swept = await t.app.get(CartService).sweepExpiredGuestCarts();
-
-    expect(swept).toBeGreaterThanOrEqual(1);
-    const rows = await t.dataSource.query<Array<{ id: string }>>(
-      'SELECT id FROM carts WHERE id = ANY($1::uuid[])',
-      [[stale.cart.id, live.cart.id]],
-    );
-    expect(rows.map((r) => r.id)).toEqual([live.cart.id]);
-    const [lines] = await t.dataSource.query<Array<{ n: number }>>(
-      'SELECT count(*)::int AS n FROM cart_items WHERE cart_id = $1',
-      [stale.cart.id],
-    );
-    expect(lines?.n).toBe(0);
-    expect((await b.getCart(user)).itemCount).toBe(1);
   });
 
   it('still requires a signed-in customer to check out', async () => {
