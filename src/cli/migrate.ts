@@ -2,33 +2,35 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@/config/app-config.js';
 import { loadEnvFile } from '@/config/load-env-file.js';
 import { runMigrations } from '@/database/database.runtime.js';
-import { installJobEngine } from '@/jobs/job-engine-install.js';
+import { parseCliArgs, runMain } from './cli-context.js';
+
+const USAGE = 'usage: node dist/src/cli/migrate.js';
+
+const HELP = `Applies pending migrations to DATABASE_URL with the compiled app alone (no TypeORM CLI, no dev
+dependencies), under the same advisory lock as the server's start, so it may run beside starting
+instances. The deploy step for servers that run with MIGRATE_ON_START=false.
+
+  -h, --help  show this help
+
+Exit: 0 done (or nothing to do), 1 failure, 2 usage error.`;
 
 /**
  * Applies pending migrations to `DATABASE_URL` with the compiled app alone (no TypeORM CLI, no
  * dev dependencies), under the same advisory lock as the server's start (so it may run beside
  * starting instances): a one-shot deploy step, needed when the servers run with
- * `MIGRATE_ON_START=false`. Exit 0 done, 1 failure.
+ * `MIGRATE_ON_START=false`. Exit 0 done, 1 failure, 2 usage.
  */
-async function main(): Promise<void> {
-  loadEnvFile();
-  const config = loadConfig();
-  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run migrations']);
-  const applied = await runMigrations(config.databaseUrl, (line) => console.log(line));
-  // The job engine's own schema (pgboss), which the servers then start with `migrate: false`.
-  await installJobEngine(config.databaseUrl);
-  console.log(
-    applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database is up to date',
-  );
-}
-
-main()
-  .then(() => process.exit(0))
-  .catch((error: unknown) => {
-    console.error(
-      error instanceof ConfigError
-        ? error.message
-        : `migration failed: ${(error as Error)?.message ?? String(error)}`,
+runMain(
+  { usage: USAGE, help: HELP },
+  async () => {
+    parseCliArgs({});
+    loadEnvFile();
+    const config = loadConfig();
+    if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run migrations']);
+    const applied = await runMigrations(config.databaseUrl, (line) => console.log(line));
+    console.log(
+      applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database is up to date',
     );
-    process.exit(1);
-  });
+  },
+  'migration failed',
+);

@@ -4,17 +4,40 @@ import { CatalogNamespace } from '@/catalog/catalog-cache.keys.js';
 import { seedDemoCatalog } from '@/catalog/demo-catalog.js';
 import { parseCliArgs, runCli, UsageError } from './cli-context.js';
 
+const USAGE = 'usage: npm run seed -- [--products N] [--force]';
+
+const HELP = `Adds an idempotent demo catalog (categories, brands, products), bulk inserted with a progress
+bar on stderr; products already there are kept, so running it twice adds nothing.
+
+  --products N  how many demo products (1 to 5,000,000; default 1000)
+  --force       seed even when NODE_ENV=production (refused otherwise)
+  -h, --help    show this help
+
+Exit: 0 done, 1 failure, 2 usage error (or NODE_ENV=production without --force).`;
+
 /** `npm run seed -- --products N`: an idempotent demo catalog, bulk inserted with a progress bar. */
-runCli(
-  'usage: npm run seed -- --products N   (N from 1 to 5,000,000; default 1000)',
-  () => {
-    const values = parseCliArgs({ products: { type: 'string', default: '1000' } });
+runCli({
+  usage: USAGE,
+  help: HELP,
+  parse: () => {
+    const values = parseCliArgs({
+      products: { type: 'string', default: '1000' },
+      force: { type: 'boolean', default: false },
+    });
     const count = Number(values.products);
     if (!Number.isInteger(count) || count < 1 || count > 5_000_000)
       throw new UsageError(`--products must be a whole number (got ${values.products})`);
-    return count;
+    return { count, force: values.force };
   },
-  async (app, config, count) => {
+  refuse: (config, { force }) => {
+    // Demo products in a real shop are orders waiting to go wrong: say so before connecting.
+    if (config.nodeEnv === 'production' && !force)
+      throw new UsageError(
+        'refusing to seed demo products: NODE_ENV=production, so this looks like a real shop. ' +
+          'Add --force if this database should get them.',
+      );
+  },
+  run: async (app, config, { count }) => {
     const started = performance.now();
     const bar = (done: number, total: number): void => {
       if (!process.stderr.isTTY && done !== total && done % 10_000 !== 0) return;
@@ -38,4 +61,4 @@ runCli(
       `seeded ${inserted.toLocaleString('en')} new products (${(count - inserted).toLocaleString('en')} already there) in ${seconds} s`,
     );
   },
-);
+});

@@ -13,15 +13,16 @@ export interface CliRun {
 
 /**
  * Runs a built CLI script to its exit, from the project root, with stdin an open pipe nobody
- * writes to (a CLI that prompted would hang, not pass). `env` is laid over this process's
- * environment; an `undefined` value removes the variable. SIGKILL after `timeoutMs`: then
- * `code` is null.
+ * writes to (a CLI that prompted would hang, not pass), or, given `input`, a pipe that carries
+ * `input` and then closes. `env` is laid over this process's environment; an `undefined` value
+ * removes the variable. SIGKILL after `timeoutMs`: then `code` is null.
  */
 export async function runCli(
   script: string,
   args: string[],
   env: Record<string, string | undefined>,
   timeoutMs: number,
+  input?: string,
 ): Promise<CliRun> {
   const started = performance.now();
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
@@ -32,6 +33,7 @@ export async function runCli(
     env: childEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
