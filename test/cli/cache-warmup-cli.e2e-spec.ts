@@ -14,9 +14,16 @@ import { runCli } from './run-cli.js';
 
 /**
  * `npm run cache:warmup` is the built `dist/src/cli/cache-warmup.js`, run before a deploy takes
- * traffic: it fills the shared Redis cache that the instances then answer from, prints what it
- * warmed, and fails fast (and says why) when it cannot reach the database or Redis.
+ * traffic: it fills the shared Redis cache that the instances then answer from, shows progress on
+ * stderr, prints what it warmed and a summary line, and fails fast (and says why) when it cannot
+ * reach the database or Redis.
  */
+
+const USAGE = [
+  'usage: npm run cache:warmup -- [--pages N] [--details N]            (from a build)',
+  '       npx nest start cache-warmup -- [--pages N] [--details N]     (from source)',
+].join('\n');
+const PROGRESS_LINE = /^cache warmup: (\d+) requests \(\d+\.\d s\)$/;
 
 /** Redis database 14: no other suite uses it, so nothing else bumps its generations mid-test. */
 const REDIS_DB = 14;
@@ -28,6 +35,34 @@ interface TableRow {
   requests: number;
   filled: number;
   alreadyWarm: number;
+}
+
+interface Summary {
+  keys: number;
+  filled: number;
+  alreadyWarm: number;
+  where: string;
+}
+
+/** The summary the CLI ends its output with, or `undefined` when the last line is not one. */
+function summaryOf(stdout: string): Summary | undefined {
+  const match =
+    /\nwarmed (\d+) keys in \d+\.\d s: (\d+) filled, (\d+) already warm \((.+)\)\n$/.exec(stdout);
+  if (!match) return undefined;
+  const [, keys, filled, alreadyWarm, where] = match;
+  return { keys: Number(keys), filled: Number(filled), alreadyWarm: Number(alreadyWarm), where };
+}
+
+/** The request counts of the progress lines, failing on any other line (a warning, an error). */
+function progressOf(stderr: string): number[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const match = PROGRESS_LINE.exec(line);
+      if (!match) throw new Error(`not a progress line on stderr: ${line}`);
+      return Number(match[1]);
+    });
 }
 
 /** The rows of the `console.table` the CLI prints. */
@@ -87,7 +122,8 @@ describe('cache-warmup CLI (built)', () => {
         { REDIS_URL: redisUrl },
         WARMUP_TIMEOUT_MS,
       );
-      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(run.code).toBe(0);
+      progressOf(run.stderr);
       const rows = tableRows(run.stdout);
       expect(rows.map((r) => r.target)).toEqual([
         'categories',
@@ -110,7 +146,12 @@ describe('cache-warmup CLI (built)', () => {
         (byTarget.get('first page of each category')?.requests ?? 0) + 1,
       );
       const total = rows.reduce((sum, r) => sum + r.requests, 0);
-      expect(run.stdout).toContain(`warmed ${total} keys (Redis)`);
+      expect(summaryOf(run.stdout)).toEqual({
+        keys: total,
+        filled: total,
+        alreadyWarm: 0,
+        where: 'Redis',
+      });
 
       const reader = await createTestApp({ REDIS_URL: redisUrl });
       try {
@@ -136,6 +177,9 @@ describe('cache-warmup CLI (built)', () => {
       expect(again.code).toBe(0);
       const listRow = tableRows(again.stdout).find((r) => r.target === 'product list, pages 1–2');
       expect(listRow).toEqual({ ...listRow, filled: 0, alreadyWarm: 2 });
+      const second = summaryOf(again.stdout);
+      expect(second?.alreadyWarm).toBeGreaterThanOrEqual(2);
+      expect(second).toEqual({ ...second, keys: second!.filled + second!.alreadyWarm });
     },
     WARMUP_TIMEOUT_MS * 3,
   );
@@ -148,16 +192,53 @@ describe('cache-warmup CLI (built)', () => {
         { REDIS_URL: undefined },
         WARMUP_TIMEOUT_MS,
       );
-      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(run.code).toBe(0);
+      progressOf(run.stderr);
       const rows = tableRows(run.stdout);
       expect(rows.find((r) => r.target === 'product list, pages 1–1')).toMatchObject({
         requests: 1,
       });
-      expect(run.stdout).toMatch(
-        /warmed \d+ keys \(in-memory: this process only, so only useful as a check\)\n$/,
+      expect(summaryOf(run.stdout)?.where).toBe(
+        'in-memory: this process only, so only useful as a check',
       );
     },
     WARMUP_TIMEOUT_MS,
+  );
+
+  it(
+    'shows progress on stderr every 100 requests and ends with a summary of what it warmed',
+    async () => {
+      // 100 list pages (empty ones answer 200 too), so at least one progress line however small
+      // the catalog is.
+      const run = await warmup(
+        ['--pages', '100', '--details', '0'],
+        { REDIS_URL: undefined },
+        WARMUP_TIMEOUT_MS,
+      );
+      expect(run.code).toBe(0);
+      const summary = summaryOf(run.stdout);
+      const total = tableRows(run.stdout).reduce((sum, r) => sum + r.requests, 0);
+      expect(summary).toMatchObject({ keys: total, filled: total, alreadyWarm: 0 });
+      expect(total).toBeGreaterThanOrEqual(100);
+      const every100 = Array.from({ length: Math.floor(total / 100) }, (_, i) => (i + 1) * 100);
+      expect(progressOf(run.stderr)).toEqual(every100);
+    },
+    WARMUP_TIMEOUT_MS,
+  );
+
+  it.each(['--help', '-h'])(
+    '%s prints the usage and options to stdout, exit 0, without connecting',
+    async (flag) => {
+      const run = await warmup(
+        ['--pages', '0', flag],
+        { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x', REDIS_URL: undefined },
+        FAILURE_BOUND_MS,
+      );
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout.startsWith(`${USAGE}\n\n`)).toBe(true);
+      expect(run.stdout).toContain('--pages N');
+      expect(run.stdout).toContain('--details N');
+    },
   );
 
   it('exits 1 quickly with a clear message when the database cannot be reached', async () => {
@@ -187,18 +268,12 @@ describe('cache-warmup CLI (built)', () => {
   it('exits 2 with the usage on an unknown option', async () => {
     const run = await warmup(['--bogus'], { REDIS_URL: undefined }, FAILURE_BOUND_MS);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(
-      "Unknown option '--bogus'\n" +
-        'usage: nest start cache-warmup | npm run cache:warmup [-- --pages N --details N]\n',
-    );
+    expect(run.stderr).toBe(`Unknown option '--bogus'\n${USAGE}\n`);
   });
 
   it('exits 2 with the usage on an out-of-range option', async () => {
     const run = await warmup(['--pages', '0'], { REDIS_URL: undefined }, FAILURE_BOUND_MS);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(
-      '--pages must be 1–100 and --details 0–10000\n' +
-        'usage: nest start cache-warmup | npm run cache:warmup [-- --pages N --details N]\n',
-    );
+    expect(run.stderr).toBe(`--pages must be 1–100 and --details 0–10000\n${USAGE}\n`);
   });
 });
