@@ -17,6 +17,7 @@ import { DeletedCartLines1764141100000 } from './1764141100000-deleted-cart-line
 import { ReviewCountIndex1764141200000 } from './1764141200000-review-count-index.js';
 import { RetentionIndexes1764141310000 } from './1764141310000-retention-indexes.js';
 import { OutboxWebhooks1764141400000 } from './1764141400000-outbox-webhooks.js';
+import { AccountRecovery1764141420000 } from './1764141420000-account-recovery.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
@@ -42,4 +43,5 @@ export const migrations = [
   ReviewCountIndex1764141200000,
   RetentionIndexes1764141310000,
   OutboxWebhooks1764141400000,
+  AccountRecovery1764141420000,
 ];

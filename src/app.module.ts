@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { AccountsModule } from './accounts/accounts.module.js';
+import { AccountsModule, EmailVerificationGateModule } from './accounts/accounts.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { EventsModule } from './common/events/events.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
@@ -14,6 +14,7 @@ import { WishlistsModule } from './wishlists/wishlists.module.js';
 import { MediaModule } from './media/media.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { MailModule } from './mail/mail.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         AccountsModule,
+        EmailVerificationGateModule,
         CatalogModule,
         OrdersModule,
         GuestCartClaimModule,
@@ -52,6 +54,7 @@ export class AppModule {
         MediaModule,
         ProfilesModule,
         RetentionModule,
+        MailModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

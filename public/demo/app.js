@@ -3,6 +3,8 @@
 // refresh and notification catch-up are shown there for React, Vue and Angular.
 /* global io */
 
+import { initAccountRecovery, renderVerificationReminder } from './account-recovery.js';
+
 const SESSION_KEY = 'shop-demo:session';
 const CART_TOKEN_KEY = 'shop-demo:cart-token';
 const CURSOR_KEY = (userId) => `shop-demo:notifications-after:${userId}`;
@@ -250,6 +252,7 @@ function renderSessionBar() {
   $('#logout').hidden = !session;
   $('[data-view="account"]').hidden = Boolean(session);
   $('[data-view="staff"]').hidden = !isStaff();
+  renderVerificationReminder(session?.user);
 }
 
 async function onUserChanged() {
@@ -1224,4 +1227,16 @@ if (session) {
   void loadCart(); // a guest cart kept from an earlier visit (or an empty one)
 }
 void loadProducts();
+initAccountRecovery({
+  api,
+  describeError,
+  showAlert,
+  showView,
+  getSession: () => session,
+  refreshMe: async () => {
+    session.user = await api('/api/me');
+    localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    renderSessionBar();
+  },
+});
 document.documentElement.dataset.ready = 'true';

@@ -1,17 +1,23 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
+import { AccountEvents } from './account-events.js';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard.js';
 import { AuthController } from './auth.controller.js';
 import { JwtAuthGuard, RolesGuard } from './auth.guards.js';
 import { AuthService } from './auth.service.js';
+import { EMAIL_VERIFICATION_GATE } from './email-verification.gate.js';
+import { EmailVerificationToken } from './email-verification-token.entity.js';
+import { EmailVerificationService } from './email-verification.service.js';
 import { JwtStrategy, jwtKey } from './jwt.strategy.js';
 import { MeController } from './me.controller.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PasswordResetToken } from './password-reset-token.entity.js';
+import { PasswordResetService } from './password-reset.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { TokensService } from './tokens.service.js';
 import { User } from './user.entity.js';
@@ -20,7 +26,7 @@ import { UsersService } from './users.service.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, RefreshToken]),
+    TypeOrmModule.forFeature([User, RefreshToken, PasswordResetToken, EmailVerificationToken]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -37,12 +43,15 @@ import { UsersService } from './users.service.js';
     TokensService,
     UsersService,
     AuthService,
+    AccountEvents,
+    PasswordResetService,
+    EmailVerificationService,
     JwtStrategy,
     AuthRateLimitGuard,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [UsersService],
+  exports: [UsersService, PasswordResetService, EmailVerificationService],
 })
 export class AccountsModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(AccountsModule.name);
@@ -74,3 +83,15 @@ export class AccountsModule implements OnApplicationBootstrap {
     this.logger.log(`ADMIN_EMAIL ${adminEmail}: ${outcome}`);
   }
 }
+
+/**
+ * Lends every module the REQUIRE_EMAIL_VERIFICATION check (`assertVerified`): checkout calls it,
+ * without importing the whole accounts module for it.
+ */
+@Global()
+@Module({
+  imports: [AccountsModule],
+  providers: [{ provide: EMAIL_VERIFICATION_GATE, useExisting: EmailVerificationService }],
+  exports: [EMAIL_VERIFICATION_GATE],
+})
+export class EmailVerificationGateModule {}

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -10,6 +11,7 @@ import { type AuthUser, CurrentUser } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { ChangePasswordDto, UpdateMeDto } from './dto/me.dto.js';
 import { toUserDto, UserDto } from './dto/user.dto.js';
+import { EmailVerificationService } from './email-verification.service.js';
 import { UsersService } from './users.service.js';
 import { AuthRateLimit, AuthRateLimitGuard } from './auth-rate-limit.guard.js';
 
@@ -18,7 +20,10 @@ import { AuthRateLimit, AuthRateLimitGuard } from './auth-rate-limit.guard.js';
 @ApiErrors(401)
 @Controller('api/me')
 export class MeController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly emailVerification: EmailVerificationService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Your profile' })
@@ -51,5 +56,20 @@ export class MeController {
     @Body() dto: ChangePasswordDto,
   ): Promise<void> {
     await this.users.changePassword(actor, dto.currentPassword, dto.newPassword);
+  }
+
+  @Post('verify-email/resend')
+  @HttpCode(202)
+  @UseGuards(AuthRateLimitGuard)
+  @AuthRateLimit('verification-resend')
+  @ApiOperation({
+    summary: 'Email a new verification link',
+    description:
+      'To your current address; earlier links keep working until they expire. 409 `EMAIL_ALREADY_VERIFIED` when there is nothing to verify. Rate-limited per user (PASSWORD_RESET_RATE_LIMIT an hour).',
+  })
+  @ApiAcceptedResponse({ description: 'The email is on its way' })
+  @ApiErrors(409)
+  async resendVerificationEmail(@CurrentUser() actor: AuthUser): Promise<void> {
+    await this.emailVerification.resend(actor.id);
   }
 }

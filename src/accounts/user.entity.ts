@@ -34,6 +34,10 @@ export class User {
   @Column({ type: 'jsonb', nullable: true })
   defaultShippingAddress!: Address | null;
 
+  /** When the user proved they receive mail at `email` (a verification link); null: not yet. */
+  @Column({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

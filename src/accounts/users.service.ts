@@ -13,6 +13,8 @@ import {
   WrongCurrentPasswordError,
 } from './accounts.errors.js';
 import type { ListUsersQueryDto, UpdateMeDto } from './dto/me.dto.js';
+import { AccountEvents } from './account-events.js';
+import { EmailVerificationService } from './email-verification.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { passwordWeakness } from './password-policy.js';
 import { TokensService } from './tokens.service.js';
@@ -38,28 +40,40 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokensService,
+    private readonly verification: EmailVerificationService,
+    private readonly events: AccountEvents,
   ) {}
 
+  /**
+   * A new account, with a verification email recorded in the same transaction, unless
+   * `emailVerified` (an address the operator configured, such as ADMIN_EMAIL).
+   */
   async create(input: {
     email: string;
     password: string;
     name: string;
     role?: Role;
+    emailVerified?: boolean;
   }): Promise<User> {
     const weakness = passwordWeakness(input.password, input.email);
     if (weakness) throw new WeakPasswordError(weakness);
     const passwordHash = await this.hasher.hash(input.password);
     try {
-      return await this.users.save(
-        this.users.create({
-          email: input.email,
-          name: input.name,
-          passwordHash,
-          role: input.role ?? 'customer',
-          phone: null,
-          defaultShippingAddress: null,
-        }),
-      );
+      return await this.users.manager.transaction(async (manager) => {
+        const user = await manager.save(
+          manager.create(User, {
+            email: input.email,
+            name: input.name,
+            passwordHash,
+            role: input.role ?? 'customer',
+            phone: null,
+            defaultShippingAddress: null,
+            emailVerifiedAt: input.emailVerified ? new Date() : null,
+          }),
+        );
+        if (!input.emailVerified) await this.verification.requestFor(user, manager);
+        return user;
+      });
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new EmailTakenError();
       throw error;
@@ -112,7 +126,10 @@ export class UsersService {
     return this.users.save(user);
   }
 
-  /** Changes the password and signs the user out everywhere (every refresh token revoked). */
+  /**
+   * Changes the password and signs the user out everywhere (every refresh token revoked); a
+   * "password changed" email is recorded with the change.
+   */
   async changePassword(
     actor: AuthUser,
     currentPassword: string,
@@ -127,6 +144,7 @@ export class UsersService {
     await this.users.manager.transaction(async (manager) => {
       await manager.update(User, { id: user.id }, { passwordHash });
       await this.tokens.revokeAllOf(user.id, manager);
+      await this.events.passwordChanged(manager, user.id);
     });
   }
 
@@ -185,7 +203,14 @@ export class UsersService {
     let account = await this.findByEmail(email);
     if (!account) {
       try {
-        await this.create({ email, password, name: 'Administrator', role: 'admin' });
+        // The operator configured this address: nothing to verify.
+        await this.create({
+          email,
+          password,
+          name: 'Administrator',
+          role: 'admin',
+          emailVerified: true,
+        });
         this.logger.log(`admin ${email} created`);
         return 'created';
       } catch (error) {

@@ -1,3 +1,5 @@
+import { EmailVerificationToken } from '@/accounts/email-verification-token.entity.js';
+import { PasswordResetToken } from '@/accounts/password-reset-token.entity.js';
 import { RefreshToken } from '@/accounts/refresh-token.entity.js';
 import { User } from '@/accounts/user.entity.js';
 import { Brand } from '@/catalog/brand.entity.js';
@@ -25,6 +27,8 @@ import { OutboxEvent } from '@/outbox/outbox-event.entity.js';
 export const entities = [
   User,
   RefreshToken,
+  PasswordResetToken,
+  EmailVerificationToken,
   Category,
   Brand,
   Product,

@@ -5,6 +5,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '@/config/app-config.js';
+import { APP_CONFIG } from '@/config/config.module.js';
+import { registerDevMailbox } from '@/mail/dev-mailbox.routes.js';
+import { MAIL_TRANSPORT, type MailTransport } from '@/mail/mail-transport.js';
 
 const SOCKET_IO_CLIENT_FILES = new Set(['/socket.io.min.js', '/socket.io.min.js.map']);
 
@@ -44,6 +48,9 @@ function socketIoClientDist(root: string): string | undefined {
  * Serves the live demo page (public/demo/) at `/demo`, and the Socket.IO browser client at
  * `/demo/vendor/socket.io.min.js`. `decorateReply: false`: Swagger UI registers the plugin too.
  * Called only when DEMO_ENABLED (off by default in production); otherwise `/demo` is a 404.
+ * The page also answers the links of emails (`/reset-password`, `/verify-email`, `/orders/:id`,
+ * under PUBLIC_URL, which defaults to this server), and with the file mailbox (SMTP_URL unset,
+ * not in production) lists every email sent at `/demo/mail`.
  */
 export async function registerDemoPage(app: NestFastifyApplication): Promise<void> {
   const root = projectRoot();
@@ -52,12 +59,18 @@ export async function registerDemoPage(app: NestFastifyApplication): Promise<voi
   const fastify = app.getHttpAdapter().getInstance();
   // `/demo` itself (the router ignores trailing slashes, so `/demo/` too): the page's URLs are
   // absolute, so it works from either address.
-  fastify.get('/demo', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .send(await readFile(join(demoDir, 'index.html'))),
-  );
+  for (const path of ['/demo', '/reset-password', '/verify-email', '/orders/:id'])
+    fastify.get(path, async (_request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(await readFile(join(demoDir, 'index.html'))),
+    );
+  const config = app.get<typeof APP_CONFIG, AppConfig>(APP_CONFIG);
+  registerDevMailbox(fastify, app.get<symbol, MailTransport>(MAIL_TRANSPORT, { strict: false }), {
+    production: config.nodeEnv === 'production',
+    page: () => readFile(join(demoDir, 'mail.html')),
+  });
   await app.register(fastifyStatic, {
     root: demoDir,
     prefix: '/demo/',

@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import {
+  EMAIL_VERIFICATION_GATE,
+  type EmailVerificationGate,
+} from '@/accounts/email-verification.gate.js';
 import { type LockedProduct, type LockedVariant, StockService } from '@/catalog/stock.service.js';
 import type { Address } from '@/common/address.js';
 import type { AuthUser } from '@/common/auth.js';
@@ -120,6 +124,7 @@ export class CheckoutService {
     @Inject(SHIPPING_STRATEGY) private readonly shipping: ShippingStrategy,
     @Inject(TAX_STRATEGY) private readonly tax: TaxStrategy,
     private readonly defaultAddresses: DefaultAddressProvider,
+    @Inject(EMAIL_VERIFICATION_GATE) private readonly emailVerification: EmailVerificationGate,
   ) {}
 
   async checkout(
@@ -127,6 +132,7 @@ export class CheckoutService {
     dto: CheckoutDto,
     idempotencyKey?: string,
   ): Promise<CheckoutResult> {
+    await this.emailVerification.assertVerified(actor.id); // REQUIRE_EMAIL_VERIFICATION
     const hash = idempotencyKey ? requestHash(dto) : '';
     return withTransactionRetry(() =>
       this.db.transaction(async (manager) => {

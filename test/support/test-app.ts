@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
@@ -49,8 +51,9 @@ export const freshIp = (): string => `10.${[...randomBytes(3)].join('.')}`;
 /**
  * The real application on the run's test database, listening on a free port.
  * `env` overrides environment variables for this app only (e.g. `AUTH_RATE_LIMIT`; it and
- * `GUEST_CART_RATE_LIMIT`, `RATE_LIMIT`, `UPLOAD_RATE_LIMIT` are 0, off, and scheduled retention
- * is off, unless a test sets them).
+ * `GUEST_CART_RATE_LIMIT`, `RATE_LIMIT`, `UPLOAD_RATE_LIMIT`, `PASSWORD_RESET_RATE_LIMIT` are 0,
+ * off, and scheduled retention is off, unless a test sets them; emails go to a file mailbox in a
+ * temporary directory of the run, `MAIL_DIR`, unless a test sets `SMTP_URL`).
  */
 export async function createTestApp(
   env: Record<string, string | undefined> = {},
@@ -78,6 +81,9 @@ export async function createTestAppOn(
     RATE_LIMIT: '0',
     UPLOAD_RATE_LIMIT: '0',
     RETENTION_INTERVAL: '0',
+    // No test writes into the project's .data/mail; one file mailbox per run's database.
+    MAIL_DIR: join(tmpdir(), `shop-api-test-mail-${new URL(databaseUrl).pathname.slice(1)}`),
+    PASSWORD_RESET_RATE_LIMIT: '0',
     // Jobs and webhooks at test speed: retries after 1–2 s, a crashed job back within seconds.
     JOBS_POLL_INTERVAL: '1s',
     JOBS_MONITOR_INTERVAL: '2s',

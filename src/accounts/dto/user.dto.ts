@@ -9,6 +9,12 @@ export class UserDto {
   @ApiProperty({ format: 'email' })
   email!: string;
 
+  @ApiProperty({
+    description:
+      'The user opened the link of a verification email sent to `email` (`verifyEmail`). With REQUIRE_EMAIL_VERIFICATION on, checkout needs it.',
+  })
+  emailVerified!: boolean;
+
   @ApiProperty()
   name!: string;
 
@@ -29,6 +35,7 @@ export function toUserDto(user: User): UserDto {
   return {
     id: user.id,
     email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
     name: user.name,
     role: user.role,
     phone: user.phone,
