@@ -118,6 +118,7 @@ export function runCli<Args>(cli: CliCommand<Args>): void {
           ...config,
           databaseUrl: database.url,
           retention: { ...config.retention, intervalSeconds: 0 },
+          jobs: { ...config.jobs, workers: false },
         }),
         {
           logger: ['error', 'warn'],

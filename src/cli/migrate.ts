@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@/config/app-config.js';
 import { loadEnvFile } from '@/config/load-env-file.js';
 import { runMigrations } from '@/database/database.runtime.js';
+import { installJobEngine } from '@/jobs/job-engine-install.js';
 import { parseCliArgs, runMain } from './cli-context.js';
 
 const USAGE = 'usage: node dist/src/cli/migrate.js';
@@ -28,6 +29,8 @@ runMain(
     const config = loadConfig();
     if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run migrations']);
     const applied = await runMigrations(config.databaseUrl, (line) => console.log(line));
+    // The job engine's own schema (pgboss), which servers with MIGRATE_ON_START=false do not install.
+    await installJobEngine(config.databaseUrl, config.jobs.schema);
     console.log(
       applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database is up to date',
     );
