@@ -66,6 +66,7 @@ describe('loadConfig: bad values', () => {
     ['JOBS_MONITOR_INTERVAL', 'often', /^JOBS_MONITOR_INTERVAL must be a duration/],
     ['JOBS_CONCURRENCY', '0', /^JOBS_CONCURRENCY must be an integer from 1 to 100/],
     ['JOBS_POOL_SIZE', '1', /^JOBS_POOL_SIZE must be an integer from 2 to 100/],
+    ['JOBS_SCHEMA', 'pg-boss; DROP', /^JOBS_SCHEMA must be a lower-case SQL name/],
     ['WEBHOOK_ALLOW_PRIVATE_TARGETS', 'maybe', /^WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or/],
     ['WEBHOOK_TIMEOUT', '0', /^WEBHOOK_TIMEOUT must be a duration/],
     ['WEBHOOK_MAX_ATTEMPTS', '0', /^WEBHOOK_MAX_ATTEMPTS must be an integer from 1 to 100/],
@@ -377,6 +378,7 @@ describe('loadConfig: jobs and webhooks', () => {
       monitorIntervalSeconds: 30,
       concurrency: 4,
       poolSize: 5,
+      schema: 'pgboss',
     });
     expect(config.webhooks).toEqual({
       allowPrivateTargets: false,
@@ -396,6 +398,7 @@ describe('loadConfig: jobs and webhooks', () => {
       JOBS_MONITOR_INTERVAL: '1m',
       JOBS_CONCURRENCY: '8',
       JOBS_POOL_SIZE: '3',
+      JOBS_SCHEMA: 'jobs_eu',
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       WEBHOOK_TIMEOUT: '30s',
       WEBHOOK_MAX_ATTEMPTS: '3',
@@ -410,6 +413,7 @@ describe('loadConfig: jobs and webhooks', () => {
       monitorIntervalSeconds: 60,
       concurrency: 8,
       poolSize: 3,
+      schema: 'jobs_eu',
     });
     expect(config.webhooks).toEqual({
       allowPrivateTargets: true,

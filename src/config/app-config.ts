@@ -141,6 +141,8 @@ export interface JobsConfig {
   readonly concurrency: number;
   /** Connections of the job engine's own pool (never TypeORM's). */
   readonly poolSize: number;
+  /** PostgreSQL schema of the job engine's tables (one engine per schema). */
+  readonly schema: string;
 }
 
 export interface WebhooksConfig {
@@ -287,6 +289,16 @@ class Reader {
   /** {@link duration}, where `0` is allowed (off / strict). */
   durationOrZero(name: string, fallback: string): number {
     return this.raw(name) === '0' ? 0 : this.duration(name, fallback);
+  }
+
+  /** A lower-case SQL identifier (a schema name). */
+  identifier(name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
+      this.problems.push(`${name} must be a lower-case SQL name like pgboss (got "${value}")`);
+      return fallback;
+    }
+    return value;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -436,6 +448,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       monitorIntervalSeconds: r.duration('JOBS_MONITOR_INTERVAL', '30s'),
       concurrency: r.int('JOBS_CONCURRENCY', 4, 1, 100),
       poolSize: r.int('JOBS_POOL_SIZE', 5, 2, 100),
+      schema: r.identifier('JOBS_SCHEMA', 'pgboss'),
     },
     webhooks: {
       allowPrivateTargets: r.bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false),

@@ -5,9 +5,10 @@ import { PgBoss } from 'pg-boss';
  * pg-boss's own advisory lock, and nothing else: no workers, no cron, no supervision. The deploy
  * step (`cli/migrate.js`) for servers that run with MIGRATE_ON_START=false.
  */
-export async function installJobEngine(url: string): Promise<void> {
+export async function installJobEngine(url: string, schema: string): Promise<void> {
   const boss = new PgBoss({
     connectionString: url,
+    schema,
     max: 2,
     application_name: 'shop-api migrations',
     migrate: true,

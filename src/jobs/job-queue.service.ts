@@ -5,14 +5,15 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { type Job, type JobResult, PgBoss } from 'pg-boss';
+import { type JobResult, type JobWithMetadata, PgBoss } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
 import { jobQueues, type QueueName } from './job-queues.js';
 import { typeormExecutor } from './typeorm-executor.js';
 
-export type { Job };
+/** A job as a handler gets it: its data, `retryCount`, `retryLimit`, `signal`, … */
+export type Job<T = object> = JobWithMetadata<T>;
 
 export interface EnqueueOptions {
   /** Enqueue inside this transaction: the job exists only if it commits. */
@@ -77,6 +78,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
     const { jobs, migrateOnStart } = this.config;
     const boss = new PgBoss({
       connectionString: this.config.databaseUrl,
+      schema: jobs.schema,
       max: jobs.poolSize,
       application_name: 'shop-api jobs',
       // Installs or upgrades schema `pgboss` under pg-boss's own advisory lock. Without DDL rights
@@ -147,6 +149,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
         // A full batch means more is waiting: fetch again without waiting a polling interval.
         burstWhenBatchFull: batchSize > 1,
         perJobResults: true,
+        includeMetadata: true,
       },
       async (batch: Job<T>[]): Promise<JobResult[]> => {
         const settled = await Promise.allSettled(batch.map((job) => handler(job)));

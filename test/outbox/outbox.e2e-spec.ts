@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OutboxService } from '@/outbox/outbox.service.js';
 import { OutboxSweeper } from '@/outbox/outbox-sweeper.js';
 import { waitFor } from '../faults/fault-processes.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, JOBS_SCHEMA, type TestApp } from '../support/test-app.js';
 
 /** The transactional outbox: rows and dispatch jobs commit with the change, or neither exists. */
 describe('transactional outbox', () => {
@@ -28,7 +28,7 @@ describe('transactional outbox', () => {
   const jobCount = async (id: string) =>
     (
       await t.dataSource.query<Array<{ n: number }>>(
-        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'outbox-dispatch' AND id = $1`,
+        `SELECT count(*)::int AS n FROM ${JOBS_SCHEMA}.job WHERE name = 'outbox-dispatch' AND id = $1`,
         [id],
       )
     )[0].n;

@@ -49,6 +49,13 @@ export const TEST_JWT_SECRET = `test-secret-${randomBytes(24).toString('hex')}`;
 export const freshIp = (): string => `10.${[...randomBytes(3)].join('.')}`;
 
 /**
+ * This test file's job-engine schema (Jest loads this module once per test file): apps of other
+ * files running at the same time on the run's database never take its jobs (webhook deliveries,
+ * emails), nor it theirs, and queue settings (retries, attempts) stay the file's own.
+ */
+export const JOBS_SCHEMA = `pgboss_test_${randomBytes(4).toString('hex')}`;
+
+/**
  * The real application on the run's test database, listening on a free port.
  * `env` overrides environment variables for this app only (e.g. `AUTH_RATE_LIMIT`; it and
  * `GUEST_CART_RATE_LIMIT`, `RATE_LIMIT`, `UPLOAD_RATE_LIMIT`, `PASSWORD_RESET_RATE_LIMIT` are 0,
@@ -85,6 +92,8 @@ export async function createTestAppOn(
     MAIL_DIR: join(tmpdir(), `shop-api-test-mail-${new URL(databaseUrl).pathname.slice(1)}`),
     PASSWORD_RESET_RATE_LIMIT: '0',
     // Jobs and webhooks at test speed: retries after 1–2 s, a crashed job back within seconds.
+    // A job engine per test file: its apps run only its own jobs, with its own settings.
+    JOBS_SCHEMA,
     JOBS_POLL_INTERVAL: '1s',
     JOBS_MONITOR_INTERVAL: '2s',
     WEBHOOK_RETRY_BASE: '1s',
