@@ -149,9 +149,10 @@ export async function setup(env: Environment): Promise<BenchContext> {
     );
     startingB.catch(() => undefined); // awaited below; a failure meanwhile must not go unhandled
     const seedStarted = performance.now();
+    // --force: the apps run with NODE_ENV=production, where the seed refuses demo products unasked.
     await processes.run(
       'seed',
-      [join(env.build, 'src/cli/seed.js'), '--products', String(options.products)],
+      [join(env.build, 'src/cli/seed.js'), '--products', String(options.products), '--force'],
       cliEnv,
       options.budgetS * 1000,
     );
