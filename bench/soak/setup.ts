@@ -25,8 +25,12 @@ function appEnv(options: SoakOptions, jwtSecret: string): NodeJS.ProcessEnv {
     // Sockets are disconnected when their token expires: outlive the longest soak.
     JWT_ACCESS_TTL: '24h',
     LOG_LEVEL: 'warn',
+    // One client address drives the whole workload: the per-client limits would refuse it.
     AUTH_RATE_LIMIT: '0',
     GUEST_CART_RATE_LIMIT: '0',
+    RATE_LIMIT: '0',
+    UPLOAD_RATE_LIMIT: '0',
+    SOCKETS_PER_USER: '10000',
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
     HOST: '127.0.0.1',
@@ -79,7 +83,7 @@ export async function setup(
   await processes.run('migrate', [join(build, 'src/cli/migrate.js')], env, 120_000);
   await processes.run(
     'seed',
-    [join(build, 'src/cli/seed.js'), '--products', String(options.products)],
+    [join(build, 'src/cli/seed.js'), '--force', '--products', String(options.products)],
     env,
     600_000,
   );

@@ -36,11 +36,15 @@ export interface AppConfig {
   readonly guestCartRateLimit: number;
   /**
    * Which `X-Forwarded-For` hops to believe (Fastify's `trustProxy`): `false` none, a number of
-   * proxies in front of the app, or the proxies' addresses/CIDRs. Never "all" (any client could
-   * pick its own address and dodge every per-IP limit).
+   * proxies in front of the app (safe only when clients cannot reach the app around them), or the
+   * proxies' addresses/CIDRs. Never "all" (any client could pick its own address and dodge every
+   * per-IP limit).
    */
   readonly trustProxy: false | number | string[];
-  /** Requests a minute per client (user when signed in, else address) on every route; 0 = off. */
+  /**
+   * Requests a minute per client address (an IPv6 client by its /64) on every route but /health
+   * and /metrics, counted in each instance's memory; 0 = off.
+   */
   readonly rateLimit: number;
   /** Seconds a just-rotated refresh token may be presented again (two tabs, a lost answer); 0 = strict. */
   readonly refreshReuseGrace: number;
@@ -432,7 +436,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mediaMaxPixels: r.int('MEDIA_MAX_PIXELS', 40_000_000, 1, 1_000_000_000),
     demoEnabled: r.bool('DEMO_ENABLED', !production),
     docsEnabled: r.bool('DOCS_ENABLED', true),
-    shutdownGraceMs: r.durationOrZero('SHUTDOWN_GRACE', '8s') * 1000,
+    shutdownGraceMs: r.duration('SHUTDOWN_GRACE', '8s') * 1000,
     migrateOnStart: r.bool('MIGRATE_ON_START', true),
     retention: {
       intervalSeconds: r.durationOrZero('RETENTION_INTERVAL', '1h'),
