@@ -250,6 +250,27 @@ describe('listProducts: paging, keyset cursors, featured', () => {
       expectFieldError(await get(`/api/products/featured?limit=${limit}`), 'limit');
     });
 
+    it('accepts includeInactive like the other catalog reads, and lists active products only', async () => {
+      const category = await b.category();
+      const shown = await b.product({ categoryId: category.id, isFeatured: true });
+      const hidden = await b.product({
+        categoryId: category.id,
+        isFeatured: true,
+        isActive: false,
+      });
+      for (const auth of [undefined, b.staff.auth]) {
+        const req = get('/api/products/featured?limit=50&includeInactive=true');
+        const res = await (auth ? req.set('Authorization', auth) : req).expect(200);
+        const ids = (res.body.items as ProductView[]).map((p) => p.id);
+        expect(ids).toContain(shown.id);
+        expect(ids).not.toContain(hidden.id);
+      }
+      expectFieldError(
+        await get('/api/products/featured?includeInactive=maybe'),
+        'includeInactive',
+      );
+    });
+
     it('rejects unknown parameters on the featured list with 400', async () => {
       expectError(await get('/api/products/featured?page=2'), 400, 'VALIDATION_FAILED');
     });

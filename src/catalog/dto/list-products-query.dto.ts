@@ -191,6 +191,19 @@ export class FeaturedQueryDto {
   @Min(1)
   @Max(50)
   limit?: number;
+
+  /**
+   * Accepted like on every other public catalog read, so one query builder serves them all; the
+   * featured list shows active products only, to everyone.
+   */
+  @ApiPropertyOptional({
+    description:
+      'Accepted for parity with the other catalog reads and ignored: featured products are always the active ones',
+  })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  includeInactive?: boolean;
 }
 
 export class ProductPageDto {
