@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorDto } from '@/common/openapi.js';
+import { type DocumentedOperation, documentHeaders } from './headers.js';
 
 export const API_TITLE = 'Shop API';
 export const OPTIONAL_AUTH_EXTENSION = 'x-optional-auth';
@@ -25,16 +26,46 @@ const TAGS: Array<[string, string]> = [
   ['notifications', 'Stored notifications; live ones arrive over Socket.IO on `/notifications`'],
 ];
 
-type Operation = Record<string, unknown> & {
-  security?: unknown[];
-  responses?: Record<string, unknown>;
+type Operation = Record<string, unknown> &
+  DocumentedOperation & {
+    security?: unknown[];
+  };
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+/**
+ * Error statuses an operation answers that its decorators do not say, by operationId (an
+ * unknown operationId fails the generation).
+ */
+const OPERATION_ERRORS: Record<string, Record<string, string>> = {
+  checkout: { 404: 'No active coupon has this `couponCode` (`COUPON_NOT_FOUND`)' },
 };
+
+/**
+ * The router answers these before any hook, for every route with a path parameter (see
+ * `frameworkErrors` in app.factory.ts).
+ */
+function documentRouterErrors(op: Operation): void {
+  if (!op.parameters?.some((p) => p.in === 'path')) return;
+  const malformed = '`MALFORMED_URL`: the request URL is not validly percent-encoded';
+  const existing = op.responses['400'];
+  if (existing)
+    existing.description = `${existing.description ?? 'Invalid request'}; or ${malformed}`;
+  else op.responses['400'] = errorResponse(`Invalid request: ${malformed}`);
+  op.responses['414'] ??= errorResponse(
+    '`URI_TOO_LONG`: a path parameter of the request URL is too long',
+  );
+}
 
 /**
  * Finishes the generated document for client generators: schema names without the `Dto`
  * suffix, an explicit `security` on every operation (none, bearer, or optional bearer for
- * catalog reads where staff see more), the 429 of the per-client limit (`RATE_LIMIT`) every
- * operation can answer, and the 503 every database-backed operation can answer.
+ * catalog reads where staff see more), the router's 400/414 on routes with path parameters, the
+ * 429 of the per-client limit (`RATE_LIMIT`) every operation can answer, the 503 every
+ * database-backed operation can answer, and the response headers (headers.ts).
  */
 export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   const schemas = document.components?.schemas ?? {};
@@ -56,48 +87,48 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
     finishedSchemas[to] = finishedSchemas[from];
     delete finishedSchemas[from];
   }
-  // OAS 3.0: `nullable` needs a `type` beside it, also on a nullable reference to an enum.
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (!node || typeof node !== 'object') return;
-    const schema = node as Record<string, unknown>;
-    const allOf = schema.allOf as Array<{ $ref?: string }> | undefined;
-    if (schema.nullable === true && !schema.type && allOf?.length === 1 && allOf[0]?.$ref) {
-      const target = finishedSchemas[allOf[0].$ref.split('/').pop() ?? ''] as
-        { type?: string } | undefined;
-      if (target?.type) schema.type = target.type;
-    }
-    Object.values(schema).forEach(visit);
-  };
-  visit(finishedSchemas);
-  for (const path of Object.values(finished.paths)) {
-    for (const op of Object.values(path as Record<string, Operation>)) {
-      if (typeof op !== 'object' || !op.responses) continue;
-      if (op[OPTIONAL_AUTH_EXTENSION]) {
-        op.security = [{}, { bearer: [] }];
-        delete op[OPTIONAL_AUTH_EXTENSION];
-      } else if (!op.security) {
-        op.security = [];
-      }
-      // RATE_LIMIT covers every route; the auth and guest-cart limits document their own 429s.
-      op.responses['429'] ??= {
-        description:
-          'Too many requests from this client (`RATE_LIMIT` a minute): retry after the `Retry-After` seconds',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-      };
-      op.responses['503'] ??= {
-        description:
-          'The database is temporarily unavailable: retry after the `Retry-After` seconds',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-      };
-    }
+  const operations = Object.values(finished.paths).flatMap((path) =>
+    Object.values(path as Record<string, Operation>).filter(
+      (op) => typeof op === 'object' && op.responses,
+    ),
+  );
+  for (const [operationId, errors] of Object.entries(OPERATION_ERRORS)) {
+    const op = operations.find((o) => o.operationId === operationId);
+    if (!op) throw new Error(`OpenAPI errors: no operation ${operationId}`);
+    for (const [status, description] of Object.entries(errors))
+      op.responses[status] ??= errorResponse(description);
   }
+  for (const op of operations) {
+    if (op[OPTIONAL_AUTH_EXTENSION]) {
+      op.security = [{}, { bearer: [] }];
+      delete op[OPTIONAL_AUTH_EXTENSION];
+    } else if (!op.security) {
+      op.security = [];
+    } else {
+      // A class-level `@ApiBearerAuth()` and `Roles()` each add `{bearer: []}`: the OpenAPI
+      // schema wants the requirements unique.
+      op.security = [...new Map(op.security.map((s) => [JSON.stringify(s), s])).values()];
+    }
+    documentRouterErrors(op);
+    // RATE_LIMIT covers every route; the auth and guest-cart limits document their own 429s.
+    op.responses['429'] ??= errorResponse(
+      'Too many requests from this client (`RATE_LIMIT` a minute): retry after the `Retry-After` seconds',
+    );
+    op.responses['503'] ??= errorResponse(
+      'The database is temporarily unavailable: retry after the `Retry-After` seconds',
+    );
+  }
+  documentHeaders(finished, operations);
   return finished;
 }
 
 /** Builds the OpenAPI document: operationIds are the controller method names (API.md). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
+    // 3.1: Nest writes a nullable `$ref` as `anyOf: [{$ref}, {type: 'null'}]` and a nullable
+    // scalar as `type: [t, 'null']`, which validators and generators all read alike (3.0's
+    // `nullable` beside an `allOf` is read as "must be an object" by some).
+    .setOpenAPIVersion('3.1.0')
     .setTitle(API_TITLE)
     .setDescription(
       'E-commerce API: accounts, catalog, cart, checkout, orders and real-time order notifications. ' +

@@ -105,13 +105,42 @@ function resolveRef<T>(doc: OpenApiDocument, ref: string): T {
   return node as T;
 }
 
+const isNull = (s: Schema): boolean => (s as { type?: unknown }).type === 'null';
+
+/**
+ * OpenAPI 3.1 spells "or null" as `type: [t, 'null']`, `anyOf`/`oneOf` with a `{type: 'null'}`
+ * branch, or `null` in an `enum`: read each as the one `nullable: true` the arbitraries know.
+ */
+export function withNullable(schema: Schema): Schema {
+  const type = (schema as { type?: unknown }).type;
+  if (Array.isArray(type) && type.includes('null')) {
+    const rest = type.filter((t) => t !== 'null') as Array<NonNullable<Schema['type']>>;
+    if (rest.length !== 1) throw new Error(`unsupported type ${JSON.stringify(type)}`);
+    return withNullable({ ...schema, type: rest[0], nullable: true });
+  }
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const branches = schema[key];
+    if (!branches?.some(isNull)) continue;
+    const { [key]: _branches, ...siblings } = schema;
+    const rest = branches.filter((b) => !isNull(b));
+    const nullable = { ...siblings, nullable: true };
+    // One other branch: the schema itself, nullable (its siblings, e.g. a description, win).
+    return rest.length === 1
+      ? withNullable({ ...rest[0], ...nullable })
+      : { ...nullable, [key]: rest };
+  }
+  if (schema.enum?.includes(null))
+    return { ...schema, enum: schema.enum.filter((v) => v !== null), nullable: true };
+  return schema;
+}
+
 /**
  * `schema` with every `$ref` resolved and every `allOf` merged into one schema (the sibling
  * keywords, e.g. `nullable` or `description` beside an `allOf: [{$ref}]`, win), recursively.
  */
 export function resolveSchema(doc: OpenApiDocument, schema: Schema, depth = 0): Schema {
   if (depth > 20) throw new Error('schema nesting too deep (a recursive $ref?)');
-  let s: Schema = schema;
+  let s: Schema = withNullable(schema);
   if (s.$ref) {
     const { $ref, ...siblings } = s;
     s = { ...resolveSchema(doc, resolveRef<Schema>(doc, $ref), depth + 1), ...siblings };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generateOpenApiDocument, serializeDocument } from '@/openapi/generate.js';
 
 /** Every operation of API.md, by operationId (binding for generated clients). */
@@ -121,14 +121,37 @@ const EXTENSION_OPERATIONS = [
   'setDefaultBillingAddress',
   // staff order tools (docs/api/orders-admin.md)
   'bulkUpdateOrderStatus',
+  // account recovery
+  'requestPasswordReset',
+  'resetPassword',
+  'verifyEmail',
+  'resendVerificationEmail',
 ];
 
 type Operation = {
   operationId: string;
   security: unknown[];
-  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+  responses: Record<
+    string,
+    {
+      content?: Record<string, { schema?: { $ref?: string } }>;
+      headers?: Record<string, { $ref?: string }>;
+    }
+  >;
   parameters?: Array<{ name: string; in: string }>;
 };
+
+const operationsOf = (document: { paths: object }): Operation[] =>
+  Object.values(document.paths).flatMap((path) => Object.values(path as Record<string, Operation>));
+
+/** Every schema object of `node`, depth first. */
+function* schemasIn(node: unknown): Generator<Record<string, unknown>> {
+  if (Array.isArray(node)) for (const item of node) yield* schemasIn(item);
+  else if (node && typeof node === 'object') {
+    yield node as Record<string, unknown>;
+    for (const value of Object.values(node)) yield* schemasIn(value);
+  }
+}
 
 describe('the OpenAPI document', () => {
   it('is committed up to date in openapi.json (run `npm run openapi` after an API change)', async () => {
@@ -156,7 +179,8 @@ describe('the OpenAPI document', () => {
         expect({ where, security: Array.isArray(op.security) }).toEqual({ where, security: true });
         const success = statuses.filter((s) => s.startsWith('2'));
         expect({ where, success: success.length }).toEqual({ where, success: 1 });
-        if (success[0] !== '204')
+        // 204, and a 202 that only says "accepted" (requestPasswordReset), have no body.
+        if (success[0] !== '204' && success[0] !== '202')
           expect({ where, schema: Boolean(op.responses[success[0]]?.content) }).toEqual({
             where,
             schema: true,
@@ -181,5 +205,109 @@ describe('the OpenAPI document', () => {
     expect(
       checkout?.parameters?.some((p) => p.name === 'Idempotency-Key' && p.in === 'header'),
     ).toBe(true);
+  });
+
+  describe('for validators and generators', () => {
+    let document: Awaited<ReturnType<typeof generateOpenApiDocument>>;
+    beforeAll(async () => {
+      document = await generateOpenApiDocument();
+    });
+    const schema = (name: string) =>
+      document.components?.schemas?.[name] as { properties: Record<string, unknown> };
+    const op = (id: string): Operation => {
+      const found = operationsOf(document).find((o) => o.operationId === id);
+      if (!found) throw new Error(`no operation ${id}`);
+      return found;
+    };
+
+    it('is OpenAPI 3.1: a nullable reference or scalar admits null in the JSON Schema way, never with `nullable`', () => {
+      expect(document.openapi).toBe('3.1.0');
+      expect([...schemasIn(document)].filter((s) => 'nullable' in s)).toEqual([]);
+      const nullRef = (target: string) => ({
+        anyOf: [{ $ref: `#/components/schemas/${target}` }, { type: 'null' }],
+      });
+      expect(schema('Product').properties.brand).toMatchObject(nullRef('BrandRef'));
+      expect(schema('CartItem').properties.variant).toMatchObject(nullRef('ProductVariant'));
+      expect(schema('CartItem').properties.issue).toMatchObject(nullRef('CartItemIssue'));
+      expect(schema('OrderHistoryEntry').properties.from).toMatchObject(nullRef('OrderStatus'));
+      expect(schema('User').properties.defaultShippingAddress).toMatchObject(nullRef('Address'));
+      expect(schema('Category').properties.description).toMatchObject({
+        type: ['string', 'null'],
+      });
+    });
+
+    it('declares media URLs, which may be relative `/media/...` paths, as URI references', () => {
+      expect(schema('ProductImage').properties.url).toMatchObject({ format: 'uri-reference' });
+      expect(schema('Category').properties.imageUrl).toMatchObject({ format: 'uri-reference' });
+      expect(schema('Brand').properties.logoUrl).toMatchObject({ format: 'uri-reference' });
+    });
+
+    it('lists each security requirement of an operation once', () => {
+      for (const o of operationsOf(document)) {
+        const keys = o.security.map((s) => JSON.stringify(s));
+        expect({ op: o.operationId, keys }).toEqual({
+          op: o.operationId,
+          keys: [...new Set(keys)],
+        });
+      }
+      expect(op('updateOrderStatus').security).toEqual([{ bearer: [] }]);
+    });
+
+    it('documents X-Request-Id on every response, Retry-After on every 429 and 503, and the per-operation headers', () => {
+      const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
+      for (const o of operationsOf(document)) {
+        expect(Object.keys(o.responses)).toEqual(expect.arrayContaining(['429', '503']));
+        for (const [status, response] of Object.entries(o.responses)) {
+          const where = `${o.operationId} ${status}`;
+          expect({ where, id: response.headers?.['X-Request-Id'] }).toEqual({
+            where,
+            id: ref('X-Request-Id'),
+          });
+          if (status === '429' || status === '503')
+            expect({ where, retry: response.headers?.['Retry-After'] }).toEqual({
+              where,
+              retry: ref('Retry-After'),
+            });
+        }
+      }
+      for (const id of [
+        'listProducts',
+        'listFeaturedProducts',
+        'getProduct',
+        'listCategories',
+        'getCategory',
+        'listCategoryProducts',
+        'listBrands',
+        'getBrand',
+        'listBrandProducts',
+      ])
+        expect({ id, header: op(id).responses['200']?.headers?.['X-Cache'] }).toEqual({
+          id,
+          header: ref('X-Cache'),
+        });
+      expect(op('checkout').responses['201']?.headers?.['Idempotent-Replayed']).toEqual(
+        ref('Idempotent-Replayed'),
+      );
+      expect(op('addCartItem').responses['200']?.headers?.['X-Cart-Token']).toEqual(
+        ref('X-Cart-Token'),
+      );
+      expect(Object.keys(document.components?.headers ?? {}).sort()).toEqual(
+        ['Idempotent-Replayed', 'Retry-After', 'X-Cache', 'X-Cart-Token', 'X-Request-Id'].sort(),
+      );
+    });
+
+    it("documents the router's 400 and 414 on every operation with a path parameter, and checkout's 404", () => {
+      for (const o of operationsOf(document)) {
+        if (!o.parameters?.some((p) => p.in === 'path')) continue;
+        expect({ op: o.operationId, statuses: Object.keys(o.responses) }).toEqual({
+          op: o.operationId,
+          statuses: expect.arrayContaining(['400', '414']),
+        });
+      }
+      expect(Object.keys(op('getProduct').responses)).toEqual(
+        expect.arrayContaining(['400', '404', '414']),
+      );
+      expect(Object.keys(op('checkout').responses)).toContain('404');
+    });
   });
 });

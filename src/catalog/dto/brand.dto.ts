@@ -60,7 +60,12 @@ export class BrandDto {
   @ApiProperty({ type: 'string', nullable: true })
   description!: string | null;
 
-  @ApiProperty({ type: 'string', format: 'uri', nullable: true })
+  @ApiProperty({
+    type: 'string',
+    format: 'uri-reference',
+    nullable: true,
+    description: 'An absolute http(s) URL, or a path under `/media` on the API origin (uploaded)',
+  })
   logoUrl!: string | null;
 
   @ApiProperty({ type: 'string', format: 'uri', nullable: true })

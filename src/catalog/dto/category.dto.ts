@@ -65,7 +65,12 @@ export class CategoryDto {
   @ApiProperty({ type: 'string', nullable: true })
   description!: string | null;
 
-  @ApiProperty({ type: 'string', format: 'uri', nullable: true })
+  @ApiProperty({
+    type: 'string',
+    format: 'uri-reference',
+    nullable: true,
+    description: 'An absolute http(s) URL, or a path under `/media` on the API origin (uploaded)',
+  })
   imageUrl!: string | null;
 
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })

@@ -25,7 +25,11 @@ export const MAX_STOCK = 10_000_000;
 
 export class ProductImageDto {
   @ApiProperty({
-    format: 'uri',
+    // An uploaded image is served from this API as a relative `/media/...` path; one you set
+    // yourself is an absolute http(s) URL.
+    format: 'uri-reference',
+    description:
+      'An absolute http(s) URL when you set it; an uploaded image is a path under `/media` on the API origin',
     example: 'https://cdn.example.com/p/red-shoe.jpg',
     maxLength: 2048,
   })
