@@ -5,7 +5,13 @@ import { loadConfig } from '@/config/app-config.js';
 import { loadEnvFile } from '@/config/load-env-file.js';
 import { resolveDatabase } from '@/database/database.runtime.js';
 import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
-import { assertDatabaseReachable, parseCliArgs, runMain, UsageError } from './cli-context.js';
+import {
+  asCliConfig,
+  assertDatabaseReachable,
+  parseCliArgs,
+  runMain,
+  UsageError,
+} from './cli-context.js';
 
 const USAGE = [
   'usage: npm run cache:warmup -- [--pages N] [--details N]            (from a build)',
@@ -52,7 +58,7 @@ runMain(
     let app: Awaited<ReturnType<typeof createApp>>;
     try {
       await assertDatabaseReachable(database.url);
-      app = await createApp({ ...config, databaseUrl: database.url });
+      app = await createApp(asCliConfig(config, database.url));
     } catch (error) {
       await database.stop();
       throw error;

@@ -89,6 +89,22 @@ export function runMain(text: CliText, main: () => Promise<void>, failure = 'fai
     });
 }
 
+/**
+ * The configuration a CLI's application runs with. A CLI is not a server: it runs its command
+ * (which may enqueue jobs) and leaves scheduled work and job workers to the servers.
+ */
+export function asCliConfig(
+  config: AppConfig,
+  databaseUrl: string,
+): AppConfig & { databaseUrl: string } {
+  return {
+    ...config,
+    databaseUrl,
+    retention: { ...config.retention, intervalSeconds: 0 },
+    jobs: { ...config.jobs, workers: false },
+  };
+}
+
 export interface CliCommand<Args> extends CliText {
   /** Reads the arguments (and stdin, if asked to), before any configuration or connection. */
   parse: () => Args | Promise<Args>;
@@ -113,13 +129,7 @@ export function runCli<Args>(cli: CliCommand<Args>): void {
     try {
       await assertDatabaseReachable(database.url);
       const app = await NestFactory.createApplicationContext(
-        // A CLI is not a server: it runs its command and leaves scheduled work to the servers.
-        AppModule.forRoot({
-          ...config,
-          databaseUrl: database.url,
-          retention: { ...config.retention, intervalSeconds: 0 },
-          jobs: { ...config.jobs, workers: false },
-        }),
+        AppModule.forRoot(asCliConfig(config, database.url)),
         {
           logger: ['error', 'warn'],
           abortOnError: false,
