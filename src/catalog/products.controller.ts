@@ -24,7 +24,6 @@ import {
   isStaff,
   OptionalAuth,
   OptionalUser,
-  Public,
   Roles,
 } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
@@ -76,18 +75,22 @@ export class ProductsController {
   }
 
   @Get('featured')
-  @Public()
+  @OptionalAuth()
   @ApiOperation({
     summary: 'Featured products',
-    description: 'Active featured products, newest first.',
+    description:
+      'Active featured products, newest first. Staff with `includeInactive=true` also see inactive ones (uncached); from anyone else the parameter is ignored, as on every catalog read.',
   })
   @ApiOkResponse({ type: FeaturedProductsDto })
   @ApiErrors(400)
   async listFeaturedProducts(
     @Query() query: FeaturedQueryDto,
+    @OptionalUser() user: AuthUser | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json<FeaturedProductsDto>> {
     const limit = query.limit ?? 12;
+    if (isStaff(user) && query.includeInactive)
+      return sendUncached(reply, { items: await this.products.featured(limit, true) });
     const cached = await this.cache.getOrLoad([NS.products], 'featured', { limit }, async () => ({
       items: await this.products.featured(limit),
     }));

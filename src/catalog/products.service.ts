@@ -161,12 +161,12 @@ export class ProductsService {
       .where(`s.is_active AND ${SEARCH_MATCH}`, { tsquery });
   }
   /** Newest featured active products. */
-  async featured(limit: number): Promise<ProductDto[]> {
+  async featured(limit: number, includeInactive = false): Promise<ProductDto[]> {
     const items = await this.products
       .createQueryBuilder('p')
       .innerJoinAndSelect('p.category', 'c')
       .leftJoinAndSelect('p.brand', 'b')
-      .where('p.isActive = true AND p.isFeatured = true')
+      .where(includeInactive ? 'p.isFeatured = true' : 'p.isActive = true AND p.isFeatured = true')
       .orderBy('p.createdAt', 'DESC')
       .addOrderBy('p.id', 'DESC')
       .limit(limit)
