@@ -9,7 +9,7 @@ import { MailService } from './mail.service.js';
 /**
  * The `mail-send` jobs: compose (tokens are minted here, just before sending), render, send. A
  * failure (SMTP down, a timeout) fails the job, and the queue retries it with backoff (5 s
- * doubling, up to an hour between tries, about 11 hours in all); then it is dead-lettered,
+ * doubling, at most an hour apart: 13 attempts over 3.5 to 4.5 hours); then it is dead-lettered,
  * logged and counted (`email_send_failures_total{reason="dead"}`).
  */
 @Injectable()

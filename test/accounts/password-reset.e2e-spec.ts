@@ -4,6 +4,7 @@ import { linkIn, TestMailServer } from '../mail/mail-server.js';
 import {
   createTestApp,
   freshIp,
+  JOBS_SCHEMA,
   STRONG_PASSWORD,
   type TestApp,
   uniqueEmail,
@@ -155,7 +156,7 @@ describe('password reset', () => {
     expect(stored?.token_hash.equals(createHash('sha256').update(token).digest())).toBe(true);
     const [found] = await t.dataSource.query<Array<{ rows: number }>>(
       `SELECT (SELECT count(*) FROM outbox_events WHERE payload::text LIKE '%' || $1 || '%')
-            + (SELECT count(*) FROM pgboss.job WHERE data::text LIKE '%' || $1 || '%')
+            + (SELECT count(*) FROM ${JOBS_SCHEMA}.job WHERE data::text LIKE '%' || $1 || '%')
             + (SELECT count(*) FROM password_reset_tokens
                 WHERE encode(token_hash, 'escape') LIKE '%' || $1 || '%') AS rows`,
       [token],
