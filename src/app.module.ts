@@ -14,6 +14,7 @@ import { WishlistsModule } from './wishlists/wishlists.module.js';
 import { MediaModule } from './media/media.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import type { AppConfig } from './config/app-config.js';
@@ -54,6 +55,7 @@ export class AppModule {
         MediaModule,
         ProfilesModule,
         RetentionModule,
+        WebhooksModule,
         MailModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -22,6 +22,9 @@ import { CatalogImage } from '@/media/catalog-image.entity.js';
 import { UserAddress } from '@/profiles/user-address.entity.js';
 import { UserProfile } from '@/profiles/user-profile.entity.js';
 import { OutboxEvent } from '@/outbox/outbox-event.entity.js';
+import { WebhookDeliveryAttempt } from '@/webhooks/webhook-delivery-attempt.entity.js';
+import { WebhookDelivery } from '@/webhooks/webhook-delivery.entity.js';
+import { WebhookEndpoint } from '@/webhooks/webhook-endpoint.entity.js';
 
 /** Every entity, for the data source shared by the app, the CLIs and the TypeORM CLI. */
 export const entities = [
@@ -48,5 +51,8 @@ export const entities = [
   UserAddress,
   CatalogImage,
   OutboxEvent,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
   ...VARIANT_ENTITIES,
 ];

@@ -14,6 +14,7 @@ import { CheckoutService } from './checkout.service.js';
 import { GuestCartMergeService } from './guest-cart-merge.service.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { OrderHistoryHandler } from './order-history.handler.js';
+import { OrderOutboxHandler } from './order-outbox.handler.js';
 import { OrderItem } from './order-item.entity.js';
 import { OrderStatusHistory } from './order-status-history.entity.js';
 import { OrderStatusService } from './order-status.service.js';
@@ -48,6 +49,7 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
     PurchaseVerificationService,
     OrderSubscriber,
     OrderHistoryHandler,
+    OrderOutboxHandler,
     // Small strategies so real shipping and tax providers can replace them.
     {
       provide: SHIPPING_STRATEGY,
