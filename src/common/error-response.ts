@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException, Logger } from '@nestjs/common';
 import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+import { PgError, isPgError } from '@/database/pg-errors.js';
 import { DomainError, type FieldError } from './domain-error.js';
 
 /** The one error body of every 4xx/5xx response. */
@@ -55,6 +56,20 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+/** Socket errors and the SQLSTATEs of a server that is gone, going or not yet back. */
+const UNAVAILABLE_CODES = new Set<string>([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  PgError.ADMIN_SHUTDOWN,
+  PgError.CRASH_SHUTDOWN,
+  PgError.CANNOT_CONNECT_NOW,
+  PgError.CONNECTION_FAILURE,
+  PgError.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+  PgError.CONNECTION_DOES_NOT_EXIST,
+]);
+
 /** Postgres / pool errors that mean "the database is unreachable right now". */
 function isDatabaseUnavailable(error: unknown): boolean {
   if (!isObject(error)) return false;
@@ -69,18 +84,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
   const code = typeof error.code === 'string' ? error.code : '';
   const message = typeof error.message === 'string' ? error.message : '';
   return (
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ETIMEDOUT',
-      'EPIPE',
-      '57P01',
-      '57P02',
-      '57P03',
-      '08006',
-      '08001',
-      '08003',
-    ].includes(code) ||
+    UNAVAILABLE_CODES.has(code) ||
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
       message,
     )
@@ -89,10 +93,10 @@ function isDatabaseUnavailable(error: unknown): boolean {
 
 /**
  * A statement the database gave up on under contention: a lock waited past `lock_timeout`
- * (55P03) or the statement ran past `statement_timeout` (57014). Retrying later can succeed.
+ * or the statement ran past `statement_timeout`. Retrying later can succeed.
  */
 function isDatabaseBusy(error: unknown): boolean {
-  return isObject(error) && (error.code === '55P03' || error.code === '57014');
+  return isPgError(error, PgError.LOCK_NOT_AVAILABLE) || isPgError(error, PgError.QUERY_CANCELED);
 }
 
 const logger = new Logger('ErrorResponse');

@@ -5,6 +5,7 @@ import { found, ValidationFailedError } from '@/common/domain-error.js';
 import { type Page, pageOf, resolvePage } from '@/common/pagination.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
+import { PgError, isPgError } from '@/database/pg-errors.js';
 import { termsProblems } from './coupon-terms.js';
 import { Coupon } from './coupon.entity.js';
 import { CouponCodeTakenError } from './coupons.errors.js';
@@ -15,8 +16,6 @@ import {
   toCouponDto,
   type UpdateCouponDto,
 } from './dto/coupon.dto.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Staff management of coupons. Nothing here is reachable by customers. */
 @Injectable()
@@ -110,7 +109,7 @@ export class CouponsService {
     try {
       await manager.save(coupon);
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new CouponCodeTakenError();
+      if (isPgError(error, PgError.UNIQUE_VIOLATION)) throw new CouponCodeTakenError();
       throw error;
     }
   }

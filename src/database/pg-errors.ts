@@ -3,6 +3,12 @@
  * whether an error carries one. Nothing else in the code base spells a SQLSTATE literal.
  */
 export const PgError = {
+  /** 08001: the client could not establish a connection. */
+  SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION: '08001',
+  /** 08003: the connection is gone. */
+  CONNECTION_DOES_NOT_EXIST: '08003',
+  /** 08006: the connection failed mid-use. */
+  CONNECTION_FAILURE: '08006',
   /** 22003: a value does not fit its column (an integer sum past 2^31 − 1, say). */
   NUMERIC_VALUE_OUT_OF_RANGE: '22003',
   /** 23503: a row still refers to the one being deleted (or to a missing one). */
@@ -19,6 +25,12 @@ export const PgError = {
   LOCK_NOT_AVAILABLE: '55P03',
   /** 57014: `statement_timeout` cancelled the statement. */
   QUERY_CANCELED: '57014',
+  /** 57P01: the server is shutting down (an administrator's command, a restart). */
+  ADMIN_SHUTDOWN: '57P01',
+  /** 57P02: the server crashed and is resetting its connections. */
+  CRASH_SHUTDOWN: '57P02',
+  /** 57P03: the server is starting up (or in recovery) and refuses connections for now. */
+  CANNOT_CONNECT_NOW: '57P03',
 } as const;
 
 export type PgErrorCode = (typeof PgError)[keyof typeof PgError];

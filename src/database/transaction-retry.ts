@@ -1,4 +1,4 @@
-const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock detected
+import { PgError, isPgError } from './pg-errors.js';
 
 /**
  * Runs `work` (a whole transaction) again when PostgreSQL aborted it for a serialization
@@ -9,8 +9,10 @@ export async function withTransactionRetry<T>(work: () => Promise<T>, attempts =
     try {
       return await work();
     } catch (error) {
-      const code = (error as { code?: string } | null | undefined)?.code;
-      if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw error;
+      const retryable =
+        isPgError(error, PgError.SERIALIZATION_FAILURE) ||
+        isPgError(error, PgError.DEADLOCK_DETECTED);
+      if (!retryable || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt + Math.random() * 10));
     }
   }

@@ -11,6 +11,7 @@ import { found, NotFoundError } from '@/common/domain-error.js';
 import { consumeOrThrow, createRateLimiter } from '@/common/rate-limiter.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
+import { PgError, isPgError } from '@/database/pg-errors.js';
 import { InjectRedis, type RedisClient } from '@/redis/redis.module.js';
 import { CartItem } from './cart-item.entity.js';
 import {
@@ -126,7 +127,7 @@ export class CartService {
         )
         .catch((error: unknown) => {
           // 1000 breaks the CHECK (1–999): the sum went over the per-line limit.
-          if ((error as { code?: string }).code === '23514')
+          if (isPgError(error, PgError.CHECK_VIOLATION))
             throw new CartLineLimitError(MAX_LINE_QUANTITY);
           throw error;
         });

@@ -15,6 +15,7 @@ import {
   type AppliedCoupon,
   CouponRedemptionsService,
 } from '@/coupons/coupon-redemptions.service.js';
+import { PgError, isPgError } from '@/database/pg-errors.js';
 import { withTransactionRetry } from '@/database/transaction-retry.js';
 import { DefaultAddressProvider } from '@/profiles/default-address.provider.js';
 import type { CouponQuoteDto } from './dto/cart.dto.js';
@@ -45,7 +46,6 @@ import {
 const IDEMPOTENCY_WAIT = '5s';
 /** How long an Idempotency-Key replays its first answer (retention never purges it sooner). */
 export const IDEMPOTENCY_TTL_HOURS = 24;
-const LOCK_NOT_AVAILABLE = '55P03';
 
 /** A cart line as checkout reads it. */
 interface CartLine {
@@ -245,8 +245,7 @@ export class CheckoutService {
         [userId, key, hash],
       )
       .catch((error: unknown) => {
-        if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE)
-          throw new IdempotencyInProgressError();
+        if (isPgError(error, PgError.LOCK_NOT_AVAILABLE)) throw new IdempotencyInProgressError();
         throw error;
       });
     await manager.query(`SET LOCAL lock_timeout = DEFAULT`);

@@ -6,6 +6,7 @@ import { ProductsService } from '@/catalog/products.service.js';
 import { type AuthUser, isStaff } from '@/common/auth.js';
 import { NotFoundError } from '@/common/domain-error.js';
 import { type Page, type PageQueryDto, pageOf, resolvePage } from '@/common/pagination.js';
+import { PgError, isPgError } from '@/database/pg-errors.js';
 import { PurchaseVerificationService } from '@/orders/purchase-verification.service.js';
 import type {
   CreateReviewDto,
@@ -18,8 +19,6 @@ import type {
 import { publicAuthorName, toReviewDto } from './dto/review.mapper.js';
 import { Review } from './review.entity.js';
 import { PurchaseRequiredError, ReviewExistsError } from './reviews.errors.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Writing a review and every read of reviews (public, the author's, the moderation queue). */
 @Injectable()
@@ -55,8 +54,7 @@ export class ReviewsService {
       );
       return toReviewDto(saved, product, 'private');
     } catch (error) {
-      const pg = error as { code?: string; constraint?: string };
-      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'reviews_user_product_key')
+      if (isPgError(error, PgError.UNIQUE_VIOLATION, 'reviews_user_product_key'))
         throw new ReviewExistsError(product.id);
       throw error;
     }

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { ProductsService } from '@/catalog/products.service.js';
 import { found, NotFoundError } from '@/common/domain-error.js';
+import { PgError, isPgError } from '@/database/pg-errors.js';
 import {
   type CreateWishlistDto,
   DEFAULT_WISHLIST_NAME,
@@ -183,8 +184,8 @@ export class WishlistsService {
         [wishlistId, productId, addedAt],
       )
       .catch((error: unknown) => {
-        // 23503: the product was deleted meanwhile (or the list, after the EXISTS).
-        if ((error as { code?: string }).code !== '23503') throw error;
+        // The product was deleted meanwhile (or the list, after the EXISTS).
+        if (!isPgError(error, PgError.FOREIGN_KEY_VIOLATION)) throw error;
       });
   }
 
