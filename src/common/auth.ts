@@ -5,9 +5,14 @@ import {
   applyDecorators,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
-import { OPTIONAL_AUTH_EXTENSION } from '@/openapi/openapi.js';
-import type { Role } from '@/accounts/user.entity.js';
-import { ApiErrors } from './openapi.js';
+import { ApiErrors, OPTIONAL_AUTH_EXTENSION } from './openapi.js';
+
+/**
+ * The roles a user can hold. They live here, not in accounts, because every module's guards and
+ * services read them from the token and `common/` imports no feature module.
+ */
+export const ROLES = ['customer', 'staff', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 /** The authenticated caller, as carried by the access token. */
 export interface AuthUser {

@@ -1,6 +1,9 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 
+/** The operation extension marking optional bearer auth; the document builder rewrites it. */
+export const OPTIONAL_AUTH_EXTENSION = 'x-optional-auth';
+
 export class FieldErrorDto {
   @ApiProperty({ description: 'Dotted path of the offending field', example: 'email' })
   field!: string;
