@@ -4,6 +4,13 @@
 
 const $ = (selector) => document.querySelector(selector);
 
+/** A success message under the header, whatever the view. */
+function showNotice(text) {
+  const notice = $('#page-notice');
+  notice.textContent = text;
+  notice.hidden = false;
+}
+
 /** Whether this server writes emails to its file mailbox, which /demo/mail lists. */
 async function mailboxAvailable() {
   try {
@@ -55,9 +62,9 @@ export function initAccountRecovery(deps) {
       });
       window.history.replaceState(null, '', '/demo');
       showView('account');
-      $('#account-notice').textContent =
-        'Your password was changed and every session signed out: log in with the new password.';
-      $('#account-notice').hidden = false;
+      showNotice(
+        'Your password was changed and every session signed out: log in with the new password.',
+      );
     } catch (error) {
       showAlert(describeError(error));
     }
@@ -88,9 +95,7 @@ export function initAccountRecovery(deps) {
         await api('/api/auth/verify-email', { method: 'POST', body: { token }, auth: false });
         window.history.replaceState(null, '', '/demo');
         showAlert('');
-        const notice = $('#account-notice');
-        notice.textContent = 'Thank you: your email address is verified.';
-        notice.hidden = false;
+        showNotice('Thank you: your email address is verified.');
         if (getSession()) await refreshMe();
         else showView('account');
       } catch (error) {
