@@ -8,7 +8,8 @@ import { EventsModule } from './common/events/events.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
-import { GuestCartClaimModule, OrdersModule } from './orders/orders.module.js';
+import { GuestCartClaimModule } from './orders/guest-cart-claim.module.js';
+import { OrdersModule } from './orders/orders.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { WishlistsModule } from './wishlists/wishlists.module.js';
 import { MediaModule } from './media/media.module.js';
@@ -20,9 +21,9 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
-import { HealthModule } from './observability/health.controller.js';
+import { HealthModule } from './observability/health.module.js';
 import { loggerOptions } from './observability/logger.js';
-import { MetricsModule } from './observability/metrics.js';
+import { MetricsModule } from './observability/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
 /** Wires the feature modules and the infrastructure for one resolved configuration. */

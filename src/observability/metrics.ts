@@ -1,8 +1,5 @@
-import { Controller, Get, Header, Module } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { Public } from '@/common/auth.js';
 
 /** The application's Prometheus registry: Node's default metrics plus the app's own. */
 export const metricsRegistry = new Registry();
@@ -36,17 +33,3 @@ export function instrumentHttp(fastify: FastifyInstance): void {
     done();
   });
 }
-
-@ApiExcludeController()
-@Public()
-@Controller('metrics')
-export class MetricsController {
-  @Get()
-  @Header('Content-Type', metricsRegistry.contentType)
-  metrics(): Promise<string> {
-    return metricsRegistry.metrics();
-  }
-}
-
-@Module({ controllers: [MetricsController] })
-export class MetricsModule {}
