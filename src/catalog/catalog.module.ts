@@ -7,24 +7,28 @@ import { createKeyv as createMemoryKeyv } from 'cacheable';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
 import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
-import { Brand } from './brand.entity.js';
-import { BrandsController } from './brands.controller.js';
-import { BrandsService } from './brands.service.js';
-import { CacheInvalidationInterceptor } from './cache-invalidation.interceptor.js';
-import { CACHE_STORE_NAMESPACE } from './catalog-cache.keys.js';
-import { CatalogCache } from './catalog-cache.service.js';
-import { CatalogFastPath } from './catalog-fast-path.js';
-import { CategoriesController } from './categories.controller.js';
-import { CategoriesService } from './categories.service.js';
-import { Category } from './category.entity.js';
-import { Product } from './product.entity.js';
-import { ProductListReader } from './product-list.reader.js';
-import { ProductsController } from './products.controller.js';
-import { ProductsService } from './products.service.js';
-import { ProductRatingService } from './product-rating.service.js';
-import { CatalogImageOwners } from './catalog-image-owners.service.js';
-import { StockService } from './stock.service.js';
-import { VARIANT_CONTROLLERS, VARIANT_ENTITIES, VARIANT_PROVIDERS } from './variants.providers.js';
+import { CacheInvalidationInterceptor } from './cache/cache-invalidation.interceptor.js';
+import { CACHE_STORE_NAMESPACE } from './cache/catalog-cache.keys.js';
+import { CatalogCache } from './cache/catalog-cache.service.js';
+import { CatalogFastPath } from './cache/catalog-fast-path.js';
+import { CatalogImageOwners } from './images/catalog-image-owners.service.js';
+import { StockService } from './inventory/stock.service.js';
+import { ProductListReader } from './products/product-list.reader.js';
+import { ProductRatingService } from './products/product-rating.service.js';
+import { Product } from './products/product.entity.js';
+import { ProductsController } from './products/products.controller.js';
+import { ProductsService } from './products/products.service.js';
+import { Brand } from './taxonomy/brand.entity.js';
+import { BrandsController } from './taxonomy/brands.controller.js';
+import { BrandsService } from './taxonomy/brands.service.js';
+import { CategoriesController } from './taxonomy/categories.controller.js';
+import { CategoriesService } from './taxonomy/categories.service.js';
+import { Category } from './taxonomy/category.entity.js';
+import {
+  VARIANT_CONTROLLERS,
+  VARIANT_ENTITIES,
+  VARIANT_PROVIDERS,
+} from './variants/variants.providers.js';
 
 /** In-memory fallback store: bounded, so distinct queries cannot grow it without limit. */
 const MEMORY_CACHE_ENTRIES = 10_000;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from '@/app.factory.js';
-import { warmCatalogCache } from '@/catalog/cache-warmup.js';
+import { warmCatalogCache } from '@/catalog/index.js';
 import { loadConfig } from '@/config/app-config.js';
 import { loadEnvFile } from '@/config/load-env-file.js';
 import { resolveDatabase } from '@/database/database.runtime.js';

@@ -1,7 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CatalogCache } from '@/catalog/catalog-cache.service.js';
-import { CatalogNamespace } from '@/catalog/catalog-cache.keys.js';
-import { seedDemoCatalog } from '@/catalog/demo-catalog.js';
+import { CatalogCache, CatalogNamespace, seedDemoCatalog } from '@/catalog/index.js';
 import { parseCliArgs, runCli, UsageError } from './cli-context.js';
 
 const USAGE = 'usage: npm run seed -- [--products N] [--force]';

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EmailTakenError } from '@/accounts/accounts.errors.js';
 import { UsersService } from '@/accounts/users.service.js';
-import { seedDemoCatalog } from '@/catalog/demo-catalog.js';
+import { seedDemoCatalog } from '@/catalog/index.js';
 import type { AppConfig } from '@/config/app-config.js';
 
 export const DEMO_PRODUCTS = 240;

@@ -2,10 +2,10 @@ import { EmailVerificationToken } from '@/accounts/email-verification-token.enti
 import { PasswordResetToken } from '@/accounts/password-reset-token.entity.js';
 import { RefreshToken } from '@/accounts/refresh-token.entity.js';
 import { User } from '@/accounts/user.entity.js';
-import { Brand } from '@/catalog/brand.entity.js';
-import { Category } from '@/catalog/category.entity.js';
-import { Product } from '@/catalog/product.entity.js';
-import { VARIANT_ENTITIES } from '@/catalog/variants.providers.js';
+import { Brand } from '@/catalog/taxonomy/brand.entity.js';
+import { Category } from '@/catalog/taxonomy/category.entity.js';
+import { Product } from '@/catalog/products/product.entity.js';
+import { VARIANT_ENTITIES } from '@/catalog/variants/variants.providers.js';
 import { Notification } from '@/notifications/notification.entity.js';
 import { CartItem } from '@/orders/cart-item.entity.js';
 import { Cart } from '@/orders/cart.entity.js';

@@ -23,7 +23,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { ImageOwnerKind } from '@/catalog/catalog-image-owners.service.js';
+import type { ImageOwnerKind } from '@/catalog/index.js';
 import { Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { CatalogImagesService, IMAGE_UPLOAD_FIELDS } from './catalog-images.service.js';

@@ -1,10 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import {
-  CatalogImageOwners,
-  type ImageOwner,
-  type ImageOwnerKind,
-} from '@/catalog/catalog-image-owners.service.js';
+import { CatalogImageOwners, type ImageOwner, type ImageOwnerKind } from '@/catalog/index.js';
 import { found, ValidationFailedError } from '@/common/domain-error.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';

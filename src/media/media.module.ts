@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CatalogModule } from '@/catalog/catalog.module.js';
+import { CatalogModule } from '@/catalog/index.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
 import { CatalogImage } from './catalog-image.entity.js';

@@ -3,10 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ProductsService } from '@/catalog/products.service.js';
-import { ProductVariantsService } from '@/catalog/product-variants.service.js';
-import { type LockedProduct, StockService } from '@/catalog/stock.service.js';
-import { VariantRequiredError } from '@/catalog/variants.errors.js';
+import {
+  type LockedProduct,
+  ProductsService,
+  ProductVariantsService,
+  StockService,
+  VariantRequiredError,
+} from '@/catalog/index.js';
 import { found, NotFoundError } from '@/common/domain-error.js';
 import { consumeOrThrow, createRateLimiter } from '@/common/rate-limiter.js';
 import type { AppConfig } from '@/config/app-config.js';

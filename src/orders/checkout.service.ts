@@ -6,7 +6,7 @@ import {
   EMAIL_VERIFICATION_GATE,
   type EmailVerificationGate,
 } from '@/accounts/email-verification.gate.js';
-import { type LockedProduct, type LockedVariant, StockService } from '@/catalog/stock.service.js';
+import { type LockedProduct, type LockedVariant, StockService } from '@/catalog/index.js';
 import type { Address } from '@/common/address.js';
 import type { AuthUser } from '@/common/auth.js';
 import { ValidationFailedError } from '@/common/domain-error.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { StockService } from '@/catalog/stock.service.js';
+import { StockService } from '@/catalog/index.js';
 import { withTransactionRetry } from '@/database/transaction-retry.js';
 import { CartService, hashCartToken } from './cart.service.js';
 import { MAX_LINE_QUANTITY } from './dto/cart.dto.js';

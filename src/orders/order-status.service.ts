@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { StockService } from '@/catalog/stock.service.js';
+import { StockService } from '@/catalog/index.js';
 import { type AuthUser, isStaff } from '@/common/auth.js';
 import { DomainError, found } from '@/common/domain-error.js';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { UsersService } from '@/accounts/users.service.js';
-import { ProductRatingService, type RatedProduct } from '@/catalog/product-rating.service.js';
+import { ProductRatingService, type RatedProduct } from '@/catalog/index.js';
 import { type AuthUser, isStaff } from '@/common/auth.js';
 import { found } from '@/common/domain-error.js';
 import { withTransactionRetry } from '@/database/transaction-retry.js';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '@/accounts/accounts.module.js';
-import { CatalogModule } from '@/catalog/catalog.module.js';
+import { CatalogModule } from '@/catalog/index.js';
 import { OrdersModule } from '@/orders/orders.module.js';
 import { ProductReviewsController } from './product-reviews.controller.js';
 import { Review } from './review.entity.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type SelectQueryBuilder } from 'typeorm';
 import { UsersService } from '@/accounts/users.service.js';
-import { ProductsService } from '@/catalog/products.service.js';
+import { ProductsService } from '@/catalog/index.js';
 import { type AuthUser, isStaff } from '@/common/auth.js';
 import { NotFoundError } from '@/common/domain-error.js';
 import { type Page, type PageQueryDto, pageOf, resolvePage } from '@/common/pagination.js';

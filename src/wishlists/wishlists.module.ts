@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CatalogModule } from '@/catalog/catalog.module.js';
+import { CatalogModule } from '@/catalog/index.js';
 import { OrdersModule } from '@/orders/orders.module.js';
 import { SharedWishlistsController } from './shared-wishlists.controller.js';
 import { WishlistCartService } from './wishlist-cart.service.js';

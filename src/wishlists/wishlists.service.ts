@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
-import { ProductsService } from '@/catalog/products.service.js';
+import { ProductsService } from '@/catalog/index.js';
 import { found, NotFoundError } from '@/common/domain-error.js';
 import { PgError, isPgError } from '@/database/pg-errors.js';
 import {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { warmCatalogCache } from '@/catalog/cache-warmup.js';
+import { warmCatalogCache } from '@/catalog/cache/cache-warmup.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import {
   type CatalogBuilders,

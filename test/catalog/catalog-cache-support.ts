@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { it, jest } from '@jest/globals';
-import { ProductsService } from '@/catalog/products.service.js';
+import { ProductsService } from '@/catalog/products/products.service.js';
 import type { TestApp } from '../support/test-app.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { ProductListReader } from '@/catalog/product-list.reader.js';
-import { ProductsService } from '@/catalog/products.service.js';
+import { ProductListReader } from '@/catalog/products/product-list.reader.js';
+import { ProductsService } from '@/catalog/products/products.service.js';
 import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { type CatalogBuilders, catalogBuilders } from './catalog-builders.js';

@@ -202,9 +202,9 @@ export async function prepare(t: TestApp, d: Dataset): Promise<void> {
 
 /**
  * A product list's keyset `cursor`, forged with the `sort` it claims to be for: the cursor is
- * base64url JSON `[sort, last sort value, last id]` (src/catalog/product-query.ts), and its sort
- * value goes into the SQL, so it gets what the query string's numbers get: integers past 32 bits,
- * past 2^53 and past the column's range, and dates and names PostgreSQL cannot hold.
+ * base64url JSON `[sort, last sort value, last id]` (src/catalog/products/product-query.ts), and
+ * its sort value goes into the SQL, so it gets what the query string's numbers get: integers past
+ * 32 bits, past 2^53 and past the column's range, and dates and names PostgreSQL cannot hold.
  */
 export function forgedCursorQuery(
   productIds: readonly string[],

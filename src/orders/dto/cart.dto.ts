@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { ProductDto } from '@/catalog/dto/product.dto.js';
-import { ProductVariantDto } from '@/catalog/dto/product-variant.dto.js';
+import { ProductDto, ProductVariantDto } from '@/catalog/index.js';
 
 export const MAX_LINE_QUANTITY = 999;
 

@@ -10,7 +10,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ProductDto } from '@/catalog/dto/product.dto.js';
+import { ProductDto } from '@/catalog/index.js';
 import { Trim } from '@/common/query-transforms.js';
 import { CartDto, MAX_LINE_QUANTITY } from '@/orders/dto/cart.dto.js';
 

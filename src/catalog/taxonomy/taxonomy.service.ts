@@ -1,9 +1,9 @@
 import { DataSource, type EntityTarget, type Repository } from 'typeorm';
 import { type ConflictError, found } from '@/common/domain-error.js';
 import { parseRef } from '@/common/refs.js';
+import { Product } from '../products/product.entity.js';
 import { Brand } from './brand.entity.js';
 import { Category } from './category.entity.js';
-import { Product } from './product.entity.js';
 import { uniqueSlug } from './slug.js';
 
 const FOREIGN_KEY_VIOLATION = '23503';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type AuthUser, isStaff } from '@/common/auth.js';
-import { CatalogNamespace as NS } from './catalog-cache.keys.js';
-import { type CachedBody, CatalogCache } from './catalog-cache.service.js';
+import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
+import { type CachedBody, CatalogCache } from '../cache/catalog-cache.service.js';
 import type { ListProductsQueryDto } from './dto/list-products-query.dto.js';
-import { type ListScope, ProductsService } from './products.service.js';
+import type { ListScope } from './product-page.js';
 import { filterOf, normalizeProductQuery } from './product-query.js';
+import { ProductsService } from './products.service.js';
 
 /**
  * Product lists (main, per category, per brand) through the catalog cache. Public lists are

@@ -7,8 +7,8 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { Brand } from './brand.entity.js';
-import { Category } from './category.entity.js';
+import { Brand } from '../taxonomy/brand.entity.js';
+import { Category } from '../taxonomy/category.entity.js';
 
 export interface ProductImage {
   url: string;

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { slugify } from './slug.js';
+import { slugify } from '../taxonomy/slug.js';
 
 /** Category → product kinds and a price range in minor units. */
 const CATEGORIES: Record<string, { kinds: string[]; min: number; max: number; words: string[] }> = {

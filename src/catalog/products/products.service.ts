@@ -5,52 +5,35 @@ import { found } from '@/common/domain-error.js';
 import { parseRef } from '@/common/refs.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
-import { attributeFilterCondition, parseAttributeFilter } from './attribute-filter.js';
-import { Brand } from './brand.entity.js';
-import { isUploadedImageUrl } from './catalog-image-owners.service.js';
-import { SkuTakenError, UnknownReferenceError } from './catalog.errors.js';
-import { Category } from './category.entity.js';
+import { isUploadedImageUrl } from '../images/catalog-image-owners.service.js';
+import { Brand } from '../taxonomy/brand.entity.js';
+import { Category } from '../taxonomy/category.entity.js';
+import { uniqueSlug } from '../taxonomy/slug.js';
+import { UnknownReferenceError } from '../taxonomy/taxonomy.errors.js';
+import { ProductVariantsService } from '../variants/product-variants.service.js';
+import { CatalogSkuTakenError, StockManagedByVariantsError } from '../variants/variants.errors.js';
+import type { ProductPageDto } from './dto/list-products-query.dto.js';
 import type { CreateProductDto, ProductDto, UpdateProductDto } from './dto/product.dto.js';
 import { toProductDto } from './dto/product.mapper.js';
-import type { ProductPageDto } from './dto/list-products-query.dto.js';
-import { Product } from './product.entity.js';
 import {
-  decodeCursor,
-  encodeCursor,
-  filterOf,
-  type NormalizedProductQuery,
-  sortSpec,
-  type SortSpec,
-} from './product-query.js';
-import { ProductVariantsService } from './product-variants.service.js';
-import { uniqueSlug } from './slug.js';
-import { CatalogSkuTakenError, StockManagedByVariantsError } from './variants.errors.js';
+  applyListFilters,
+  emptyPage,
+  isPlainSearch,
+  type ListScope,
+  pageOf,
+  SEARCH_MATCH,
+  SEARCH_RANK,
+} from './product-page.js';
+import { decodeCursor, type NormalizedProductQuery, sortSpec } from './product-query.js';
+import { Product } from './product.entity.js';
+import { SkuTakenError } from './products.errors.js';
 
 const UNIQUE_VIOLATION = '23505';
 /** How many id → slug mappings are remembered (a few MB at most). */
 const SLUG_MEMORY = 50_000;
 
-/**
- * `q`'s prefix terms against stemmed words (`runs` finds `running`) or plain ones (`runn` finds
- * `running`, `demo-000001` finds that SKU); the search vector holds both forms of every field.
- */
-const SEARCH_QUERY = "(to_tsquery('english', :tsquery) || to_tsquery('simple', :tsquery))";
-/**
- * Search runs on `product_search` (alias `s`, one narrow row per product: see its migration):
- * `q` matches the whole text (`document`, through its GIN index), results rank by name and SKU
- * (`title`, a name match above a description-only one).
- */
-const SEARCH_MATCH = `s.document @@ ${SEARCH_QUERY}`;
-const SEARCH_RANK = `ts_rank(s.title, ${SEARCH_QUERY})`;
-
 /** Static routes beside `GET /api/products/:slug`: a product with such a slug is unreachable. */
 const RESERVED_SLUGS = new Set(['featured']);
-
-/** Restricts a list to one category or brand (by id), resolved by the caller. */
-export interface ListScope {
-  categoryId?: string;
-  brandId?: string;
-}
 
 /** Products: the list and detail reads behind the catalog cache, and staff writes. */
 @Injectable()
@@ -277,41 +260,7 @@ export class ProductsService {
   }
 
   private filtered(query: NormalizedProductQuery, scope: ListScope): SelectQueryBuilder<Product> {
-    const qb = this.products.createQueryBuilder('p').where('1 = 1');
-    if (!query.includeInactive) qb.andWhere('p.isActive = true');
-    if (scope.categoryId)
-      qb.andWhere('p.categoryId = :categoryId', { categoryId: scope.categoryId });
-    if (scope.brandId) qb.andWhere('p.brandId = :brandId', { brandId: scope.brandId });
-    if (query.tsquery)
-      qb.innerJoin('product_search', 's', 's.product_id = p.id').andWhere(SEARCH_MATCH, {
-        tsquery: query.tsquery,
-      });
-    if (query.minPrice !== undefined)
-      qb.andWhere('p.price >= :minPrice', { minPrice: query.minPrice });
-    if (query.maxPrice !== undefined)
-      qb.andWhere('p.price <= :maxPrice', { maxPrice: query.maxPrice });
-    if (query.inStock === true) qb.andWhere('p.stock > 0');
-    if (query.inStock === false) qb.andWhere('p.stock = 0');
-    if (query.featured !== undefined)
-      qb.andWhere('p.isFeatured = :featured', { featured: query.featured });
-    if (query.minRating !== undefined)
-      qb.andWhere('p.ratingAverage >= :minRating', { minRating: query.minRating });
-    if (query.minReviews !== undefined)
-      qb.andWhere('p.reviewCount >= :minReviews', { minReviews: query.minReviews });
-    if (query.onSale !== undefined)
-      qb.andWhere(
-        query.onSale
-          ? 'p.compareAtPrice > p.price'
-          : '(p.compareAtPrice IS NULL OR p.compareAtPrice <= p.price)',
-      );
-    if (query.attributes) {
-      const filter = attributeFilterCondition(
-        parseAttributeFilter(query.attributes),
-        query.inStock === true,
-      );
-      qb.andWhere(filter.sql, filter.params);
-    }
-    return qb;
+    return applyListFilters(this.products.createQueryBuilder('p').where('1 = 1'), query, scope);
   }
 
   private async assertReferences(
@@ -344,64 +293,4 @@ export class ProductsService {
       throw error;
     }
   }
-}
-
-/**
- * A search with nothing else to filter by (only active products, no taxonomy, price, stock,
- * rating or attribute filter): counted and ranked in `product_search` without `products`.
- */
-function isPlainSearch(query: NormalizedProductQuery, scope: ListScope): boolean {
-  const { tsquery, includeInactive, ...others } = filterOf(query);
-  return (
-    tsquery !== undefined &&
-    includeInactive !== true &&
-    Object.values(others).every((value) => value === undefined) &&
-    !scope.categoryId &&
-    !scope.brandId
-  );
-}
-
-/** A product's value of each sort column, as a keyset cursor carries it. */
-const SORT_VALUE: Record<SortSpec['column'], (p: Product) => string | number> = {
-  'p.price': (p) => p.price,
-  'p.name': (p) => p.name,
-  'p.createdAt': (p) => p.createdAt.toISOString(),
-  'p.ratingAverage': (p) => p.ratingAverage,
-  'p.reviewCount': (p) => p.reviewCount,
-};
-
-/** The page of `items` (fetched with one extra row: is there a next page?). */
-function pageOf(
-  items: Product[],
-  query: NormalizedProductQuery,
-  total: number,
-  staff: boolean,
-): ProductPageDto {
-  const hasMore = items.length > query.pageSize;
-  const pageItems = items.slice(0, query.pageSize);
-  const last = pageItems.at(-1);
-  let nextCursor: string | null = null;
-  if (hasMore && last && query.sort !== 'relevance') {
-    const sortValue = SORT_VALUE[sortSpec(query.sort).column](last);
-    nextCursor = encodeCursor(query.sort, sortValue, last.id);
-  }
-  return {
-    items: pageItems.map((p) => toProductDto(p, staff)),
-    page: query.page,
-    pageSize: query.pageSize,
-    total,
-    totalPages: total === 0 ? 0 : Math.ceil(total / query.pageSize),
-    nextCursor,
-  };
-}
-
-function emptyPage(query: NormalizedProductQuery): ProductPageDto {
-  return {
-    items: [],
-    page: query.page,
-    pageSize: query.pageSize,
-    total: 0,
-    totalPages: 0,
-    nextCursor: null,
-  };
 }

@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';
-import { CatalogNamespace } from './catalog-cache.keys.js';
-import { CatalogCache } from './catalog-cache.service.js';
-import { ProductRatingChanged } from './events/product-rating-changed.event.js';
+import { CatalogNamespace } from '../cache/catalog-cache.keys.js';
+import { CatalogCache } from '../cache/catalog-cache.service.js';
+import { ProductRatingChanged } from '../events/product-rating-changed.event.js';
 
 /** A product row as locked for a rating update. */
 export interface RatedProduct {

@@ -1,6 +1,6 @@
+import type { ProductVariantDto } from '../../variants/dto/product-variant.dto.js';
 import type { Product } from '../product.entity.js';
 import type { ProductDto } from './product.dto.js';
-import type { ProductVariantDto } from './product-variant.dto.js';
 
 /**
  * The product as clients see it; `staff` adds cost price and the low-stock threshold, and

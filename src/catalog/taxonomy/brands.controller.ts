@@ -21,10 +21,12 @@ import {
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, isStaff, OptionalAuth, OptionalUser, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
-import { InvalidatesCache } from './cache-invalidation.interceptor.js';
-import { CatalogNamespace as NS } from './catalog-cache.keys.js';
-import { CatalogCache } from './catalog-cache.service.js';
-import { type Json, sendCached, sendUncached } from './cached-response.js';
+import { InvalidatesCache } from '../cache/cache-invalidation.interceptor.js';
+import { type Json, sendCached, sendUncached } from '../cache/cached-response.js';
+import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
+import { CatalogCache } from '../cache/catalog-cache.service.js';
+import { ProductFiltersDto, ProductPageDto } from '../products/dto/list-products-query.dto.js';
+import { ProductListReader } from '../products/product-list.reader.js';
 import { BrandsService } from './brands.service.js';
 import {
   BrandDto,
@@ -34,8 +36,6 @@ import {
   UpdateBrandDto,
 } from './dto/brand.dto.js';
 import { IncludeInactiveQueryDto } from './dto/include-inactive-query.dto.js';
-import { ProductFiltersDto, ProductPageDto } from './dto/list-products-query.dto.js';
-import { ProductListReader } from './product-list.reader.js';
 
 /** A brand write changes brand reads, and the brand embedded in every product. */
 const BRAND_WRITE = [NS.brands, NS.products, NS.productDetails];

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Category } from './category.entity.js';
+import type { CreateCategoryDto } from './dto/category.dto.js';
 import {
   CategoryCycleError,
   CategoryHasChildrenError,
   CategoryInUseError,
   UnknownReferenceError,
-} from './catalog.errors.js';
-import { Category } from './category.entity.js';
-import type { CreateCategoryDto } from './dto/category.dto.js';
+} from './taxonomy.errors.js';
 import { TaxonomyService } from './taxonomy.service.js';
 
 @Injectable()

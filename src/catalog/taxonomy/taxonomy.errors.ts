@@ -26,12 +26,6 @@ export class BrandInUseError extends ConflictError {
   }
 }
 
-export class SkuTakenError extends ConflictError {
-  constructor(sku: string) {
-    super(`SKU ${sku} is already used by another product`, 'SKU_TAKEN', { sku });
-  }
-}
-
 export class UnknownReferenceError extends ValidationFailedError {
   constructor(field: 'categoryId' | 'brandId' | 'parentId') {
     super(`${field} does not match an existing ${field === 'brandId' ? 'brand' : 'category'}`, [

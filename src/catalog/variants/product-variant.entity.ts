@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { Product } from './product.entity.js';
+import { Product } from '../products/product.entity.js';
 import { ProductVariantValue } from './product-variant-value.entity.js';
 
 /**

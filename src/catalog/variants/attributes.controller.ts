@@ -9,9 +9,9 @@ import {
 } from '@nestjs/swagger';
 import { Public, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
+import { InvalidatesCache } from '../cache/cache-invalidation.interceptor.js';
+import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
 import { AttributesService } from './attributes.service.js';
-import { InvalidatesCache } from './cache-invalidation.interceptor.js';
-import { CatalogNamespace as NS } from './catalog-cache.keys.js';
 import {
   AttributeDto,
   AttributeListDto,

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Trim } from '@/common/query-transforms.js';
-import { ProductVariantDto } from './product-variant.dto.js';
+import { ProductVariantDto } from '../../variants/dto/product-variant.dto.js';
 
 /** The largest amount of money a PostgreSQL `integer` column holds (21,474,836.47 in major units). */
 export const MAX_MONEY = 2_147_483_647;

@@ -9,8 +9,8 @@ import {
 } from '@nestjs/swagger';
 import { type AuthUser, isStaff, OptionalAuth, OptionalUser, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
-import { InvalidatesCache } from './cache-invalidation.interceptor.js';
-import { CatalogNamespace as NS } from './catalog-cache.keys.js';
+import { InvalidatesCache } from '../cache/cache-invalidation.interceptor.js';
+import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
 import {
   CreateProductVariantDto,
   ProductVariantDto,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { found } from '@/common/domain-error.js';
 import { parseRef } from '@/common/refs.js';
+import { uniqueSlug } from '../taxonomy/slug.js';
 import { AttributeValue } from './attribute-value.entity.js';
 import { Attribute } from './attribute.entity.js';
 import type {
@@ -11,7 +12,6 @@ import type {
   UpdateAttributeDto,
   UpdateAttributeValueDto,
 } from './dto/attribute.dto.js';
-import { uniqueSlug } from './slug.js';
 import {
   AttributeInUseError,
   AttributeNameTakenError,

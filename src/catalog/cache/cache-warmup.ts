@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { BrandsService } from './brands.service.js';
-import { CategoriesService } from './categories.service.js';
-import { ProductsService } from './products.service.js';
+import { ProductsService } from '../products/products.service.js';
+import { BrandsService } from '../taxonomy/brands.service.js';
+import { CategoriesService } from '../taxonomy/categories.service.js';
 
 export interface WarmupRow {
   target: string;

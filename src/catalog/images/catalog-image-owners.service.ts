@@ -3,10 +3,10 @@ import type { EntityManager } from 'typeorm';
 import { found } from '@/common/domain-error.js';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';
 import { parseRef } from '@/common/refs.js';
-import { CatalogNamespace as NS } from './catalog-cache.keys.js';
-import { CatalogCache } from './catalog-cache.service.js';
-import { CatalogImagesChanged } from './events/catalog-images-changed.event.js';
-import type { ProductImage } from './product.entity.js';
+import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
+import { CatalogCache } from '../cache/catalog-cache.service.js';
+import { CatalogImagesChanged } from '../events/catalog-images-changed.event.js';
+import type { ProductImage } from '../products/product.entity.js';
 
 export const IMAGE_OWNER_KINDS = ['product', 'category', 'brand'] as const;
 export type ImageOwnerKind = (typeof IMAGE_OWNER_KINDS)[number];

@@ -21,10 +21,12 @@ import {
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, isStaff, OptionalAuth, OptionalUser, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
-import { InvalidatesCache } from './cache-invalidation.interceptor.js';
-import { CatalogNamespace as NS } from './catalog-cache.keys.js';
-import { CatalogCache } from './catalog-cache.service.js';
-import { type Json, sendCached, sendUncached } from './cached-response.js';
+import { InvalidatesCache } from '../cache/cache-invalidation.interceptor.js';
+import { type Json, sendCached, sendUncached } from '../cache/cached-response.js';
+import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
+import { CatalogCache } from '../cache/catalog-cache.service.js';
+import { ProductFiltersDto, ProductPageDto } from '../products/dto/list-products-query.dto.js';
+import { ProductListReader } from '../products/product-list.reader.js';
 import { CategoriesService } from './categories.service.js';
 import {
   CategoryDto,
@@ -34,8 +36,6 @@ import {
   UpdateCategoryDto,
 } from './dto/category.dto.js';
 import { IncludeInactiveQueryDto } from './dto/include-inactive-query.dto.js';
-import { ProductFiltersDto, ProductPageDto } from './dto/list-products-query.dto.js';
-import { ProductListReader } from './product-list.reader.js';
 
 /** A category write changes category reads, and the category embedded in every product. */
 const CATEGORY_WRITE = [NS.categories, NS.products, NS.productDetails];

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Brand } from './brand.entity.js';
-import { BrandInUseError } from './catalog.errors.js';
 import type { CreateBrandDto } from './dto/brand.dto.js';
+import { BrandInUseError } from './taxonomy.errors.js';
 import { TaxonomyService } from './taxonomy.service.js';
 
 @Injectable()

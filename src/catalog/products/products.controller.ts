@@ -19,29 +19,23 @@ import {
   ApiParam,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import {
-  type AuthUser,
-  isStaff,
-  OptionalAuth,
-  OptionalUser,
-  Roles,
-} from '@/common/auth.js';
+import { type AuthUser, isStaff, OptionalAuth, OptionalUser, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
-import { InvalidatesCache } from './cache-invalidation.interceptor.js';
-import { CatalogNamespace as NS } from './catalog-cache.keys.js';
-import { CatalogCache } from './catalog-cache.service.js';
-import { type Json, sendCached, sendUncached } from './cached-response.js';
+import { InvalidatesCache } from '../cache/cache-invalidation.interceptor.js';
+import { type Json, sendCached, sendUncached } from '../cache/cached-response.js';
+import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
+import { CatalogCache } from '../cache/catalog-cache.service.js';
+import {
+  FeaturedQueryDto,
+  ListProductsQueryDto,
+  ProductPageDto,
+} from './dto/list-products-query.dto.js';
 import {
   FeaturedProductsDto,
   CreateProductDto,
   ProductDto,
   UpdateProductDto,
 } from './dto/product.dto.js';
-import {
-  FeaturedQueryDto,
-  ListProductsQueryDto,
-  ProductPageDto,
-} from './dto/list-products-query.dto.js';
 import { ProductListReader } from './product-list.reader.js';
 import { ProductsService } from './products.service.js';
 

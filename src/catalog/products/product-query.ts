@@ -1,7 +1,7 @@
 import { ValidationFailedError } from '@/common/domain-error.js';
 import { DEFAULT_PAGE_SIZE } from '@/common/pagination.js';
 import { unstorableText } from '@/common/validation.js';
-import { formatAttributeFilter, parseAttributeFilter } from './attribute-filter.js';
+import { formatAttributeFilter, parseAttributeFilter } from '../variants/attribute-filter.js';
 import type { ListProductsQueryDto, ProductSort } from './dto/list-products-query.dto.js';
 import { MAX_MONEY } from './dto/product.dto.js';
 

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type CacheSlot, CatalogCache } from './catalog-cache.service.js';
 import { servedSlot } from './cached-response.js';
+import { type CacheSlot, CatalogCache } from './catalog-cache.service.js';
 
 /** URLs remembered; a bounded map, so distinct query strings cannot grow it without limit. */
 const REMEMBERED_URLS = 10_000;

@@ -1,0 +1,136 @@
+import type { SelectQueryBuilder } from 'typeorm';
+import { attributeFilterCondition, parseAttributeFilter } from '../variants/attribute-filter.js';
+import type { ProductPageDto } from './dto/list-products-query.dto.js';
+import { toProductDto } from './dto/product.mapper.js';
+import {
+  encodeCursor,
+  filterOf,
+  type NormalizedProductQuery,
+  sortSpec,
+  type SortSpec,
+} from './product-query.js';
+import type { Product } from './product.entity.js';
+
+/*
+ * The pure parts of ProductsService.list: the search SQL, the filter conditions and the page
+ * built from the fetched rows.
+ */
+
+/**
+ * `q`'s prefix terms against stemmed words (`runs` finds `running`) or plain ones (`runn` finds
+ * `running`, `demo-000001` finds that SKU); the search vector holds both forms of every field.
+ */
+const SEARCH_QUERY = "(to_tsquery('english', :tsquery) || to_tsquery('simple', :tsquery))";
+/**
+ * Search runs on `product_search` (alias `s`, one narrow row per product: see its migration):
+ * `q` matches the whole text (`document`, through its GIN index), results rank by name and SKU
+ * (`title`, a name match above a description-only one).
+ */
+export const SEARCH_MATCH = `s.document @@ ${SEARCH_QUERY}`;
+export const SEARCH_RANK = `ts_rank(s.title, ${SEARCH_QUERY})`;
+
+/** Restricts a list to one category or brand (by id), resolved by the caller. */
+export interface ListScope {
+  categoryId?: string;
+  brandId?: string;
+}
+
+/** Narrows `qb` (products as `p`) to the query's filters and the caller's scope. */
+export function applyListFilters(
+  qb: SelectQueryBuilder<Product>,
+  query: NormalizedProductQuery,
+  scope: ListScope,
+): SelectQueryBuilder<Product> {
+  if (!query.includeInactive) qb.andWhere('p.isActive = true');
+  if (scope.categoryId) qb.andWhere('p.categoryId = :categoryId', { categoryId: scope.categoryId });
+  if (scope.brandId) qb.andWhere('p.brandId = :brandId', { brandId: scope.brandId });
+  if (query.tsquery)
+    qb.innerJoin('product_search', 's', 's.product_id = p.id').andWhere(SEARCH_MATCH, {
+      tsquery: query.tsquery,
+    });
+  if (query.minPrice !== undefined)
+    qb.andWhere('p.price >= :minPrice', { minPrice: query.minPrice });
+  if (query.maxPrice !== undefined)
+    qb.andWhere('p.price <= :maxPrice', { maxPrice: query.maxPrice });
+  if (query.inStock === true) qb.andWhere('p.stock > 0');
+  if (query.inStock === false) qb.andWhere('p.stock = 0');
+  if (query.featured !== undefined)
+    qb.andWhere('p.isFeatured = :featured', { featured: query.featured });
+  if (query.minRating !== undefined)
+    qb.andWhere('p.ratingAverage >= :minRating', { minRating: query.minRating });
+  if (query.minReviews !== undefined)
+    qb.andWhere('p.reviewCount >= :minReviews', { minReviews: query.minReviews });
+  if (query.onSale !== undefined)
+    qb.andWhere(
+      query.onSale
+        ? 'p.compareAtPrice > p.price'
+        : '(p.compareAtPrice IS NULL OR p.compareAtPrice <= p.price)',
+    );
+  if (query.attributes) {
+    const filter = attributeFilterCondition(
+      parseAttributeFilter(query.attributes),
+      query.inStock === true,
+    );
+    qb.andWhere(filter.sql, filter.params);
+  }
+  return qb;
+}
+/**
+ * A search with nothing else to filter by (only active products, no taxonomy, price, stock,
+ * rating or attribute filter): counted and ranked in `product_search` without `products`.
+ */
+export function isPlainSearch(query: NormalizedProductQuery, scope: ListScope): boolean {
+  const { tsquery, includeInactive, ...others } = filterOf(query);
+  return (
+    tsquery !== undefined &&
+    includeInactive !== true &&
+    Object.values(others).every((value) => value === undefined) &&
+    !scope.categoryId &&
+    !scope.brandId
+  );
+}
+
+/** A product's value of each sort column, as a keyset cursor carries it. */
+const SORT_VALUE: Record<SortSpec['column'], (p: Product) => string | number> = {
+  'p.price': (p) => p.price,
+  'p.name': (p) => p.name,
+  'p.createdAt': (p) => p.createdAt.toISOString(),
+  'p.ratingAverage': (p) => p.ratingAverage,
+  'p.reviewCount': (p) => p.reviewCount,
+};
+
+/** The page of `items` (fetched with one extra row: is there a next page?). */
+export function pageOf(
+  items: Product[],
+  query: NormalizedProductQuery,
+  total: number,
+  staff: boolean,
+): ProductPageDto {
+  const hasMore = items.length > query.pageSize;
+  const pageItems = items.slice(0, query.pageSize);
+  const last = pageItems.at(-1);
+  let nextCursor: string | null = null;
+  if (hasMore && last && query.sort !== 'relevance') {
+    const sortValue = SORT_VALUE[sortSpec(query.sort).column](last);
+    nextCursor = encodeCursor(query.sort, sortValue, last.id);
+  }
+  return {
+    items: pageItems.map((p) => toProductDto(p, staff)),
+    page: query.page,
+    pageSize: query.pageSize,
+    total,
+    totalPages: total === 0 ? 0 : Math.ceil(total / query.pageSize),
+    nextCursor,
+  };
+}
+
+export function emptyPage(query: NormalizedProductQuery): ProductPageDto {
+  return {
+    items: [],
+    page: query.page,
+    pageSize: query.pageSize,
+    total: 0,
+    totalPages: 0,
+    nextCursor: null,
+  };
+}
