@@ -61,7 +61,7 @@ export function jobQueues(config: AppConfig): QueueDefinition[] {
       retryBackoff: true,
       retryDelayMax: webhooks.retryMaxDelaySeconds,
       // Longer than one attempt may take, so a job never expires while its request is in flight.
-      expireInSeconds: webhooks.timeoutSeconds + 30,
+      expireInSeconds: webhooks.timeoutSeconds + 10,
       deleteAfterSeconds: KEEP_FINISHED,
       deadLetter: QUEUES.webhookDeliverDead,
     },
