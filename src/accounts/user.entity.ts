@@ -7,8 +7,9 @@ import {
 } from 'typeorm';
 import type { Address } from '@/common/address.js';
 
-export const ROLES = ['customer', 'staff', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '@/common/auth.js';
+
+export { ROLES, type Role };
 
 @Entity('users')
 export class User {

@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ErrorDto } from '@/common/openapi.js';
+import { ErrorDto, OPTIONAL_AUTH_EXTENSION } from '@/common/openapi.js';
 import { type DocumentedOperation, documentHeaders } from './headers.js';
 
 export const API_TITLE = 'Shop API';
-export const OPTIONAL_AUTH_EXTENSION = 'x-optional-auth';
 
 const TAGS: Array<[string, string]> = [
   [
