@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule, EmailVerificationGateModule } from './accounts/accounts.module.js';
-import { CatalogModule } from './catalog/catalog.module.js';
+import { CatalogModule } from './catalog/index.js';
 import { EventsModule } from './common/events/events.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';

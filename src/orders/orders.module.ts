@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProfilesModule } from '@/profiles/profiles.module.js';
-import { CatalogModule } from '@/catalog/catalog.module.js';
+import { CatalogModule } from '@/catalog/index.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
 import { CouponsModule } from '@/coupons/coupons.module.js';
