@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorDto, OPTIONAL_AUTH_EXTENSION } from '@/common/openapi.js';
 import { type DocumentedOperation, documentHeaders } from './headers.js';
+import { WEBHOOK_PAYLOAD_MODELS, WEBHOOKS_DOCUMENT } from '@/webhooks/dto/webhook-payloads.dto.js';
 
 export const API_TITLE = 'Shop API';
 
@@ -23,6 +24,10 @@ const TAGS: Array<[string, string]> = [
   ['coupons', 'Discount coupons (staff manage; customers apply at checkout)'],
   ['orders', 'Checkout and orders'],
   ['notifications', 'Stored notifications; live ones arrive over Socket.IO on `/notifications`'],
+  [
+    'webhooks',
+    'Outgoing webhooks (admins): endpoints, their delivery log, redelivery. The bodies sent are under `webhooks`',
+  ],
 ];
 
 type Operation = Record<string, unknown> &
@@ -141,8 +146,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
-    extraModels: [ErrorDto],
+    extraModels: [ErrorDto, ...WEBHOOK_PAYLOAD_MODELS],
   });
+  // What webhook endpoints receive (OpenAPI 3.1 `webhooks`; schema names lose `Dto` below).
+  document.webhooks = WEBHOOKS_DOCUMENT;
   return finishDocument(document);
 }
 
