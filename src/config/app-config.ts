@@ -1,8 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { dirname, join } from 'node:path';
 import { isEmail } from 'class-validator';
+import {
+  localJwtSecret,
+  PUBLISHED_JWT_SECRETS,
+  readMailFrom,
+  readTrustProxy,
+} from './config-values.js';
+import { ConfigError, type Env, Reader } from './env-reader.js';
+
+export { ConfigError, parseDuration } from './env-reader.js';
+export { localJwtSecret, PUBLISHED_JWT_SECRETS } from './config-values.js';
 /**
  * The one typed, validated configuration. Every environment variable the application reads is
  * parsed here and nowhere else; {@link loadConfig} reports every bad variable at once.
@@ -164,192 +170,6 @@ export interface WebhooksConfig {
   readonly disableAfterSeconds: number;
   /** Seconds the previous secret still signs after a rotation. */
   readonly secretRotationGraceSeconds: number;
-}
-
-/** Weak secrets production refuses: the ones published in the repository's history. */
-export const PUBLISHED_JWT_SECRETS: readonly string[] = ['dev-only-insecure-jwt-secret-change-me'];
-
-/**
- * Outside production, with `JWT_SECRET` unset: a random secret made once and kept beside the
- * embedded data (mode 0600), so tokens survive restarts and nothing secret lives in git.
- */
-export function localJwtSecret(embeddedDataDir: string): string {
-  const file = join(dirname(embeddedDataDir), 'jwt-secret');
-  try {
-    const kept = readFileSync(file, 'utf8').trim();
-    if (kept.length >= 32) return kept;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const secret = randomBytes(48).toString('base64url');
-  mkdirSync(dirname(file), { recursive: true });
-  try {
-    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // Another process made it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return localJwtSecret(embeddedDataDir);
-    throw error;
-  }
-  chmodSync(file, 0o600);
-  return secret;
-}
-
-const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
-
-/** An address, a CIDR, or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
-function isProxyAddress(entry: string): boolean {
-  if (PROXY_KEYWORDS.includes(entry)) return true;
-  const [address, prefix, ...rest] = entry.split('/');
-  const family = isIP(address ?? '');
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-/** Parses `30s`, `15m`, `12h`, `30d` or a bare number of seconds. */
-export function parseDuration(value: string): number | undefined {
-  const match = /^(\d+)\s*(s|m|h|d)?$/.exec(value.trim());
-  if (!match) return undefined;
-  const n = Number(match[1]);
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
-  const seconds = n * unit;
-  return seconds > 0 && Number.isSafeInteger(seconds) ? seconds : undefined;
-}
-
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  raw(name: string): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || n < min || n > max) {
-      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
-      return fallback;
-    }
-    return n;
-  }
-
-  duration(name: string, fallback: string): number {
-    const value = this.raw(name) ?? fallback;
-    const seconds = parseDuration(value);
-    if (seconds === undefined) {
-      this.problems.push(`${name} must be a duration like 900, 15m, 12h or 30d (got "${value}")`);
-      return parseDuration(fallback) ?? 1;
-    }
-    return seconds;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const value = this.raw(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-    if (['0', 'false', 'no', 'off'].includes(value)) return false;
-    this.problems.push(`${name} must be true or false (got "${value}")`);
-    return fallback;
-  }
-
-  url(name: string, protocols: string[]): string | undefined {
-    const value = this.raw(name);
-    if (value === undefined) return undefined;
-    try {
-      const url = new URL(value);
-      if (!protocols.includes(url.protocol)) throw new Error('protocol');
-      return value;
-    } catch {
-      this.problems.push(`${name} must be a ${protocols.join(' or ')}// URL`);
-      return undefined;
-    }
-  }
-
-  /** A percentage with up to two decimals (`8.25`) as basis points (`825`). */
-  percentBasisPoints(name: string): number {
-    const value = this.raw(name);
-    if (value === undefined) return 0;
-    if (!/^\d{1,3}(\.\d{1,2})?$/.test(value) || Number(value) > 100) {
-      this.problems.push(
-        `${name} must be a percentage from 0 to 100 with at most two decimals (got "${value}")`,
-      );
-      return 0;
-    }
-    return Math.round(Number(value) * 100);
-  }
-
-  /** {@link duration}, where `0` is allowed (off / strict). */
-  durationOrZero(name: string, fallback: string): number {
-    return this.raw(name) === '0' ? 0 : this.duration(name, fallback);
-  }
-
-  /** A lower-case SQL identifier (a schema name). */
-  identifier(name: string, fallback: string): string {
-    const value = this.raw(name) ?? fallback;
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
-      this.problems.push(`${name} must be a lower-case SQL name like pgboss (got "${value}")`);
-      return fallback;
-    }
-    return value;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(value)) {
-      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
-      return fallback;
-    }
-    return value as T;
-  }
-}
-
-/** `MAIL_FROM`: `Name <address>` or a bare address (a host without a dot is allowed: localhost). */
-function readMailFrom(r: Reader): string {
-  const value = r.raw('MAIL_FROM') ?? 'Shop <no-reply@localhost>';
-  const address = /<([^<>]+)>$/.exec(value)?.[1] ?? value;
-  if (!isEmail(address.trim(), { require_tld: false }))
-    r.problems.push(`MAIL_FROM must be an address or "Name <address>" (got "${value}")`);
-  return value;
-}
-
-/** `TRUST_PROXY`: false, a hop count, or proxy addresses/CIDRs; `true` is refused with advice. */
-function readTrustProxy(r: Reader): false | number | string[] {
-  const value = r.raw('TRUST_PROXY');
-  if (value === undefined || ['false', '0', 'no', 'off'].includes(value.toLowerCase()))
-    return false;
-  if (['true', 'yes', 'on'].includes(value.toLowerCase())) {
-    r.problems.push(
-      'TRUST_PROXY=true would believe every X-Forwarded-For hop, so any client could choose its own ' +
-        'address: write the number of proxies in front of the app (TRUST_PROXY=1 behind one load ' +
-        'balancer) or their addresses (TRUST_PROXY=10.0.0.0/8,192.168.1.10)',
-    );
-    return false;
-  }
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    if (hops <= 32) return hops;
-  } else {
-    const entries = value.split(',').map((e) => e.trim());
-    if (entries.every(isProxyAddress)) return entries;
-  }
-  r.problems.push(
-    `TRUST_PROXY must be false, a number of proxies (1 to 32) or a comma-separated list of ` +
-      `proxy addresses/CIDRs (got "${value}")`,
-  );
-  return false;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
