@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, type ObjectLiteral, Repository, type SelectQueryBuilder } from 'typeorm';
 import { found } from '@/common/domain-error.js';
 import { parseRef } from '@/common/refs.js';
+import { isPgError, PgError } from '@/database/pg-errors.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
 import { isUploadedImageUrl } from '../images/catalog-image-owners.service.js';
@@ -28,7 +29,6 @@ import { decodeCursor, type NormalizedProductQuery, sortSpec } from './product-q
 import { Product } from './product.entity.js';
 import { SkuTakenError } from './products.errors.js';
 
-const UNIQUE_VIOLATION = '23505';
 /** How many id → slug mappings are remembered (a few MB at most). */
 const SLUG_MEMORY = 50_000;
 
@@ -280,12 +280,11 @@ export class ProductsService {
     try {
       return await this.products.save(product);
     } catch (error) {
-      const pg = error as { code?: string; constraint?: string };
-      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'products_sku_lower_key')
+      if (isPgError(error, PgError.UNIQUE_VIOLATION, 'products_sku_lower_key'))
         throw new SkuTakenError(product.sku);
-      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'catalog_skus_pkey')
+      if (isPgError(error, PgError.UNIQUE_VIOLATION, 'catalog_skus_pkey'))
         throw new CatalogSkuTakenError(product.sku); // a variant's SKU
-      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'products_slug_key') {
+      if (isPgError(error, PgError.UNIQUE_VIOLATION, 'products_slug_key')) {
         // Two products of one name created at the same moment: take another suffix.
         product.slug = await uniqueSlug(product.name, () => Promise.resolve(true));
         return this.saveUnique(product);

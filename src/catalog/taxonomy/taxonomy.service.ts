@@ -1,13 +1,11 @@
 import { DataSource, type EntityTarget, type Repository } from 'typeorm';
 import { type ConflictError, found } from '@/common/domain-error.js';
 import { parseRef } from '@/common/refs.js';
+import { isPgError, PgError } from '@/database/pg-errors.js';
 import { Product } from '../products/product.entity.js';
 import { Brand } from './brand.entity.js';
 import { Category } from './category.entity.js';
 import { uniqueSlug } from './slug.js';
-
-const FOREIGN_KEY_VIOLATION = '23503';
-const UNIQUE_VIOLATION = '23505';
 
 type Taxon = Category | Brand;
 
@@ -68,7 +66,7 @@ export abstract class TaxonomyService<T extends Taxon, CreateDto extends { name:
         return { item: saved, productCount: 0 };
       } catch (error) {
         // Another item of the same name took the slug between the check and the insert.
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= 3) throw error;
+        if (!isPgError(error, PgError.UNIQUE_VIOLATION) || attempt >= 3) throw error;
       }
     }
   }
@@ -100,7 +98,7 @@ export abstract class TaxonomyService<T extends Taxon, CreateDto extends { name:
     try {
       await this.repo.delete(id);
     } catch (error) {
-      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw this.inUse(1);
+      if (isPgError(error, PgError.FOREIGN_KEY_VIOLATION)) throw this.inUse(1);
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { found } from '@/common/domain-error.js';
 import { parseRef } from '@/common/refs.js';
+import { isPgError, PgError } from '@/database/pg-errors.js';
 import { uniqueSlug } from '../taxonomy/slug.js';
 import { AttributeValue } from './attribute-value.entity.js';
 import { Attribute } from './attribute.entity.js';
@@ -19,12 +20,8 @@ import {
   AttributeValueTakenError,
 } from './variants.errors.js';
 
-const UNIQUE_VIOLATION = '23505';
-const FOREIGN_KEY_VIOLATION = '23503';
 /** Attempts at a fresh slug when a concurrent write took the one chosen. */
 const SLUG_ATTEMPTS = 4;
-
-type PgError = { code?: string; constraint?: string };
 
 /** The fields a PATCH body sets (absent ones stay as they are). */
 export function definedFields<T extends object>(dto: T): Partial<T> {
@@ -100,7 +97,7 @@ export class AttributesService {
     if (used > 0) throw new AttributeInUseError(used);
     await this.db.manager.delete(Attribute, { id: attribute.id }).catch((error: unknown) => {
       // A variant took one of its values meanwhile.
-      if ((error as PgError).code === FOREIGN_KEY_VIOLATION) throw new AttributeInUseError(1);
+      if (isPgError(error, PgError.FOREIGN_KEY_VIOLATION)) throw new AttributeInUseError(1);
       throw error;
     });
   }
@@ -144,7 +141,7 @@ export class AttributesService {
     const used = await this.variantsUsing('attribute_value_id', value.id);
     if (used > 0) throw new AttributeValueInUseError(used);
     await this.db.manager.delete(AttributeValue, { id: value.id }).catch((error: unknown) => {
-      if ((error as PgError).code === FOREIGN_KEY_VIOLATION) throw new AttributeValueInUseError(1);
+      if (isPgError(error, PgError.FOREIGN_KEY_VIOLATION)) throw new AttributeValueInUseError(1);
       throw error;
     });
   }
@@ -175,11 +172,9 @@ export class AttributesService {
       try {
         return await write();
       } catch (error) {
-        const pg = error as PgError;
         const slugTaken =
-          pg.code === UNIQUE_VIOLATION &&
-          (pg.constraint === 'attributes_slug_key' ||
-            pg.constraint === 'attribute_values_attribute_slug_key');
+          isPgError(error, PgError.UNIQUE_VIOLATION, 'attributes_slug_key') ||
+          isPgError(error, PgError.UNIQUE_VIOLATION, 'attribute_values_attribute_slug_key');
         if (!slugTaken || attempt >= SLUG_ATTEMPTS) throw error;
       }
     }
@@ -187,8 +182,7 @@ export class AttributesService {
 
   private mapNameTaken(name: string): (error: unknown) => never {
     return (error) => {
-      const pg = error as PgError;
-      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'attributes_name_lower_key')
+      if (isPgError(error, PgError.UNIQUE_VIOLATION, 'attributes_name_lower_key'))
         throw new AttributeNameTakenError(name);
       throw error;
     };
@@ -196,8 +190,7 @@ export class AttributesService {
 
   private mapValueTaken(value: string): (error: unknown) => never {
     return (error) => {
-      const pg = error as PgError;
-      if (pg.code === UNIQUE_VIOLATION && pg.constraint === 'attribute_values_value_lower_key')
+      if (isPgError(error, PgError.UNIQUE_VIOLATION, 'attribute_values_value_lower_key'))
         throw new AttributeValueTakenError(value);
       throw error;
     };
