@@ -23,6 +23,7 @@ async function loadList() {
       button.type = 'button';
       button.className = 'link';
       button.dataset.testid = 'mail-item';
+      button.dataset.to = mail.to;
       button.textContent = mail.subject;
       button.addEventListener('click', () => void show(mail.id));
       const meta = document.createElement('span');
@@ -37,8 +38,12 @@ async function loadList() {
   if (wanted) await show(wanted);
 }
 
+let shows = 0; // the last email asked for wins, whichever answer comes first
+
 async function show(id) {
+  const asked = ++shows;
   const mail = await getJson(`/demo/mail/messages/${encodeURIComponent(id)}`);
+  if (asked !== shows) return;
   $('#mail-view').hidden = false;
   $('#mail-subject').textContent = mail.subject;
   $('#mail-meta').textContent = `From ${mail.from} to ${mail.to}, ${formatDate(mail.sentAt)}`;

@@ -59,12 +59,15 @@ suite('the demo page: password reset and verification through its mailbox', () =
   });
 
   /**
-   * Opens the newest email whose subject matches in /demo/mail and answers its link to `path`,
+   * Opens the newest email to `to` whose subject matches in /demo/mail and answers its link to `path`,
    * on this server (the email's links use PUBLIC_URL, which defaults to port 3000).
    */
-  async function linkFromMailbox(subject: RegExp, path: string): Promise<string> {
+  async function linkFromMailbox(to: string, subject: RegExp, path: string): Promise<string> {
     await page.goto(`${t.baseUrl}/demo/mail`);
-    const item = page.getByTestId('mail-item').filter({ hasText: subject }).first();
+    const item = page
+      .locator(`[data-testid="mail-item"][data-to="${to}"]`)
+      .filter({ hasText: subject })
+      .first();
     for (let tries = 0; !(await item.isVisible()); tries++) {
       if (tries > 100) throw new Error(`no email ${subject} in the mailbox`);
       await page.waitForTimeout(200);
@@ -90,7 +93,7 @@ suite('the demo page: password reset and verification through its mailbox', () =
     await page.getByTestId('forgot-notice').filter({ hasText: user.email }).waitFor();
     await page.getByTestId('mailbox-link').waitFor();
 
-    await page.goto(await linkFromMailbox(/^Reset your/, '/reset-password'));
+    await page.goto(await linkFromMailbox(user.email, /^Reset your/, '/reset-password'));
     await page.getByTestId('view-reset').waitFor();
     await page.getByTestId('reset-password').fill(NEW_PASSWORD);
     await page.getByTestId('reset-submit').click();
@@ -115,7 +118,9 @@ suite('the demo page: password reset and verification through its mailbox', () =
     await page.getByTestId('login-submit').click();
     await page.getByTestId('verify-reminder').filter({ hasText: 'not verified' }).waitFor();
 
-    await page.goto(await linkFromMailbox(/^Confirm your email address/, '/verify-email'));
+    await page.goto(
+      await linkFromMailbox(user.email, /^Confirm your email address/, '/verify-email'),
+    );
     await page.getByTestId('page-notice').filter({ hasText: 'verified' }).waitFor();
     await page.getByTestId('verify-reminder').waitFor({ state: 'hidden' });
     const me = await t.http.get('/api/me').set('Authorization', user.auth).expect(200);
