@@ -34,6 +34,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The demo page (under 100 KB) stays: DEMO_ENABLED=true may turn it on in production.
 COPY public ./public
+# Email templates, read at run time (MAIL_TEMPLATES_DIR may point at a mounted copy instead).
+COPY templates ./templates
 USER node
 EXPOSE 3000
 STOPSIGNAL SIGTERM

@@ -56,7 +56,7 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Check out the cart',
     description:
-      'Turns the whole cart into an order in one transaction. With an `Idempotency-Key`, a retry (even a concurrent one) answers the first response with `Idempotent-Replayed: true`; the same key with another body is a 422. A checkout with a `couponCode` spends a point of the same per-user budget as `validateCoupon` (`AUTH_RATE_LIMIT` a minute), so codes cannot be guessed through checkout either; one without a coupon is never limited.',
+      'Turns the whole cart into an order in one transaction. With an `Idempotency-Key`, a retry (even a concurrent one) answers the first response with `Idempotent-Replayed: true`; the same key with another body is a 422. A checkout with a `couponCode` spends a point of the same per-user budget as `validateCoupon` (`AUTH_RATE_LIMIT` a minute), so codes cannot be guessed through checkout either; one without a coupon is never limited. With `REQUIRE_EMAIL_VERIFICATION=true`, a customer whose address is not verified yet gets 403 `EMAIL_NOT_VERIFIED`.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -66,7 +66,7 @@ export class OrdersController {
   })
   @ApiCreatedResponse({ type: OrderDto })
   @ApiBodyErrors()
-  @ApiErrors(409, 422)
+  @ApiErrors(403, 409, 422)
   async checkout(
     @CurrentUser() actor: AuthUser,
     @Body() dto: CheckoutDto,

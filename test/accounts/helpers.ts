@@ -62,13 +62,14 @@ export function expectFieldError(
 /** The exact public shape of a user (no password hash or other internals). */
 export function expectUserShape(
   user: unknown,
-  expected: { email: string; name: string; role?: string },
+  expected: { email: string; name: string; role?: string; emailVerified?: boolean },
 ): void {
   expect(user).toEqual({
     id: expect.stringMatching(UUID),
     email: expected.email,
     name: expected.name,
     role: expected.role ?? 'customer',
+    emailVerified: expected.emailVerified ?? false,
     phone: null,
     defaultShippingAddress: null,
     createdAt: expect.stringMatching(ISO_DATE),
