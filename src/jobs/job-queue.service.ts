@@ -10,6 +10,7 @@ import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
 import { jobQueues, type QueueName } from './job-queues.js';
+import { JobEngineUnavailableError } from './jobs.errors.js';
 import { typeormExecutor } from './typeorm-executor.js';
 
 /** A job as a handler gets it: its data, `retryCount`, `retryLimit`, `signal`, … */
@@ -41,6 +42,9 @@ export interface PendingJob {
   retryCount: number;
 }
 
+/** How often an instance that may not install the engine looks for it again. */
+const INSTALL_RETRY_MS = 10_000;
+
 /**
  * The job engine: pg-boss on the application's PostgreSQL, with a pool of its own. Every instance
  * can enqueue (in the caller's transaction when given a manager); only instances with
@@ -48,14 +52,22 @@ export interface PendingJob {
  * jobs). Queues and their retry policies are declared in job-queues.ts.
  *
  * Lifecycle: started in `onModuleInit`, so queues exist before the server listens (an enqueue to
- * a missing queue would fail, and roll back, the caller's transaction). On close, workers stop
- * first (`onModuleDestroy`: running jobs get half the shutdown grace, then fail and are retried
- * later) while enqueueing still works for requests in flight; the pool closes last.
+ * a missing queue would fail, and roll back, the caller's transaction). With
+ * `MIGRATE_ON_START=false` on a database where `cli/migrate.js` has not installed the engine yet,
+ * the instance starts anyway (unready while migrations are pending), enqueueing answers 503, and
+ * the engine is looked for again every 10 s. On close, workers stop first (`onModuleDestroy`:
+ * running jobs get half the shutdown grace, then fail and are retried later) while enqueueing
+ * still works for requests in flight; the pool closes last.
  */
 @Injectable()
 export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
-  private engine?: Promise<PgBoss>;
+  private engine?: PgBoss;
+  private startup?: Promise<void>;
+  /** Workers and schedules asked for before the engine started. */
+  private readonly onStart: Array<(boss: PgBoss) => Promise<unknown>> = [];
+  private retry?: NodeJS.Timeout;
+  private closing = false;
 
   constructor(@InjectConfig() private readonly config: AppConfig & { databaseUrl: string }) {}
 
@@ -65,24 +77,24 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
   }
 
   async onModuleInit(): Promise<void> {
-    await this.boss();
+    await this.started();
   }
 
-  /** The started engine. Started once, by whichever module asks first. */
-  private boss(): Promise<PgBoss> {
-    this.engine ??= this.start();
-    return this.engine;
+  /** Resolves once a start was tried (by whichever module asks first). */
+  private started(): Promise<void> {
+    this.startup ??= this.start();
+    return this.startup;
   }
 
-  private async start(): Promise<PgBoss> {
+  private async start(): Promise<void> {
     const { jobs, migrateOnStart } = this.config;
     const boss = new PgBoss({
       connectionString: this.config.databaseUrl,
       schema: jobs.schema,
       max: jobs.poolSize,
       application_name: 'shop-api jobs',
-      // Installs or upgrades schema `pgboss` under pg-boss's own advisory lock. Without DDL rights
-      // (MIGRATE_ON_START=false) `cli/migrate.js` installs it.
+      // Installs or upgrades the engine's schema under pg-boss's own advisory lock. Without DDL
+      // rights (MIGRATE_ON_START=false) `cli/migrate.js` installs it.
       migrate: migrateOnStart,
       supervise: jobs.workers,
       schedule: jobs.workers,
@@ -96,20 +108,41 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
     try {
       await boss.start();
     } catch (error) {
-      if (!migrateOnStart && /not installed/i.test(String((error as Error)?.message)))
-        throw new Error(
-          'the job engine (pg-boss) is not installed in this database and MIGRATE_ON_START=false: ' +
-            'run `node dist/src/cli/migrate.js`',
-          { cause: error },
-        );
-      throw error;
+      if (migrateOnStart || !/not installed/i.test(String((error as Error)?.message))) throw error;
+      await boss.stop({ graceful: false }).catch(() => undefined);
+      this.logger.warn(
+        `the job engine is not installed in schema ${jobs.schema} and MIGRATE_ON_START=false: ` +
+          'run `node dist/src/cli/migrate.js`; until then enqueueing answers 503 (looking again every 10 s)',
+      );
+      this.retry = setTimeout(() => {
+        if (!this.closing)
+          this.start().catch((err: unknown) =>
+            this.logger.error({ err }, 'job engine start failed'),
+          );
+      }, INSTALL_RETRY_MS);
+      this.retry.unref();
+      return;
     }
     for (const { name, policy, ...options } of jobQueues(this.config)) {
       await boss.createQueue(name, { policy, ...options });
       // createQueue keeps an existing queue as it is: apply changed settings (WEBHOOK_*) too.
       await boss.updateQueue(name, options);
     }
-    return boss;
+    this.engine = boss;
+    for (const register of this.onStart.splice(0)) await register(boss);
+  }
+
+  /** Runs `register` now if the engine runs, else as soon as it starts. */
+  private async whenStarted(register: (boss: PgBoss) => Promise<unknown>): Promise<void> {
+    if (this.engine) await register(this.engine);
+    else this.onStart.push(register);
+  }
+
+  /** The running engine, or a 503 while it is not installed. */
+  private async running(): Promise<PgBoss> {
+    await this.started();
+    if (!this.engine) throw new JobEngineUnavailableError();
+    return this.engine;
   }
 
   /** Adds a job; its id, or `null` when `id`/`singletonKey` says it is there already. */
@@ -118,7 +151,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
     data: T,
     options: EnqueueOptions = {},
   ): Promise<string | null> {
-    const boss = await this.boss();
+    const boss = await this.running();
     return boss.send(queue, data, {
       id: options.id,
       singletonKey: options.singletonKey,
@@ -128,9 +161,10 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
   }
 
   /**
-   * Runs `handler` for each job of `queue` (only where `JOBS_WORKERS` is on). A handler that
-   * throws fails its job, which is retried by the queue's policy; the others of its batch are
-   * settled on their own. `job.signal` aborts when the job expires or the instance stops.
+   * Runs `handler` for each job of `queue` (only where `JOBS_WORKERS` is on; from the engine's
+   * start if it has not started yet). A handler that throws fails its job, which is retried by
+   * the queue's policy; the others of its batch are settled on their own. `job.signal` aborts
+   * when the job expires or the instance stops.
    */
   async work<T extends object>(
     queue: QueueName,
@@ -138,50 +172,50 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
     options: WorkOptions = {},
   ): Promise<void> {
     if (!this.workersEnabled) return;
-    const boss = await this.boss();
     const batchSize = options.batchSize ?? 5;
-    await boss.work(
-      queue,
-      {
-        batchSize,
-        localConcurrency: options.concurrency ?? this.config.jobs.concurrency,
-        pollingIntervalSeconds: this.config.jobs.pollIntervalSeconds,
-        // A full batch means more is waiting: fetch again without waiting a polling interval.
-        burstWhenBatchFull: batchSize > 1,
-        perJobResults: true,
-        includeMetadata: true,
-      },
-      async (batch: Job<T>[]): Promise<JobResult[]> => {
-        const settled = await Promise.allSettled(batch.map((job) => handler(job)));
-        return settled.map((result, i) => {
-          const id = batch[i].id;
-          if (result.status === 'fulfilled') return { id, status: 'completed' };
-          const message = (result.reason as Error)?.message ?? String(result.reason);
-          this.logger.debug(`job ${queue} ${id} failed: ${message}`);
-          return { id, status: 'failed', output: { message } };
-        });
-      },
+    await this.whenStarted((boss) =>
+      boss.work(
+        queue,
+        {
+          batchSize,
+          localConcurrency: options.concurrency ?? this.config.jobs.concurrency,
+          pollingIntervalSeconds: this.config.jobs.pollIntervalSeconds,
+          // A full batch means more is waiting: fetch again without waiting a polling interval.
+          burstWhenBatchFull: batchSize > 1,
+          perJobResults: true,
+          includeMetadata: true,
+        },
+        async (batch: Job<T>[]): Promise<JobResult[]> => {
+          const settled = await Promise.allSettled(batch.map((job) => handler(job)));
+          return settled.map((result, i) => {
+            const id = batch[i].id;
+            if (result.status === 'fulfilled') return { id, status: 'completed' };
+            const message = (result.reason as Error)?.message ?? String(result.reason);
+            this.logger.debug(`job ${queue} ${id} failed: ${message}`);
+            return { id, status: 'failed', output: { message } };
+          });
+        },
+      ),
     );
   }
 
   /** A cron schedule (exactly one job per occurrence across instances); only where workers run. */
   async schedule(queue: QueueName, cron: string): Promise<void> {
     if (!this.workersEnabled) return;
-    const boss = await this.boss();
-    await boss.schedule(queue, cron);
+    await this.whenStarted((boss) => boss.schedule(queue, cron));
   }
 
   /** Puts failed jobs back in the queue (a new attempt at once); the others are left alone. */
   async retryFailed(queue: QueueName, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const boss = await this.boss();
-    await boss.retry(queue, ids);
+    await (await this.running()).retry(queue, ids);
   }
 
   /** The unfinished job with this singleton key, if any (for "next attempt" in a delivery log). */
   async pendingJob(queue: QueueName, singletonKey: string): Promise<PendingJob | undefined> {
-    const boss = await this.boss();
-    const jobs = await boss.findJobs(queue, { key: singletonKey });
+    await this.started();
+    if (!this.engine) return undefined;
+    const jobs = await this.engine.findJobs(queue, { key: singletonKey });
     const open = jobs.find((job) => ['created', 'retry', 'active'].includes(job.state));
     return open
       ? {
@@ -193,10 +227,11 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (!this.engine) return;
-    const boss = await this.engine.catch(() => undefined);
+    this.closing = true;
+    clearTimeout(this.retry);
+    await this.startup?.catch(() => undefined);
     // Workers, cron and supervision stop; the pool stays open for requests still in flight.
-    await boss?.stop({
+    await this.engine?.stop({
       graceful: true,
       close: false,
       timeout: Math.max(1000, Math.floor(this.config.shutdownGraceMs / 2)),
@@ -204,8 +239,6 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.engine) return;
-    const boss = await this.engine.catch(() => undefined);
-    await boss?.stop({ close: true, graceful: false });
+    await this.engine?.stop({ close: true, graceful: false });
   }
 }

@@ -14,7 +14,7 @@ export class OutboxEvent {
   type!: OutboxEventType;
 
   /** Version of the payload schema of `type`. */
-  @Column({ type: 'smallint' })
+  @Column({ type: 'smallint', default: 1 })
   version!: number;
 
   @Column({ type: 'varchar', length: 32 })

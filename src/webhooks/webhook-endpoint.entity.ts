@@ -1,10 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { WebhookEventType } from '@/outbox/outbox-event-types.js';
 
 /** A receiver an admin registered for some event types. */
 @Entity('webhook_endpoints')
 export class WebhookEndpoint {
-  @PrimaryColumn({ type: 'uuid', insert: false, default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ type: 'varchar', length: 2048 })

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { installJobEngine } from '@/jobs/job-engine-install.js';
 import { OutboxService } from '@/outbox/outbox.service.js';
 import { OutboxSweeper } from '@/outbox/outbox-sweeper.js';
 import { waitFor } from '../faults/fault-processes.js';
+import { expectError } from '../support/expect-error.js';
+import {
+  createProduct,
+  expectStatus,
+  quickUser,
+  SHIPPING_ADDRESS,
+} from '../notifications/notification-builders.js';
 import { createTestApp, JOBS_SCHEMA, type TestApp } from '../support/test-app.js';
 
 /** The transactional outbox: rows and dispatch jobs commit with the change, or neither exists. */
@@ -86,5 +94,44 @@ describe('transactional outbox', () => {
     await t.app.get(OutboxSweeper).sweep();
     expect(await jobCount(id)).toBe(1);
     await waitFor('dispatched', async () => (await row(id))?.dispatched_at, 15_000);
+  });
+
+  it('without MIGRATE_ON_START, starts before the engine is installed: checkouts answer 503 until cli/migrate installs it', async () => {
+    const schema = `${JOBS_SCHEMA}_late`;
+    const late = await createTestApp({ MIGRATE_ON_START: 'false', JOBS_SCHEMA: schema });
+    try {
+      const buyer = await quickUser(late);
+      const product = await createProduct(late);
+      expectStatus(
+        await late.http
+          .post('/api/cart/items')
+          .set('Authorization', buyer.auth)
+          .send({ productId: product.id, quantity: 1 }),
+        200,
+      );
+      const checkout = () =>
+        late.http
+          .post('/api/orders')
+          .set('Authorization', buyer.auth)
+          .send({ shippingAddress: SHIPPING_ADDRESS });
+      const refused = await checkout();
+      expectError(refused, 503, 'SERVICE_UNAVAILABLE');
+      expect(refused.headers['retry-after']).toBeDefined();
+      const [{ n }] = await t.dataSource.query<Array<{ n: number }>>(
+        'SELECT count(*)::int AS n FROM orders WHERE user_id = $1',
+        [buyer.id],
+      );
+      expect(n).toBe(0); // rolled back with the event it could not enqueue
+
+      await installJobEngine(process.env.TEST_DATABASE_URL as string, schema);
+      await waitFor(
+        'the engine found',
+        async () => (await checkout()).status === 201,
+        20_000,
+        1_000,
+      );
+    } finally {
+      await late.close();
+    }
   });
 });
