@@ -33,20 +33,19 @@ const order = {
   updatedAt: new Date('2026-12-07T06:40:00.000Z'),
 } as Order;
 
-const line = (position: number, sku: string): OrderItem =>
-  ({
-    id: `i-${position}`,
-    orderId: 'o-1',
-    productId: `p-${position}`,
-    sku,
-    name: `Product ${position}`,
-    variantId: null,
-    variantName: null,
-    unitPrice: 2100,
-    quantity: 1,
-    lineTotal: 2100,
-    position,
-  });
+const line = (position: number, sku: string): OrderItem => ({
+  id: `i-${position}`,
+  orderId: 'o-1',
+  productId: `p-${position}`,
+  sku,
+  name: `Product ${position}`,
+  variantId: null,
+  variantName: null,
+  unitPrice: 2100,
+  quantity: 1,
+  lineTotal: 2100,
+  position,
+});
 
 describe('order payload, version 1', () => {
   it('has exactly the published fields (a change here is a contract change: see the docs)', () => {
