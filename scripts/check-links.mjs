@@ -54,7 +54,8 @@ function anchorsOf(text) {
 
 const anchorCache = new Map();
 function anchorsOfFile(file) {
-  if (!anchorCache.has(file)) anchorCache.set(file, anchorsOf(readFileSync(join(root, file), 'utf8')));
+  if (!anchorCache.has(file))
+    anchorCache.set(file, anchorsOf(readFileSync(join(root, file), 'utf8')));
   return anchorCache.get(file);
 }
 
@@ -84,8 +85,7 @@ function problemWith(file, target) {
     }
   }
   if (fragment !== undefined && resolved.endsWith('.md')) {
-    if (!anchorsOfFile(resolved).has(fragment.toLowerCase()))
-      return `has no heading #${fragment}`;
+    if (!anchorsOfFile(resolved).has(fragment.toLowerCase())) return `has no heading #${fragment}`;
   }
   return undefined;
 }
@@ -102,4 +102,6 @@ if (broken.length > 0) {
   for (const line of broken) console.error(`  ${line}`);
   process.exit(1);
 }
-console.log(`links: every link in ${markdown.length} Markdown files resolves inside the repository`);
+console.log(
+  `links: every link in ${markdown.length} Markdown files resolves inside the repository`,
+);
