@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Address } from '@/common/address.js';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';
 import { found } from '@/common/domain-error.js';
 import { OutboxService } from '@/outbox/outbox.service.js';
@@ -8,10 +9,11 @@ import { OrderStatusChanged } from './events/order-status-changed.event.js';
 import {
   changedBy,
   type OrderCreatedDataV1,
+  type OrderLinePayloadSource,
   type OrderStatusChangedDataV1,
   toOrderPayloadV1,
 } from './events/order-webhook-payload.js';
-import { Order } from './order.entity.js';
+import type { OrderStatus, PaymentStatus } from './order-state-machine.js';
 
 /**
  * Puts order events in the outbox, in the transaction of the change: webhooks and emails learn
@@ -52,18 +54,72 @@ export class OrderOutboxHandler implements OnModuleInit {
     });
   }
 
+  /**
+   * The order, its lines and the customer's address in one round trip (this runs inside every
+   * checkout and status change, so it is kept to one statement).
+   */
   private async snapshot(manager: EntityManager, orderId: string): Promise<OrderCreatedDataV1> {
-    const order = found(
-      await manager.findOne(Order, { where: { id: orderId }, relations: { items: true } }),
-      'Order',
+    const [row] = await manager.query<SnapshotRow[]>(
+      `SELECT o.id, o.number, o.status, o.payment_status, o.currency, o.subtotal,
+              o.discount_amount, o.shipping_amount, o.tax_amount, o.total, o.coupon_code,
+              o.shipping_address, o.billing_address, o.tracking_number, o.created_at,
+              o.updated_at, o.user_id, u.email,
+              coalesce((SELECT json_agg(json_build_object(
+                         'productId', i.product_id, 'variantId', i.variant_id, 'sku', i.sku,
+                         'name', i.name, 'variantName', i.variant_name, 'unitPrice', i.unit_price,
+                         'quantity', i.quantity, 'lineTotal', i.line_total, 'position', i.position))
+                          FROM order_items i WHERE i.order_id = o.id), '[]') AS items
+         FROM orders o JOIN users u ON u.id = o.user_id
+        WHERE o.id = $1`,
+      [orderId],
     );
-    const [customer] = await manager.query<Array<{ email: string }>>(
-      'SELECT email FROM users WHERE id = $1',
-      [order.userId],
-    );
+    const order = found(row, 'Order');
     return {
-      order: toOrderPayloadV1(order, order.items ?? []),
-      customer: { id: order.userId, email: customer?.email ?? '' },
+      order: toOrderPayloadV1(
+        {
+          id: order.id,
+          number: order.number,
+          status: order.status,
+          paymentStatus: order.payment_status,
+          currency: order.currency,
+          subtotal: order.subtotal,
+          discountAmount: order.discount_amount,
+          shippingAmount: order.shipping_amount,
+          taxAmount: order.tax_amount,
+          total: order.total,
+          couponCode: order.coupon_code,
+          shippingAddress: order.shipping_address,
+          billingAddress: order.billing_address,
+          trackingNumber: order.tracking_number,
+          createdAt: order.created_at,
+          updatedAt: order.updated_at,
+        },
+        order.items,
+      ),
+      customer: { id: order.user_id, email: order.email },
     };
   }
+}
+
+/** The snapshot query's row (snake_case columns, as PostgreSQL names them). */
+interface SnapshotRow {
+  id: string;
+  number: string;
+  status: OrderStatus;
+  payment_status: PaymentStatus;
+  currency: string;
+  subtotal: number;
+  discount_amount: number;
+  shipping_amount: number;
+  tax_amount: number;
+  total: number;
+  coupon_code: string | null;
+  shipping_address: Address;
+  billing_address: Address;
+  tracking_number: string | null;
+  created_at: Date;
+  updated_at: Date;
+  user_id: string;
+  email: string;
+  items: OrderLinePayloadSource[];
 }

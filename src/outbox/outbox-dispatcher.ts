@@ -29,9 +29,9 @@ export interface OutboxDispatchJob {
 }
 
 /**
- * Hands each outbox event to the consumers that want it, once: the `outbox-dispatch` job locks
- * the event row, skips an event already dispatched (a job re-run after a crash), runs the
- * consumers and sets `dispatched_at`, all in one transaction.
+ * Hands each outbox event to the consumers that want it, once: the `outbox-dispatch` job marks
+ * the event dispatched (which locks its row), unless it already was (a job re-run after a
+ * crash), and runs the consumers, all in one transaction.
  */
 @Injectable()
 export class OutboxDispatcher implements OnApplicationBootstrap {
@@ -58,14 +58,20 @@ export class OutboxDispatcher implements OnApplicationBootstrap {
     });
   }
 
-  /** Dispatches one event (exported for tests through the job queue only). */
+  /** Dispatches one event: claimed (row locked, marked dispatched) in the consumers' transaction. */
   private async dispatch(job: Job<OutboxDispatchJob>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const event = await manager.findOne(OutboxEvent, {
-        where: { id: job.data.eventId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!event || event.dispatchedAt) return;
+      // One statement locks, checks and marks: an event already dispatched (a job re-run after a
+      // crash) matches nothing. A consumer's failure rolls the mark back with everything else.
+      const [[row]] = await manager.query<[OutboxEventRow[], number]>(
+        `UPDATE outbox_events SET dispatched_at = now()
+          WHERE id = $1 AND dispatched_at IS NULL
+          RETURNING id, type, version, aggregate_type, aggregate_id, user_id, payload,
+                    created_at, dispatched_at`,
+        [job.data.eventId],
+      );
+      if (!row) return;
+      const event = toOutboxEvent(row);
       for (const consumer of this.consumers) {
         if (!consumer.eventTypes.includes(event.type)) continue;
         try {
@@ -78,7 +84,31 @@ export class OutboxDispatcher implements OnApplicationBootstrap {
           throw error;
         }
       }
-      await manager.update(OutboxEvent, { id: event.id }, { dispatchedAt: new Date() });
     });
   }
 }
+
+interface OutboxEventRow {
+  id: string;
+  type: OutboxEvent['type'];
+  version: number;
+  aggregate_type: OutboxEvent['aggregateType'];
+  aggregate_id: string;
+  user_id: string | null;
+  payload: Record<string, unknown>;
+  created_at: Date;
+  dispatched_at: Date;
+}
+
+const toOutboxEvent = (row: OutboxEventRow): OutboxEvent =>
+  Object.assign(new OutboxEvent(), {
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    aggregateType: row.aggregate_type,
+    aggregateId: row.aggregate_id,
+    userId: row.user_id,
+    payload: row.payload,
+    createdAt: row.created_at,
+    dispatchedAt: row.dispatched_at,
+  });

@@ -45,8 +45,11 @@ export class WebhookDeliveryWorker implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.jobs.work<WebhookDeliverJob>(QUEUES.webhookDeliver, (job) => this.deliver(job));
-    await this.jobs.work<WebhookDeliverJob>(QUEUES.webhookDeliverDead, (job) =>
-      this.markDead(job.data.deliveryId),
+    // Rare and quick: one poller is plenty.
+    await this.jobs.work<WebhookDeliverJob>(
+      QUEUES.webhookDeliverDead,
+      (job) => this.markDead(job.data.deliveryId),
+      { concurrency: 1 },
     );
   }
 

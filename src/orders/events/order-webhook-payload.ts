@@ -59,7 +59,32 @@ export interface OrderStatusChangedDataV1 extends OrderCreatedDataV1 {
   changedBy: ChangedBy;
 }
 
-export function toOrderPayloadV1(order: Order, items: OrderItem[]): OrderPayloadV1 {
+/** The columns a payload is made of (an entity, or a row read for the purpose). */
+export type OrderPayloadSource = Pick<
+  Order,
+  | 'id'
+  | 'number'
+  | 'status'
+  | 'paymentStatus'
+  | 'currency'
+  | 'subtotal'
+  | 'discountAmount'
+  | 'shippingAmount'
+  | 'taxAmount'
+  | 'total'
+  | 'couponCode'
+  | 'shippingAddress'
+  | 'billingAddress'
+  | 'trackingNumber'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+export type OrderLinePayloadSource = OrderLinePayloadV1 & Pick<OrderItem, 'position'>;
+
+export function toOrderPayloadV1(
+  order: OrderPayloadSource,
+  items: OrderLinePayloadSource[],
+): OrderPayloadV1 {
   return {
     id: order.id,
     number: order.number,
