@@ -47,8 +47,17 @@ const API_OPERATIONS = [
   'markAllNotificationsRead',
 ];
 
-/** The operations beyond API.md (issue 9), each documented in docs/api/. */
+/** The operations beyond API.md (issue 9 and later), each documented in docs/api/. */
 const EXTENSION_OPERATIONS = [
+  // webhooks (docs/api/webhooks.md)
+  'createWebhookEndpoint',
+  'listWebhookEndpoints',
+  'getWebhookEndpoint',
+  'updateWebhookEndpoint',
+  'deleteWebhookEndpoint',
+  'rotateWebhookSecret',
+  'listWebhookDeliveries',
+  'redeliverWebhook',
   // variants and attributes (docs/api/variants.md)
   'listAttributes',
   'getAttribute',

@@ -67,7 +67,10 @@ describe('inventory: what is served is what is documented (API9)', () => {
   it('serves nothing else but the known operational endpoints', () => {
     const others = servedRoutes(t).filter((r) => !r.includes(' /api/'));
     // /media/{key}: the public uploaded images (docs/api/media.md), plain Fastify by design.
-    const known = /^GET (\/health\/(live|ready)|\/metrics|\/docs.*|\/demo.*|\/media\/\{key\})$/;
+    // /reset-password, /verify-email, /orders/{id}: the demo shop's pages that emails link to
+    // (docs/api/accounts-recovery.md), served with the demo.
+    const known =
+      /^GET (\/health\/(live|ready)|\/metrics|\/docs.*|\/demo.*|\/media\/\{key\}|\/reset-password|\/verify-email|\/orders\/\{id\})$/;
     expect(others.filter((r) => !known.test(r))).toEqual([]);
     expect(others).toEqual(
       expect.arrayContaining(['GET /health/live', 'GET /health/ready', 'GET /media/{key}']),

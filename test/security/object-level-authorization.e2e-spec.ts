@@ -549,13 +549,42 @@ describe('object-level authorization on every id-taking route (API1)', () => {
     },
   };
 
+  /**
+   * Id-taking operations on objects no customer owns, reachable by admins only (function-level
+   * authorization, role-escalation.e2e-spec.ts): a customer is refused before any lookup.
+   */
+  const NO_WEBHOOK = '00000000-0000-4000-8000-00000000beef';
+  const ADMIN_OBJECTS: Record<string, () => [method: 'get' | 'post' | 'patch' | 'delete', string]> =
+    {
+      getWebhookEndpoint: () => ['get', `/api/webhooks/${NO_WEBHOOK}`],
+      updateWebhookEndpoint: () => ['patch', `/api/webhooks/${NO_WEBHOOK}`],
+      deleteWebhookEndpoint: () => ['delete', `/api/webhooks/${NO_WEBHOOK}`],
+      rotateWebhookSecret: () => ['post', `/api/webhooks/${NO_WEBHOOK}/secret`],
+      listWebhookDeliveries: () => ['get', `/api/webhooks/${NO_WEBHOOK}/deliveries`],
+      redeliverWebhook: () => [
+        'post',
+        `/api/webhooks/${NO_WEBHOOK}/deliveries/${NO_WEBHOOK}/redeliver`,
+      ],
+    };
+
   it('has a case for every operation of openapi.json that takes an id in its path', () => {
     const idTaking = documentedOperations()
       .filter((op) => op.parameters.some((p) => p.in === 'path'))
       .map((op) => op.operationId)
       .sort();
-    expect([...Object.keys(CASES), ...Object.keys(EXCLUDED)].sort()).toEqual(idTaking);
+    expect(
+      [...Object.keys(CASES), ...Object.keys(EXCLUDED), ...Object.keys(ADMIN_OBJECTS)].sort(),
+    ).toEqual(idTaking);
   });
+
+  it.each(Object.keys(ADMIN_OBJECTS))(
+    '%s reaches objects no customer owns: a customer is refused (403) before any lookup',
+    async (operationId) => {
+      const [method, path] = ADMIN_OBJECTS[operationId]?.() ?? ['get', '/'];
+      const res = await t.http[method](path).set('Authorization', alice.user.auth);
+      expect(res.status).toBe(403);
+    },
+  );
 
   it.each(Object.keys(EXCLUDED))(
     '%s is excluded because it is public with nothing hidden: anyone reads it',

@@ -128,15 +128,27 @@ describe('resource limits', () => {
       documentedOperations().filter(
         (op) => op.method === 'get' && op.parameters.some((p) => p.name === 'pageSize'),
       );
+    /** A webhook endpoint of the admin's, for its deliveries list. */
+    let webhookId = '';
+    beforeAll(async () => {
+      const created = await t.http
+        .post('/api/webhooks')
+        .set('Authorization', shop.admin.auth)
+        .send({ url: 'https://hooks.example.com/limits', events: ['order.created'] })
+        .expect(201);
+      webhookId = String((created.body as { id: string }).id);
+    });
     const pathOf = (path: string) =>
-      path.replace(
-        '{idOrSlug}',
-        path.startsWith('/api/products')
-          ? shop.product.slug
-          : path.includes('categories')
-            ? shop.category.slug
-            : shop.brand.slug,
-      );
+      path
+        .replace('{id}', webhookId)
+        .replace(
+          '{idOrSlug}',
+          path.startsWith('/api/products')
+            ? shop.product.slug
+            : path.includes('categories')
+              ? shop.category.slug
+              : shop.brand.slug,
+        );
     /** Who may read each list (undefined: anyone). */
     const CALLERS: Record<string, () => TestUser | undefined> = {
       listProducts: () => undefined,
@@ -148,6 +160,8 @@ describe('resource limits', () => {
       listUsers: () => shop.admin,
       listCoupons: () => shop.staff,
       listReviews: () => shop.staff,
+      listWebhookEndpoints: () => shop.admin,
+      listWebhookDeliveries: () => shop.admin,
     };
     const callerOf = (operationId: string) => {
       const caller = CALLERS[operationId];

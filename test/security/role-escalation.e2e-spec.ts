@@ -67,13 +67,25 @@ const STAFF_OPERATIONS = [
   'deactivateCoupon',
   'listReviews',
   'moderateReview',
+  // webhooks (docs/api/webhooks.md): admin only
+  'createWebhookEndpoint',
+  'listWebhookEndpoints',
+  'getWebhookEndpoint',
+  'updateWebhookEndpoint',
+  'deleteWebhookEndpoint',
+  'rotateWebhookSecret',
+  'listWebhookDeliveries',
+  'redeliverWebhook',
 ];
 /**
  * Operations answering 403 for another reason than the caller's role: cancelOrder (the order is
  * not the caller's to cancel any more) and createReview (403 PURCHASE_REQUIRED: the caller has
- * no delivered order of the product). Both are in object-level-authorization.e2e-spec.ts.
+ * no delivered order of the product), both in object-level-authorization.e2e-spec.ts; and checkout
+ * (403 EMAIL_NOT_VERIFIED with REQUIRE_EMAIL_VERIFICATION, test/accounts/email-verification).
  */
-const OWNER_CHECKED = ['cancelOrder', 'createReview'];
+const OWNER_CHECKED = ['cancelOrder', 'createReview', 'checkout'];
+/** A webhook endpoint id nobody has: the role is refused before any lookup. */
+const NO_WEBHOOK = '00000000-0000-4000-8000-00000000beef';
 
 describe('function-level authorization (API5)', () => {
   let t: TestApp;
@@ -188,8 +200,31 @@ describe('function-level authorization (API5)', () => {
     deactivateCoupon: ['post', `/api/coupons/${extras.coupon.id}/deactivate`],
     listReviews: ['get', '/api/reviews?status=pending'],
     moderateReview: ['patch', `/api/reviews/${reviewId}/status`, { status: 'approved' }],
+    createWebhookEndpoint: [
+      'post',
+      '/api/webhooks',
+      { url: 'https://hooks.example.com/escalated', events: ['order.created'] },
+    ],
+    listWebhookEndpoints: ['get', '/api/webhooks'],
+    getWebhookEndpoint: ['get', `/api/webhooks/${NO_WEBHOOK}`],
+    updateWebhookEndpoint: ['patch', `/api/webhooks/${NO_WEBHOOK}`, { description: 'x' }],
+    deleteWebhookEndpoint: ['delete', `/api/webhooks/${NO_WEBHOOK}`],
+    rotateWebhookSecret: ['post', `/api/webhooks/${NO_WEBHOOK}/secret`],
+    listWebhookDeliveries: ['get', `/api/webhooks/${NO_WEBHOOK}/deliveries`],
+    redeliverWebhook: ['post', `/api/webhooks/${NO_WEBHOOK}/deliveries/${NO_WEBHOOK}/redeliver`],
   });
-  const ADMIN_ONLY = ['listUsers', 'updateUserRole'];
+  const ADMIN_ONLY = [
+    'listUsers',
+    'updateUserRole',
+    'createWebhookEndpoint',
+    'listWebhookEndpoints',
+    'getWebhookEndpoint',
+    'updateWebhookEndpoint',
+    'deleteWebhookEndpoint',
+    'rotateWebhookSecret',
+    'listWebhookDeliveries',
+    'redeliverWebhook',
+  ];
   const send = (user: TestUser | undefined, [method, path, body]: Request) => {
     const req = t.http[method](path);
     if (user) void req.set('Authorization', user.auth);
