@@ -32,6 +32,12 @@ export interface WorkOptions {
   batchSize?: number;
   /** Workers on this queue in this instance. Default `JOBS_CONCURRENCY`. */
   concurrency?: number;
+  /**
+   * Run a batch's jobs one after the other instead of all at once: for handlers that hold a
+   * database connection throughout (a transaction), so a batch never takes more than one of the
+   * pool the requests need.
+   */
+  sequential?: boolean;
 }
 
 /** What the engine says of a job that has not finished yet. */
@@ -186,7 +192,9 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
           includeMetadata: true,
         },
         async (batch: Job<T>[]): Promise<JobResult[]> => {
-          const settled = await Promise.allSettled(batch.map((job) => handler(job)));
+          const settled = options.sequential
+            ? await settleInTurn(batch, handler)
+            : await Promise.allSettled(batch.map((job) => handler(job)));
           return settled.map((result, i) => {
             const id = batch[i].id;
             if (result.status === 'fulfilled') return { id, status: 'completed' };
@@ -241,4 +249,20 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     await this.engine?.stop({ close: true, graceful: false });
   }
+}
+
+/** `Promise.allSettled`, one job at a time. */
+async function settleInTurn<T>(
+  batch: Job<T>[],
+  handler: (job: Job<T>) => Promise<void>,
+): Promise<PromiseSettledResult<void>[]> {
+  const settled: PromiseSettledResult<void>[] = [];
+  for (const job of batch) {
+    try {
+      settled.push({ status: 'fulfilled', value: await handler(job) });
+    } catch (reason) {
+      settled.push({ status: 'rejected', reason });
+    }
+  }
+  return settled;
 }

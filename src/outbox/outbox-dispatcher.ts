@@ -53,8 +53,10 @@ export class OutboxDispatcher implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     this.started = true;
     await this.jobs.work<OutboxDispatchJob>(QUEUES.outboxDispatch, (job) => this.dispatch(job), {
+      // Each dispatch is a transaction: two at a time, so requests keep the rest of the pool.
       batchSize: 10,
       concurrency: 2,
+      sequential: true,
     });
   }
 
