@@ -31,7 +31,9 @@ for (const d of diagnostics) {
     (d.severity === DiagnosticSeverity.Warning && !allowWarnings);
   if (fails) failing++;
   const where = d.path.length ? d.path.join('.') : '(document)';
-  console.log(`${fails ? '✗' : '·'} ${LEVEL[d.severity] ?? d.severity} ${d.code}: ${d.message} at ${where}`);
+  console.log(
+    `${fails ? '✗' : '·'} ${LEVEL[d.severity] ?? d.severity} ${d.code}: ${d.message} at ${where}`,
+  );
 }
 if (failing) {
   console.error(`${file}: ${failing} problem(s)`);

@@ -88,7 +88,7 @@ export function buildAsyncApiDocument(): AsyncApiDocument {
     description:
       "Socket.IO's reserved event (a CONNECT_ERROR packet, not an `emit`): the namespace " +
       'middleware refused the handshake. socket.io-client gives an `Error` whose `message` is ' +
-      'the payload\'s `message`; its `data` is undefined.',
+      "the payload's `message`; its `data` is undefined.",
     payload: CONNECT_ERROR_SCHEMA,
     examples: [{ name: 'refused', payload: { message: HANDSHAKE_REFUSED } }],
   };
