@@ -3,6 +3,10 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { ErrorDto, OPTIONAL_AUTH_EXTENSION } from '@/common/openapi.js';
 import { type DocumentedOperation, documentHeaders } from './headers.js';
 import { WEBHOOK_PAYLOAD_MODELS, WEBHOOKS_DOCUMENT } from '@/webhooks/dto/webhook-payloads.dto.js';
+import {
+  ASYNCAPI_DOCUMENT_PATH,
+  buildAsyncApiDocument,
+} from '@/notifications/asyncapi-document.js';
 
 export const API_TITLE = 'Shop API';
 
@@ -153,8 +157,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return finishDocument(document);
 }
 
-/** Serves Swagger UI at /docs and the document at /docs-json (app.factory: when DOCS_ENABLED). */
+/**
+ * Serves Swagger UI at /docs, the document at /docs-json, and the AsyncAPI document of the
+ * Socket.IO notifications at /docs-asyncapi.json (app.factory: when DOCS_ENABLED).
+ */
 export function setupOpenApi(app: INestApplication): void {
+  const asyncApi = JSON.stringify(buildAsyncApiDocument());
+  const http = app.getHttpAdapter();
+  http.get(ASYNCAPI_DOCUMENT_PATH, (_request: unknown, reply: unknown) => {
+    http.setHeader(reply, 'Content-Type', 'application/json; charset=utf-8');
+    http.reply(reply, asyncApi, 200);
+  });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
