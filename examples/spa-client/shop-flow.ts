@@ -8,18 +8,17 @@
  */
 import createClient from 'openapi-fetch';
 import { io, type Socket } from 'socket.io-client';
+// The Socket.IO contract's event map (asyncapi.json is generated from it): plain types, no Nest.
+import type {
+  ClientToServerEvents,
+  HandshakeAuth,
+  OrderStatusUpdatePayload,
+  ServerToClientEvents,
+} from '../../src/notifications/socket-events.js';
 import type { components, paths } from './generated/api.js';
 
 type Order = components['schemas']['Order'];
-type OrderStatusUpdate = {
-  notificationId: string;
-  orderId: string;
-  orderNumber: string;
-  oldStatus: components['schemas']['OrderStatus'];
-  newStatus: components['schemas']['OrderStatus'];
-  message: string;
-  timestamp: string;
-};
+type OrderStatusUpdate = OrderStatusUpdatePayload;
 
 export interface ShopFlowOptions {
   baseUrl: string;
@@ -127,16 +126,19 @@ export async function runShopFlow(options: ShopFlowOptions): Promise<ShopFlowRes
   ok(await api.GET('/api/orders/{id}', { params: { path: { id: order.id } } }), 'getOrder');
 
   // Listen for live updates, then let staff confirm the order.
-  const socket: Socket = io(`${options.baseUrl}/notifications`, {
-    auth: { token: accessToken },
-    transports: ['websocket'],
-  });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(
+    `${options.baseUrl}/notifications`,
+    {
+      auth: { token: accessToken } satisfies HandshakeAuth,
+      transports: ['websocket'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (error) => reject(error));
   });
   const pushed = new Promise<OrderStatusUpdate>((resolve) =>
-    socket.on('order_status_update', (update: OrderStatusUpdate) => resolve(update)),
+    socket.on('order_status_update', (update) => resolve(update)),
   );
   const staffApi = createClient<paths>({ baseUrl: options.baseUrl });
   const staff = ok(await staffApi.POST('/api/auth/login', { body: options.staff }), 'staff login');
