@@ -42,7 +42,7 @@ const DESCRIPTION = [
     'and port. This document describes the server: `send` operations are events the server ' +
     'emits, which clients listen to. Clients send no events.',
   '',
-  '**Connect** with `io(`${baseUrl}/notifications`, { auth: { token: accessToken } })`, ' +
+  '**Connect** with `` io(`${baseUrl}/notifications`, { auth: { token: accessToken } }) ``, ' +
     'ideally `transports: ["websocket"]` (no sticky sessions needed). The token is the access ' +
     'JWT from `login`/`refreshToken` of the HTTP API; non-browser clients may send an ' +
     '`Authorization: Bearer` header instead. Pass `auth` as a function so every reconnect sends ' +
