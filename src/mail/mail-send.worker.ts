@@ -47,14 +47,19 @@ export class MailSendWorker implements OnApplicationBootstrap {
       concurrency: 2,
       sequential: true,
     });
-    await this.jobs.work<MailSendJob>(QUEUES.mailSendDead, (job) => {
-      recordMailFailed(job.data.template, 'dead');
-      this.logger.error(
-        { eventId: job.data.eventId, template: job.data.template },
-        `gave up sending the ${job.data.template} email of event ${job.data.eventId}`,
-      );
-      return Promise.resolve();
-    });
+    // Rare and quick: one poller (not JOBS_CONCURRENCY of them, each polling every interval).
+    await this.jobs.work<MailSendJob>(
+      QUEUES.mailSendDead,
+      (job) => {
+        recordMailFailed(job.data.template, 'dead');
+        this.logger.error(
+          { eventId: job.data.eventId, template: job.data.template },
+          `gave up sending the ${job.data.template} email of event ${job.data.eventId}`,
+        );
+        return Promise.resolve();
+      },
+      { concurrency: 1 },
+    );
   }
 
   async send(job: Job<MailSendJob>): Promise<void> {
