@@ -84,12 +84,7 @@ const APP_VARIABLES = [
  */
 const RATE_LIMIT = process.env.BENCH_RATE_LIMIT ?? '100000000';
 const PASSWORD = 'Bench-buyer-pass-42';
-/**
- * The job-engine schema of app B, which runs no workers: what it enqueues waits there, so that
- * checkouts on B measure the outbox written without any dispatch in the run (checkout.ts). A's
- * sweeper dispatches B's events afterwards (they are in the shared outbox table).
- */
-export const DEFERRED_JOBS_SCHEMA = 'pgboss_bench_deferred';
+
 const DISTINCT_STOCK = 1_000_000;
 /** Idle RSS is read this long after ready: start-up garbage collected, nothing served yet. */
 const SETTLE_MS = 2_000;
@@ -189,12 +184,7 @@ export async function setup(env: Environment): Promise<BenchContext> {
       env,
       'app-b',
       'src/main.js',
-      appEnv(options, jwtSecret, mailDir, {
-        PORT: String(portB),
-        CATALOG_CACHE: 'false',
-        JOBS_WORKERS: 'false',
-        JOBS_SCHEMA: DEFERRED_JOBS_SCHEMA,
-      }),
+      appEnv(options, jwtSecret, mailDir, { PORT: String(portB), CATALOG_CACHE: 'false' }),
       '/health/ready',
       portB,
     );
@@ -247,6 +237,12 @@ export async function setup(env: Environment): Promise<BenchContext> {
     await mapLimit(products.distinct, 8, (p) => apiA.setStock(admin, p.id, DISTINCT_STOCK));
     await apiA.setStock(admin, products.hot.id, options.hotStock);
 
+    const startApp = async (name: string, extra: Record<string, string>): Promise<AppServer> => {
+      const port = await freePort();
+      const vars = appEnv(options, jwtSecret, mailDir, { PORT: String(port), ...extra });
+      const server = await startServer(env, name, 'src/main.js', vars, '/health/ready', port);
+      return { ...server, api: new Api(server.url) };
+    };
     const appA: AppServer = { ...a, api: apiA };
     const appB: AppServer = { ...b, api: new Api(b.url) };
     return {
@@ -264,6 +260,7 @@ export async function setup(env: Environment): Promise<BenchContext> {
       buyers,
       products,
       stock: { distinct: DISTINCT_STOCK, hot: options.hotStock },
+      startApp,
     };
   } catch (error) {
     await db.end().catch(() => undefined);
