@@ -138,6 +138,12 @@ export interface RetentionConfig {
   readonly guestCarts: number;
   /** Uploaded files no row refers to are deleted once this old. */
   readonly orphanUploads: number;
+  /** Outbox events are kept this long after dispatch (never undispatched ones). */
+  readonly outboxEvents: number;
+  /** Finished webhook deliveries (and their attempt logs) are kept this long after the last attempt. */
+  readonly webhookDeliveries: number;
+  /** Password-reset and email-verification tokens are kept this long after they expired. */
+  readonly accountTokens: number;
 }
 
 export interface JobsConfig {
@@ -265,6 +271,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       notifications: r.duration('RETENTION_NOTIFICATIONS', '90d'),
       guestCarts: r.duration('RETENTION_GUEST_CARTS', '30d'),
       orphanUploads: r.duration('RETENTION_ORPHAN_UPLOADS', '1d'),
+      outboxEvents: r.duration('RETENTION_OUTBOX_EVENTS', '7d'),
+      webhookDeliveries: r.duration('RETENTION_WEBHOOK_DELIVERIES', '30d'),
+      accountTokens: r.duration('RETENTION_ACCOUNT_TOKENS', '1d'),
     },
     jobs: {
       workers: r.bool('JOBS_WORKERS', true),
