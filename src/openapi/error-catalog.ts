@@ -71,9 +71,17 @@ function collectCodes(): ReadonlyMap<string, ErrorCodeSpec> {
 
 export const ERROR_CODES: ReadonlyMap<string, ErrorCodeSpec> = collectCodes();
 
-/** The codes a module's error classes declare. */
+/**
+ * The codes a module's error classes declare. A class typed wide (`ErrorCodes`, because its
+ * subclasses add codes) contributes nothing here: its codes are in `BaseErrorCode` or
+ * `HTTP_ERROR_CODES`.
+ */
 type CodesOf<M> = {
-  [K in keyof M]: M[K] extends { readonly codes: infer C } ? keyof C & string : never;
+  [K in keyof M]: M[K] extends { readonly codes: infer C }
+    ? string extends keyof C
+      ? never
+      : keyof C & string
+    : never;
 }[keyof M];
 
 /** Every error code the API answers: the closed, typed set. */

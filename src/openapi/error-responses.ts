@@ -21,7 +21,7 @@ const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
  * HTTP layer. Only added to the statuses an operation documents, except 400, 429 and 503, which
  * every operation can answer, and the body statuses below.
  */
-const GENERIC: Record<number, Array<ErrorCode & string>> = {
+const GENERIC: Record<number, ErrorCode[]> = {
   400: ['VALIDATION_FAILED', 'BAD_REQUEST'],
   401: ['UNAUTHORIZED', 'TOKEN_EXPIRED'],
   403: ['FORBIDDEN'],
@@ -138,7 +138,7 @@ export function documentErrors(document: OpenAPIObject): void {
         sorted.forEach((code) => used.add(code));
         const schema =
           sorted.length === 1
-            ? ref(sorted[0] as string)
+            ? ref(sorted[0])
             : {
                 oneOf: sorted.map(ref),
                 discriminator: {
