@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorDto, FieldErrorDto, OPTIONAL_AUTH_EXTENSION } from '@/common/openapi.js';
 import { documentErrors } from './error-responses.js';
+import { documentExamples } from './examples.js';
 import { type DocumentedOperation, documentHeaders } from './headers.js';
 import { WEBHOOK_PAYLOAD_MODELS, WEBHOOKS_DOCUMENT } from '@/webhooks/dto/webhook-payloads.dto.js';
 
@@ -40,7 +41,8 @@ type Operation = Record<string, unknown> &
  * Finishes the generated document for client generators: schema names without the `Dto`
  * suffix, an explicit `security` on every operation (none, bearer, or optional bearer for
  * catalog reads where staff see more), the error responses with the codes each can carry
- * (error-responses.ts), and the response headers (headers.ts).
+ * (error-responses.ts), an example on every schema (examples.ts), and the response headers
+ * (headers.ts).
  */
 export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   const schemas = document.components?.schemas ?? {};
@@ -80,6 +82,7 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
     }
   }
   documentErrors(finished);
+  documentExamples(finished);
   documentHeaders(finished, operations);
   return finished;
 }
