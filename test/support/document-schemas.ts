@@ -1,5 +1,8 @@
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
+import Ajv2020Module, { type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+
+// CommonJS modules that also name themselves `default`: the same class under ESM and Jest.
+const Ajv2020 = Ajv2020Module.default;
 
 /** Where the document's component schemas are registered, for `$ref`s from outside. */
 const DOCUMENT_ID = 'https://shop.example/openapi.json';
@@ -10,7 +13,7 @@ const DOCUMENT_ID = 'https://shop.example/openapi.json';
  * keywords (`example`, `discriminator`…) are annotations; formats are checked.
  */
 export class DocumentSchemas {
-  private readonly ajv: Ajv2020;
+  private readonly ajv: InstanceType<typeof Ajv2020>;
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(document: { components?: { schemas?: Record<string, unknown> } }) {
@@ -24,8 +27,8 @@ export class DocumentSchemas {
   /** Checks `value` against a schema of the document; the error messages, or [] when valid. */
   errors(schema: Record<string, unknown>, value: unknown): string[] {
     const key = JSON.stringify(schema);
-    let validate = this.compiled.get(key);
-    if (!validate) {
+    let validate: ValidateFunction | undefined = this.compiled.get(key);
+    if (validate === undefined) {
       // Local `#/components/…` references resolve against the document.
       const resolved = JSON.parse(
         key.replaceAll('"#/components/', `"${DOCUMENT_ID}#/components/`),
