@@ -71,21 +71,21 @@ function stringFor(property: string, owner: string, schema: Schema): string {
   if (schema.format === 'binary') return '(binary image file)';
   if (p === 'name' || p === 'deletedproductname') {
     if (o.includes('brand')) return 'Northwind Outfitters';
-    if (o.includes('categor')) return 'T-Shirts';
+    if (o.includes('categor')) return 'Running Shoes';
     if (o.includes('attribute')) return 'Color';
     if (o.includes('wishlist')) return 'Birthday ideas';
     if (o.includes('user') || o.includes('profile') || o.includes('customer'))
       return 'Ada Lovelace';
-    return 'Organic Cotton T-Shirt';
+    return 'Trail Runner 2';
   }
-  if (p === 'value') return 'Navy Blue';
+  if (p === 'value') return 'Red';
   if (p === 'slug') {
     if (o.includes('brand')) return 'northwind-outfitters';
-    if (o.includes('categor')) return 't-shirts';
+    if (o.includes('categor')) return 'running-shoes';
     if (o.includes('attribute')) return 'color';
-    return 'organic-cotton-t-shirt';
+    return 'trail-runner-2';
   }
-  if (p === 'sku') return 'TS-ORG-NAVY-M';
+  if (p === 'sku') return 'TR2-RED-L';
   if (p === 'barcode') return '4006381333931';
   if (p === 'currency') return 'EUR';
   if (p === 'country') return 'GB';
@@ -102,15 +102,15 @@ function stringFor(property: string, owner: string, schema: Schema): string {
   if (p === 'bio') return 'Writes programs for engines that do not exist yet.';
   if (p === 'code' || p === 'couponcode') return 'WELCOME10';
   if (p === 'trackingnumber') return '1Z999AA10123456784';
-  if (p === 'title' || p === 'seotitle') return 'Soft, well cut and true to size';
-  if (p === 'text') return 'Washed it ten times and it still looks new. I ordered a second one.';
-  if (p === 'alttext') return 'Navy organic cotton t-shirt, front view';
+  if (p === 'title' || p === 'seotitle') return 'Light, grippy and true to size';
+  if (p === 'text') return 'Three muddy months on forest trails and the grip is still like new.';
+  if (p === 'alttext') return 'Red running shoe, side view';
   if (p === 'message') return 'Your order #10234 has shipped';
   if (p.includes('note') || p === 'moderationnote') return 'Packed with the gift wrap asked for';
   if (p.includes('description')) {
     if (o.includes('webhook')) return 'Order sync for the warehouse';
     if (o.includes('coupon')) return '10% off your first order';
-    return 'A relaxed-fit t-shirt in soft, breathable organic cotton.';
+    return 'A light trail running shoe with a grippy outsole and a breathable mesh upper.';
   }
   if (p === 'accesstoken' || p === 'refreshtoken' || p === 'token')
     return 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwZjhmYWQ1YiJ9.c2lnbmF0dXJl';
@@ -121,12 +121,12 @@ function stringFor(property: string, owner: string, schema: Schema): string {
   if (p === 'website') return 'https://northwind.example';
   if (schema.format === 'uri') return 'https://cdn.northwind.example/images/logo.png';
   if (p.includes('url') || schema.format === 'uri-reference')
-    return '/media/products/3f2b8c1e/organic-cotton-t-shirt.webp';
+    return '/media/products/3f2b8c1e/trail-runner-2.webp';
   if (p === 'contenttype') return 'image/webp';
   if (p.includes('error')) return 'connect ECONNREFUSED 203.0.113.7:443';
   if (p === 'responsebody') return '{"received":true}';
   if (p === 'q' || p === 'search') return 'cotton';
-  return 'Organic Cotton T-Shirt';
+  return 'Trail Runner 2';
 }
 
 /** Realistic integers by property name, within the schema's bounds. */
