@@ -94,6 +94,18 @@ export async function runShopFlow(options: ShopFlowOptions): Promise<ShopFlowRes
   );
   log(`cart: ${cart.itemCount} items, subtotal ${cart.subtotal}`);
 
+  // Errors are a typed union: checking `code` narrows `details` to that code's shape.
+  const quote = await api.POST('/api/cart/coupon/validate', { body: { code: 'NO-SUCH-COUPON' } });
+  const refusal = quote.error;
+  if (refusal === undefined) throw new Error('an unknown coupon applied');
+  if (refusal.code === 'COUPON_NOT_FOUND') {
+    log('coupon NO-SUCH-COUPON: no such coupon, as expected');
+  } else if (refusal.code === 'COUPON_MINIMUM_NOT_MET') {
+    throw new Error(`NO-SUCH-COUPON wants a minimum of ${refusal.details?.minOrderAmount}`);
+  } else {
+    throw new Error(`validateCoupon answered ${refusal.code}: ${refusal.message}`);
+  }
+
   // Check out with an Idempotency-Key; a retry with the same key answers the same order.
   const idempotencyKey = crypto.randomUUID();
   const body = {
