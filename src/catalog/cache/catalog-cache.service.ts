@@ -13,6 +13,7 @@ import {
   generationKey,
   jitteredTtlMs,
 } from './catalog-cache.keys.js';
+import { type CatalogWrite, type CatalogWriteArgs, namespacesOf } from './catalog-writes.js';
 
 export type CacheResult = 'HIT' | 'MISS' | 'BYPASS';
 
@@ -180,8 +181,17 @@ export class CatalogCache {
     return typeof value === 'string' ? value : undefined;
   }
 
+  /**
+   * Invalidates what `write` changes (its row of `CATALOG_WRITES`). Call it only once the write
+   * committed: a read between a bump and the commit would refill the new generation with the
+   * old rows.
+   */
+  bump<W extends CatalogWrite>(write: W, ...args: CatalogWriteArgs<W>): Promise<void> {
+    return this.invalidate(namespacesOf(write, ...args));
+  }
+
   /** Makes every key of these namespaces unreachable, on every instance, at once. */
-  async invalidate(namespaces: readonly string[]): Promise<void> {
+  private async invalidate(namespaces: readonly string[]): Promise<void> {
     const unique = [...new Set(namespaces)];
     if (!this.redis) {
       for (const ns of unique)
