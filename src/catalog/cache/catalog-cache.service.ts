@@ -83,9 +83,10 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
 
 /**
  * The catalog read cache (DESIGN.md). Values are entries (a serialized response body and its
- * strong ETag, see `CacheEntry`) in cache-manager (Redis through Keyv when `REDIS_URL` is set, a bounded in-memory LRU otherwise), under keys
- * versioned by namespace generations. Invalidation bumps generations with one atomic INCR each,
- * so a change is visible to the very next read on every instance, with no key scan.
+ * strong ETag, see `CacheEntry`) in cache-manager (Redis through Keyv when `REDIS_URL` is set, a
+ * bounded in-memory LRU otherwise), under keys versioned by namespace generations. Invalidation
+ * bumps generations with one atomic INCR each, so a change is visible to the very next read on
+ * every instance, with no key scan.
  *
  * Redis trouble never fails a read: the body is loaded from the database instead. A bump that
  * could not reach Redis is retried, and until it succeeds this instance bypasses the cache.

@@ -20,7 +20,10 @@ export interface StockMove {
  * A new catalog write: add a row here (or reuse one), and bump it after commit.
  */
 export const CATALOG_WRITES = {
-  /** A product created, updated or deleted: lists, details, and the categories' and brands' product counts. */
+  /**
+   * A product created, updated or deleted: lists, details, and the categories' and brands'
+   * product counts.
+   */
   product: () => [NS.products, NS.productDetails, NS.categories, NS.brands],
   /** A category created, renamed, moved or deleted: embedded in every product, filters lists. */
   category: () => [NS.categories, NS.products, NS.productDetails],
@@ -31,7 +34,10 @@ export const CATALOG_WRITES = {
    * roll up from the variants; the attribute filter reads them).
    */
   variant: () => [NS.products, NS.productDetails],
-  /** An attribute or its values: product details show their names; slugs (the list filter's) never change. */
+  /**
+   * An attribute or its values: product details show their names; slugs (what the list filter
+   * reads) never change.
+   */
   attribute: () => [NS.productDetails],
   /**
    * Stock moved by a checkout or a cancellation: the products' details; the lists only when a
@@ -42,7 +48,10 @@ export const CATALOG_WRITES = {
     ...move.productSlugs.map((slug) => NS.product(slug)),
     ...(move.inStockFlipped ? [NS.products] : []),
   ],
-  /** A product's rating summary (a moderated review): its detail, and lists sorted or filtered by rating. */
+  /**
+   * A product's rating summary (a moderated review): its detail, and the lists sorted or
+   * filtered by rating.
+   */
   rating: (productSlug: string) => [NS.products, NS.product(productSlug)],
   /** A product's uploaded images: its detail and the lists that show them. */
   productImages: (productSlug: string) => [NS.products, NS.product(productSlug)],
