@@ -35,6 +35,13 @@ export interface AppConfig {
   /** `true` reflects any origin; otherwise the exact list. */
   readonly corsOrigins: true | string[];
   readonly cacheTtlSeconds: number;
+  /**
+   * HTTP caching of public catalog reads: `Cache-Control: public, max-age=<httpCacheMaxAge>,
+   * stale-while-revalidate=<httpCacheSwr>` (seconds; 0 drops the directive, a max-age of 0
+   * means `no-cache`: stored, revalidated with the ETag every time).
+   */
+  readonly httpCacheMaxAge: number;
+  readonly httpCacheSwr: number;
   readonly currency: string;
   /** Requests per minute per client IP (and per email for login); 0 disables. */
   readonly authRateLimit: number;
@@ -251,6 +258,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminPassword,
     corsOrigins,
     cacheTtlSeconds: r.int('CACHE_TTL_SECONDS', 300, 1, 86400 * 7),
+    httpCacheMaxAge: r.int('HTTP_CACHE_MAX_AGE', 30, 0, 86400),
+    httpCacheSwr: r.int('HTTP_CACHE_SWR', 60, 0, 86400 * 7),
     currency,
     authRateLimit: r.int('AUTH_RATE_LIMIT', 20, 0, 1_000_000),
     guestCartRateLimit: r.int('GUEST_CART_RATE_LIMIT', 30, 0, 1_000_000),

@@ -298,9 +298,25 @@ describe('the OpenAPI document', () => {
         'getBrand',
         'listBrandProducts',
       ])
-        expect({ id, header: op(id).responses['200']?.headers?.['X-Cache'] }).toEqual({
+        expect({
           id,
-          header: ref('X-Cache'),
+          ok: op(id).responses['200']?.headers,
+          notModified: op(id).responses['304']?.headers,
+          ifNoneMatch: op(id).parameters?.some(
+            (p) => p.in === 'header' && p.name === 'If-None-Match',
+          ),
+        }).toEqual({
+          id,
+          ok: expect.objectContaining({
+            'X-Cache': ref('X-Cache'),
+            ETag: ref('ETag'),
+            'Cache-Control': ref('Cache-Control'),
+          }),
+          notModified: expect.objectContaining({
+            ETag: ref('ETag'),
+            'Cache-Control': ref('Cache-Control'),
+          }),
+          ifNoneMatch: true,
         });
       expect(op('checkout').responses['201']?.headers?.['Idempotent-Replayed']).toEqual(
         ref('Idempotent-Replayed'),
@@ -309,7 +325,15 @@ describe('the OpenAPI document', () => {
         ref('X-Cart-Token'),
       );
       expect(Object.keys(document.components?.headers ?? {}).sort()).toEqual(
-        ['Idempotent-Replayed', 'Retry-After', 'X-Cache', 'X-Cart-Token', 'X-Request-Id'].sort(),
+        [
+          'Cache-Control',
+          'ETag',
+          'Idempotent-Replayed',
+          'Retry-After',
+          'X-Cache',
+          'X-Cart-Token',
+          'X-Request-Id',
+        ].sort(),
       );
     });
 
