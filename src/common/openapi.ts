@@ -53,6 +53,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'Body is not JSON',
   422: 'Unprocessable (e.g. an Idempotency-Key reused with another body)',
   429: 'Rate limited',
+  502: 'The payment provider (or another upstream service) refused or could not be reached',
   503: 'Temporarily unavailable',
 };
 
