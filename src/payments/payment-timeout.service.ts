@@ -105,10 +105,13 @@ export class PaymentTimeoutService implements OnModuleInit, OnApplicationBootstr
   /** Cancels the payment of a cancelled, unpaid online order at the provider (after commit). */
   private async cancelAtProvider(orderId: string): Promise<void> {
     if (!this.provider.paysOnline) return;
+    // A data-modifying CTE read by a SELECT: the rows come back as rows (a bare UPDATE's do not).
     const [row] = await this.db.query<Array<{ provider_reference: string | null }>>(
-      `UPDATE payments SET status = 'canceled', updated_at = now()
-        WHERE order_id = $1 AND provider = $2 AND status IN ('pending', 'failed')
-        RETURNING provider_reference`,
+      `WITH changed AS (
+         UPDATE payments SET status = 'canceled', updated_at = now()
+          WHERE order_id = $1 AND provider = $2 AND status IN ('pending', 'failed')
+          RETURNING provider_reference)
+       SELECT provider_reference FROM changed`,
       [orderId, this.provider.name],
     );
     if (!row?.provider_reference) return;
