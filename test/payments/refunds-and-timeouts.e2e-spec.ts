@@ -171,7 +171,7 @@ describe('refunds and unpaid orders (Stripe)', () => {
     expect((await getOrder(order.id)).status).toBe('pending');
     const manual = await b.placeOrder();
     await t.dataSource.query(
-      `UPDATE orders SET payment_provider = 'manual', created_at = now() - interval '30 days' WHERE id = $1`,
+      `UPDATE orders SET payment_provider = 'manual', created_at = now() - interval '90 minutes' WHERE id = $1`,
       [manual.order.id],
     );
     await t.app.get(PaymentTimeoutService).cancelExpired();
