@@ -1,29 +1,11 @@
 import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '@/common/auth.js';
 import { ApiErrors } from '@/common/openapi.js';
 import { KeepsRawBody, rawBodyOf } from '@/common/raw-body.js';
-import { type EventResult, PaymentEventsService } from './payment-events.service.js';
-
-export class WebhookReceiptDto {
-  @ApiProperty({ example: true })
-  received!: true;
-
-  @ApiProperty({
-    enum: ['applied', 'duplicate', 'ignored', 'unknown_payment'],
-    description:
-      '`applied` the first time, `duplicate` for an event id already applied, `ignored` for a type the shop does not act on, `unknown_payment` for a payment that is not this shop’s',
-  })
-  result!: EventResult;
-}
+import { WebhookReceiptDto } from './dto/payment.dto.js';
+import { PaymentEventsService } from './payment-events.service.js';
 
 @ApiTags('payments')
 @Controller('api/payments')

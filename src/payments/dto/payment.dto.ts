@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PAYMENT_RECORD_STATUSES, type PaymentRecordStatus } from '../payment.entity.js';
+import type { EventResult } from '../payment-events.service.js';
 import { REFUND_STATUSES, type RefundStatus } from '../refund.entity.js';
 
 export class RefundDto {
@@ -73,4 +74,17 @@ export class RefundOrderDto {
   @IsString()
   @MaxLength(500)
   reason?: string;
+}
+
+/** What the shop answers Stripe (Stripe only looks at the 2xx). */
+export class WebhookReceiptDto {
+  @ApiProperty({ example: true })
+  received!: true;
+
+  @ApiProperty({
+    enum: ['applied', 'duplicate', 'ignored', 'unknown_payment'],
+    description:
+      '`applied` the first time, `duplicate` for an event id already applied, `ignored` for a type the shop does not act on, `unknown_payment` for a payment that is not this shop’s',
+  })
+  result!: EventResult;
 }
