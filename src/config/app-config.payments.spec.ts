@@ -49,7 +49,9 @@ describe('loadConfig: payments', () => {
         PAYMENT_PROVIDER: 'stripe',
       }),
     ).toEqual([
-      expect.stringMatching(/^PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET/),
+      expect.stringMatching(
+        /^PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET/,
+      ),
     ]);
   });
 

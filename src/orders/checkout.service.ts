@@ -155,7 +155,10 @@ export class CheckoutService {
     );
     // After commit, never inside the transaction: the provider's payment for the order (a
     // replay gets the same one: its idempotency key is the order's id). See PaymentsService.
-    return { ...placed, order: { ...placed.order, payment: await this.payments.forCheckout(placed.order) } };
+    return {
+      ...placed,
+      order: { ...placed.order, payment: await this.payments.forCheckout(placed.order) },
+    };
   }
 
   /**

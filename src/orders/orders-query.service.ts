@@ -104,7 +104,7 @@ export class OrdersQueryService {
       manager.find(OrderStatusHistory, { where: { orderId: order.id }, order: { id: 'ASC' } }),
       this.payments.viewsOf([order], manager),
     ]);
-    return toOrderDto(order, items, history, payment as PaymentDto);
+    return toOrderDto(order, items, history, payment);
   }
 
   /**
@@ -143,7 +143,7 @@ export class OrdersQueryService {
         o,
         items.filter((item) => item.orderId === o.id),
         history.filter((h) => h.orderId === o.id),
-        payments[i] as PaymentDto,
+        payments[i],
       ),
     );
   }

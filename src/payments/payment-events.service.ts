@@ -91,9 +91,11 @@ export class PaymentEventsService {
     );
     // After commit: the automatic refund of a payment that came after the cancellation.
     for (const refundId of lateRefunds) {
-      await this.refunds.execute(refundId).catch((error: unknown) =>
-        this.logger.error({ err: error, refundId }, 'automatic refund failed'),
-      );
+      await this.refunds
+        .execute(refundId)
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, refundId }, 'automatic refund failed'),
+        );
     }
     return result;
   }
@@ -146,7 +148,10 @@ export class PaymentEventsService {
     }
     await this.orders.setPaymentStatus(manager, order, paidStatusOf(payment));
     if (order.status === 'pending')
-      await this.orders.moveAsSystem(manager, order.id, { to: 'confirmed', note: 'Payment received' });
+      await this.orders.moveAsSystem(manager, order.id, {
+        to: 'confirmed',
+        note: 'Payment received',
+      });
   }
 
   private async failed(
@@ -183,6 +188,9 @@ export class PaymentEventsService {
       online: false, // already made: recorded as succeeded, with its order.refunded event
     });
     refundsTotal.inc({ provider: payment.provider, result: 'external' });
-    this.logger.log({ orderId: order.id, refundId: refund.id }, 'refund made at the provider recorded');
+    this.logger.log(
+      { orderId: order.id, refundId: refund.id },
+      'refund made at the provider recorded',
+    );
   }
 }

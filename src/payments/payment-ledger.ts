@@ -7,7 +7,9 @@ import { Payment } from './payment.entity.js';
  * What the order's `paymentStatus` says about a payment: paid, partly or wholly refunded
  * (pending refunds count: the money is promised back).
  */
-export function paidStatusOf(payment: Pick<Payment, 'amountReceived' | 'amountRefunded'>): PaymentStatus {
+export function paidStatusOf(
+  payment: Pick<Payment, 'amountReceived' | 'amountRefunded'>,
+): PaymentStatus {
   if (payment.amountRefunded === 0) return 'paid';
   return payment.amountRefunded >= payment.amountReceived ? 'refunded' : 'partially_refunded';
 }

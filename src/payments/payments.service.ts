@@ -22,7 +22,8 @@ export interface PaymentOrder {
 
 /** The order can still be paid: pending, and nothing paid yet (or the last attempt failed). */
 export const isPayable = (order: PaymentOrder): boolean =>
-  order.status === 'pending' && (order.paymentStatus === 'pending' || order.paymentStatus === 'failed');
+  order.status === 'pending' &&
+  (order.paymentStatus === 'pending' || order.paymentStatus === 'failed');
 
 /** A manual payment's state, read from the order's payment status (staff record payment so). */
 function manualState(paymentStatus: string): PaymentRecordStatus {
@@ -74,7 +75,7 @@ export class PaymentsService {
         'creating the payment failed: the order stays pending, its next read tries again',
       );
     }
-    const view = (await this.viewsOf([ordered]))[0] as PaymentDto;
+    const view = (await this.viewsOf([ordered]))[0];
     return clientSecret ? { ...view, clientSecret } : view;
   }
 
@@ -111,9 +112,7 @@ export class PaymentsService {
       return {
         provider,
         status:
-          provider === 'manual' || !payment
-            ? manualState(order.paymentStatus)
-            : payment.status,
+          provider === 'manual' || !payment ? manualState(order.paymentStatus) : payment.status,
         amount: payment?.amount ?? order.total,
         amountRefunded: payment?.amountRefunded ?? 0,
         refunds: refunds.filter((r) => r.orderId === order.id).map(toRefundDto),

@@ -11,7 +11,11 @@ import type { RefundDto, RefundOrderDto } from './dto/payment.dto.js';
 import { lockPayment, paidStatusOf } from './payment-ledger.js';
 import type { Payment } from './payment.entity.js';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider.js';
-import { OrderNotPaidError, PaymentProviderError, RefundExceedsPaidError } from './payments.errors.js';
+import {
+  OrderNotPaidError,
+  PaymentProviderError,
+  RefundExceedsPaidError,
+} from './payments.errors.js';
 import { refundsTotal } from './payments.metrics.js';
 import { Refund } from './refund.entity.js';
 
@@ -104,10 +108,9 @@ export class RefundsService {
   async execute(refundId: string): Promise<Refund> {
     const refund = await this.db.manager.findOneByOrFail(Refund, { id: refundId });
     if (refund.status !== 'pending') return refund;
-    const payment = await this.db.query<Array<{ provider_reference: string | null; provider: string }>>(
-      `SELECT provider_reference, provider FROM payments WHERE id = $1`,
-      [refund.paymentId],
-    );
+    const payment = await this.db.query<
+      Array<{ provider_reference: string | null; provider: string }>
+    >(`SELECT provider_reference, provider FROM payments WHERE id = $1`, [refund.paymentId]);
     const provider = payment[0]?.provider ?? this.provider.name;
     try {
       if (provider !== this.provider.name)
@@ -125,7 +128,10 @@ export class RefundsService {
         throw error;
       }
       refundsTotal.inc({ provider, result: 'pending' });
-      this.logger.warn({ err: error, refundId }, 'refund not confirmed by the provider: retried later');
+      this.logger.warn(
+        { err: error, refundId },
+        'refund not confirmed by the provider: retried later',
+      );
       return refund;
     }
   }
@@ -171,7 +177,12 @@ export class RefundsService {
     );
   }
 
-  private recordRefunded(manager: EntityManager, order: Order, refund: Refund, total: number): void {
+  private recordRefunded(
+    manager: EntityManager,
+    order: Order,
+    refund: Refund,
+    total: number,
+  ): void {
     this.events.record(
       new OrderRefunded(order.id, order.userId, refund.id, refund.amount, total, refund.reason),
       manager,

@@ -35,7 +35,9 @@ describe('manual payments', () => {
       amountRefunded: 0,
       refunds: [],
     });
-    expect(((await b.getOrder(order.id, customer)) as unknown as PaidOrderView).payment.clientSecret).toBeUndefined();
+    expect(
+      ((await b.getOrder(order.id, customer)) as unknown as PaidOrderView).payment.clientSecret,
+    ).toBeUndefined();
     expectStatus(await b.move(order.id, { status: 'confirmed' }), 200);
     const paid = await getOrder(order.id);
     expect(paid).toMatchObject({ paymentStatus: 'paid', payment: { status: 'succeeded' } });
@@ -67,7 +69,10 @@ describe('manual payments', () => {
       [order.id],
     );
     await t.app.get(PaymentTimeoutService).cancelExpired();
-    expect(await getOrder(order.id)).toMatchObject({ status: 'cancelled', paymentStatus: 'voided' });
+    expect(await getOrder(order.id)).toMatchObject({
+      status: 'cancelled',
+      paymentStatus: 'voided',
+    });
     expect(await b.stockOf(product.id)).toBe(10);
     expect((await getOrder(young.order.id)).status).toBe('pending');
   });

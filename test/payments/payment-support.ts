@@ -37,7 +37,8 @@ export async function sendEvent(
   eventId?: string,
 ): Promise<string> {
   const res = await deliver(t, stripe.event(type, object, { eventId }));
-  if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`webhook answered ${res.status}: ${JSON.stringify(res.body)}`);
   return (res.body as { result: string }).result;
 }
 
@@ -51,7 +52,10 @@ export async function outboxTypes(t: TestApp, orderId: string): Promise<string[]
 }
 
 /** Waits until `check` holds (after-commit work), at most `ms`. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  ms = 5000,
+): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time');

@@ -59,9 +59,9 @@ describe('refunds and unpaid orders (Stripe)', () => {
     const after = await getOrder(order.id);
     expect(after.paymentStatus).toBe('refunded');
     expect(after.payment.refunds.map((r) => r.amount)).toEqual([300, 700]);
-    const sent = stripe.requestsFor('POST', /^\/v1\/refunds$/).filter(
-      (r) => r.body.payment_intent === intent.id,
-    );
+    const sent = stripe
+      .requestsFor('POST', /^\/v1\/refunds$/)
+      .filter((r) => r.body.payment_intent === intent.id);
     expect(sent.map((r) => r.body.amount)).toEqual(['300', '700']);
     expect(new Set(sent.map((r) => r.idempotencyKey)).size).toBe(2);
     expect((await outboxTypes(t, order.id)).filter((x) => x === 'order.refunded')).toHaveLength(2);
@@ -84,9 +84,9 @@ describe('refunds and unpaid orders (Stripe)', () => {
     const after = await getOrder(order.id);
     expect(after.payment.amountRefunded).toBe(900);
     expect(after.paymentStatus).toBe('partially_refunded');
-    const sent = stripe.requestsFor('POST', /^\/v1\/refunds$/).filter(
-      (r) => r.body.payment_intent === intent.id,
-    );
+    const sent = stripe
+      .requestsFor('POST', /^\/v1\/refunds$/)
+      .filter((r) => r.body.payment_intent === intent.id);
     expect(sent).toHaveLength(3);
   });
 
@@ -97,7 +97,11 @@ describe('refunds and unpaid orders (Stripe)', () => {
     const paid = await paidOrder();
     expectError(await refund(paid.order.id, { amount: 0 }), 400, 'VALIDATION_FAILED');
     expectError(await refund(paid.order.id, { amount: 1.5 }), 400, 'VALIDATION_FAILED');
-    const over = expectError(await refund(paid.order.id, { amount: 1001 }), 422, 'REFUND_EXCEEDS_PAID');
+    const over = expectError(
+      await refund(paid.order.id, { amount: 1001 }),
+      422,
+      'REFUND_EXCEEDS_PAID',
+    );
     expect(over.details).toEqual({ requested: 1001, refundable: 1000 });
     expect((await getOrder(paid.order.id)).paymentStatus).toBe('paid');
   });
@@ -109,7 +113,9 @@ describe('refunds and unpaid orders (Stripe)', () => {
     const after = await getOrder(order.id);
     expect(after).toMatchObject({ paymentStatus: 'paid' });
     expect(after.payment.amountRefunded).toBe(0);
-    expect(after.payment.refunds).toEqual([expect.objectContaining({ amount: 400, status: 'failed' })]);
+    expect(after.payment.refunds).toEqual([
+      expect.objectContaining({ amount: 400, status: 'failed' }),
+    ]);
     expectStatus(await refund(order.id, {}), 201);
     expect((await getOrder(order.id)).payment.amountRefunded).toBe(1000);
   });
@@ -134,9 +140,9 @@ describe('refunds and unpaid orders (Stripe)', () => {
       expect.objectContaining({ amount: 100, status: 'succeeded' }),
     ]);
     // Every attempt carried the same idempotency key: Stripe made one refund.
-    const sent = stripe.requestsFor('POST', /^\/v1\/refunds$/).filter(
-      (r) => r.body.payment_intent === intent.id,
-    );
+    const sent = stripe
+      .requestsFor('POST', /^\/v1\/refunds$/)
+      .filter((r) => r.body.payment_intent === intent.id);
     expect(new Set(sent.map((r) => r.idempotencyKey)).size).toBe(1);
     expect((await outboxTypes(t, order.id)).filter((x) => x === 'order.refunded')).toHaveLength(1);
   });
@@ -196,9 +202,9 @@ describe('refunds and unpaid orders (Stripe)', () => {
       to: 'cancelled',
       note: 'Payment received after the order was cancelled: refunded automatically',
     });
-    const sent = stripe.requestsFor('POST', /^\/v1\/refunds$/).filter(
-      (r) => r.body.payment_intent === intent.id,
-    );
+    const sent = stripe
+      .requestsFor('POST', /^\/v1\/refunds$/)
+      .filter((r) => r.body.payment_intent === intent.id);
     expect(sent.map((r) => r.body.amount)).toEqual([String(order.total)]);
   });
 });

@@ -3,12 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { orderBuilders, type OrderBuilders } from '../orders/order-builders.js';
 import { expectError, expectStatus } from '../orders/order-expect.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import {
-  deliver,
-  outboxTypes,
-  type PaidOrderView,
-  sendEvent,
-} from './payment-support.js';
+import { deliver, outboxTypes, type PaidOrderView, sendEvent } from './payment-support.js';
 import { StripeStandIn } from './stripe-stand-in.js';
 
 /**
@@ -97,7 +92,9 @@ describe('Stripe payments', () => {
     const read = await getOrder(order.id, customer);
     expect(read.payment.clientSecret).toBe(intentOf(order.id).client_secret);
     expect(stripe.requestsFor('POST', /^\/v1\/payment_intents$/, order.id)).toHaveLength(2);
-    expect([...stripe.intents.values()].filter((i) => i.metadata.orderId === order.id)).toHaveLength(1);
+    expect(
+      [...stripe.intents.values()].filter((i) => i.metadata.orderId === order.id),
+    ).toHaveLength(1);
   });
 
   it('marks the order paid and confirms it on payment_intent.succeeded: history, notification, order.paid', async () => {
@@ -142,7 +139,9 @@ describe('Stripe payments', () => {
     );
     const after = await getOrder(order.id);
     expect(after.history.filter((h) => h.to === 'confirmed')).toHaveLength(1);
-    expect((await outboxTypes(t, order.id)).filter((type) => type === 'order.paid')).toHaveLength(1);
+    expect((await outboxTypes(t, order.id)).filter((type) => type === 'order.paid')).toHaveLength(
+      1,
+    );
   });
 
   it('records a failed payment (the order stays pending and payable with the same client secret), then its success', async () => {
@@ -178,9 +177,9 @@ describe('Stripe payments', () => {
     expect(full.paymentStatus).toBe('refunded');
     expect(full.payment.amountRefunded).toBe(order.total);
     expect(full.payment.refunds.map((r) => r.amount)).toEqual([234, order.total - 234]);
-    expect((await outboxTypes(t, order.id)).filter((type) => type === 'order.refunded')).toHaveLength(
-      2,
-    );
+    expect(
+      (await outboxTypes(t, order.id)).filter((type) => type === 'order.refunded'),
+    ).toHaveLength(2);
   });
 
   it('gives the same outcome when the refund arrives before the success', async () => {
@@ -202,7 +201,10 @@ describe('Stripe payments', () => {
     expectError(await deliver(t, { body: good.body }), 400, 'INVALID_SIGNATURE');
     const forged = stripe.event('payment_intent.succeeded', intent, { secret: 'whsec_forged' });
     expectError(await deliver(t, forged), 400, 'INVALID_SIGNATURE');
-    const tampered = { body: good.body.replace(`"${order.id}"`, `"${randomUUID()}"`), signature: good.signature };
+    const tampered = {
+      body: good.body.replace(`"${order.id}"`, `"${randomUUID()}"`),
+      signature: good.signature,
+    };
     expectError(await deliver(t, tampered), 400, 'INVALID_SIGNATURE');
     const stale = stripe.event('payment_intent.succeeded', intent, {
       at: Math.floor(Date.now() / 1000) - 600,
@@ -212,9 +214,9 @@ describe('Stripe payments', () => {
   });
 
   it('answers 200 to event types it does not act on, and to payments that are not its own', async () => {
-    expect(await sendEvent(t, stripe, 'customer.created', { id: 'cus_1', object: 'customer' })).toBe(
-      'ignored',
-    );
+    expect(
+      await sendEvent(t, stripe, 'customer.created', { id: 'cus_1', object: 'customer' }),
+    ).toBe('ignored');
     const stranger = { ...stripe.succeeded({ ...intentOf((await placeOrder()).order.id) }) };
     expect(
       await sendEvent(t, stripe, 'payment_intent.succeeded', {

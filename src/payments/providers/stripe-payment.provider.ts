@@ -124,33 +124,33 @@ export class StripePaymentProvider implements PaymentProvider {
     } catch (error) {
       throw new InvalidSignatureError((error as Error).message.split('\n')[0] ?? 'bad signature');
     }
-    switch (event.type) {
-      case 'payment_intent.succeeded': {
-        const intent = event.data.object;
-        return {
-          id: event.id,
-          type: event.type,
-          kind: 'succeeded',
-          reference: intent.id,
-          orderId: intent.metadata?.orderId,
-          amountReceived: intent.amount_received,
-        };
-      }
-      case 'payment_intent.payment_failed': {
-        const intent = event.data.object;
-        return {
-          id: event.id,
-          type: event.type,
-          kind: 'failed',
-          reference: intent.id,
-          orderId: intent.metadata?.orderId,
-          failureMessage: intent.last_payment_error?.message ?? null,
-        };
-      }
-      case 'charge.refunded': {
-        const charge = event.data.object;
-        const reference = referenceOf(charge.payment_intent);
-        if (!reference) return { id: event.id, type: event.type, kind: 'ignored' };
+    // Only these types matter to the shop; every other one is acknowledged and ignored.
+    if (event.type === 'payment_intent.succeeded') {
+      const intent = event.data.object;
+      return {
+        id: event.id,
+        type: event.type,
+        kind: 'succeeded',
+        reference: intent.id,
+        orderId: intent.metadata?.orderId,
+        amountReceived: intent.amount_received,
+      };
+    }
+    if (event.type === 'payment_intent.payment_failed') {
+      const intent = event.data.object;
+      return {
+        id: event.id,
+        type: event.type,
+        kind: 'failed',
+        reference: intent.id,
+        orderId: intent.metadata?.orderId,
+        failureMessage: intent.last_payment_error?.message ?? null,
+      };
+    }
+    if (event.type === 'charge.refunded') {
+      const charge = event.data.object;
+      const reference = referenceOf(charge.payment_intent);
+      if (reference)
         return {
           id: event.id,
           type: event.type,
@@ -160,10 +160,8 @@ export class StripePaymentProvider implements PaymentProvider {
           amountReceived: charge.amount_captured,
           amountRefunded: charge.amount_refunded,
         };
-      }
-      default:
-        return { id: event.id, type: event.type, kind: 'ignored' };
     }
+    return { id: event.id, type: event.type, kind: 'ignored' };
   }
 
   private toPayment(intent: Stripe.PaymentIntent): ProviderPayment {

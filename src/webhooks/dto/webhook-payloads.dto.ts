@@ -167,7 +167,10 @@ export class OrderRefundedWebhookDataDto
   @ApiProperty({ type: WebhookRefundDto })
   refund!: WebhookRefundDto;
 
-  @ApiProperty({ type: 'integer', description: 'Every refund of the order so far, this one included' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Every refund of the order so far, this one included',
+  })
   refundedTotal!: number;
 }
 
