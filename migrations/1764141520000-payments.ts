@@ -21,9 +21,7 @@ export class Payments1764141520000 implements MigrationInterface {
       `ALTER TABLE orders ADD COLUMN payment_provider varchar(32) NOT NULL DEFAULT 'manual'`,
     );
     // The unpaid-order sweep: pending orders, oldest first.
-    await q.query(
-      `CREATE INDEX orders_unpaid_idx ON orders (created_at) WHERE status = 'pending'`,
-    );
+    await q.query(`CREATE INDEX orders_unpaid_idx ON orders (created_at) WHERE status = 'pending'`);
     await q.query(`
       CREATE TABLE payments (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
