@@ -18,7 +18,8 @@ export class Payment {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Column({ type: 'uuid', unique: true })
+  /** One payment per order (a unique constraint in the migration). */
+  @Column({ type: 'uuid' })
   orderId!: string;
 
   @Column({ type: 'varchar', length: 32 })
