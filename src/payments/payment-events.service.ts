@@ -75,15 +75,20 @@ export class PaymentEventsService {
         if (!payment.providerReference) payment.providerReference = event.reference;
         switch (event.kind) {
           case 'succeeded':
-            await this.succeeded(manager, order, payment, event.amountReceived, lateRefunds);
+            if (await this.succeeded(manager, order, payment, event.amountReceived))
+              await this.refundIfCancelled(manager, order, payment, lateRefunds);
             break;
           case 'failed':
             await this.failed(manager, order, payment, event.failureMessage);
             break;
-          case 'refunded':
-            await this.succeeded(manager, order, payment, event.amountReceived, lateRefunds);
+          case 'refunded': {
+            // What Stripe already gave back counts first: a late payment is refunded only for
+            // what is left of it.
+            const newly = await this.succeeded(manager, order, payment, event.amountReceived);
             await this.refundedAtProvider(manager, order, payment, event.amountRefunded);
+            if (newly) await this.refundIfCancelled(manager, order, payment, lateRefunds);
             break;
+          }
         }
         await manager.save(payment);
         return 'applied';
@@ -118,40 +123,51 @@ export class PaymentEventsService {
     return rows.length > 0 ? metadataOrderId : undefined;
   }
 
+  /** Records the payment as succeeded; whether it was not already (so this event paid it). */
   private async succeeded(
     manager: EntityManager,
     order: Order,
     payment: Payment,
     amountReceived: number,
-    lateRefunds: string[],
-  ): Promise<void> {
-    if (payment.status === 'succeeded') return;
+  ): Promise<boolean> {
+    if (payment.status === 'succeeded') return false;
     payment.status = 'succeeded';
     payment.amountReceived = Math.max(amountReceived, payment.amountRefunded);
     payment.failureMessage = null;
+    await manager.save(payment);
     paymentsTotal.inc({ provider: payment.provider, outcome: 'succeeded' });
-    if (order.status === 'cancelled') {
-      // Too late: the order and its stock are gone. Give the money back and say why.
-      await manager.save(payment);
-      const refundable = payment.amountReceived - payment.amountRefunded;
-      if (refundable > 0) {
-        const refund = await this.refunds.reserve(manager, order, payment, {
-          amount: refundable,
-          reason: LATE_PAYMENT_NOTE,
-          createdBy: null,
-          online: true,
-        });
-        lateRefunds.push(refund.id);
-      }
-      await this.orders.addHistoryNote(manager, order, LATE_PAYMENT_NOTE);
-      return;
-    }
+    // Too late for a cancelled order: its stock is gone (refundIfCancelled gives the money back).
+    if (order.status === 'cancelled') return true;
     await this.orders.setPaymentStatus(manager, order, paidStatusOf(payment));
     if (order.status === 'pending')
       await this.orders.moveAsSystem(manager, order.id, {
         to: 'confirmed',
         note: 'Payment received',
       });
+    return true;
+  }
+
+  /**
+   * A payment that arrived after its order was cancelled is given back, all of it not refunded
+   * yet, and the order's history says why. The refund is asked for after commit.
+   */
+  private async refundIfCancelled(
+    manager: EntityManager,
+    order: Order,
+    payment: Payment,
+    lateRefunds: string[],
+  ): Promise<void> {
+    if (order.status !== 'cancelled') return;
+    const refundable = payment.amountReceived - payment.amountRefunded;
+    if (refundable <= 0) return;
+    const refund = await this.refunds.reserve(manager, order, payment, {
+      amount: refundable,
+      reason: LATE_PAYMENT_NOTE,
+      createdBy: null,
+      online: true,
+    });
+    lateRefunds.push(refund.id);
+    await this.orders.addHistoryNote(manager, order, LATE_PAYMENT_NOTE);
   }
 
   private async failed(

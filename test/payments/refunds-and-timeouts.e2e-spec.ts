@@ -207,4 +207,24 @@ describe('refunds and unpaid orders (Stripe)', () => {
       .filter((r) => r.body.payment_intent === intent.id);
     expect(sent.map((r) => r.body.amount)).toEqual([String(order.total)]);
   });
+
+  it('does not refund a late payment twice when Stripe reports it refunded already', async () => {
+    const { order } = await b.placeOrder();
+    const intent = stripe.intentOf(order.id);
+    if (!intent) throw new Error('no intent');
+    await age(order.id, 45);
+    await t.app.get(PaymentTimeoutService).cancelExpired();
+    stripe.succeeded(intent);
+    await sendEvent(t, stripe, 'charge.refunded', stripe.charge(intent, order.total));
+    await sendEvent(t, stripe, 'payment_intent.succeeded', { ...intent });
+    const after = await getOrder(order.id);
+    expect(after).toMatchObject({ status: 'cancelled', paymentStatus: 'refunded' });
+    expect(after.payment.refunds).toEqual([
+      expect.objectContaining({ amount: order.total, status: 'succeeded' }),
+    ]);
+    const sent = stripe
+      .requestsFor('POST', /^\/v1\/refunds$/)
+      .filter((r) => r.body.payment_intent === intent.id);
+    expect(sent).toEqual([]);
+  });
 });
