@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastif
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { registerClientRateLimit } from './common/client-rate-limit.js';
+import { keepRawBody } from './common/raw-body.js';
 import { toErrorBody } from './common/error-response.js';
 import { registerDefaultCacheControl } from './common/default-cache-control.js';
 import { GracefulFastifyAdapter } from './common/graceful-fastify-adapter.js';
@@ -66,6 +67,7 @@ function configureFastify(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    keepRawBody(request, text); // only routes marked @KeepsRawBody() (signed webhooks)
     if (text.trim() === '') return done(null, undefined);
     void parseJson(request, text, (error, parsed) => {
       if (error || !nestedDeeperThan(parsed, MAX_JSON_DEPTH)) return done(error, parsed);

@@ -10,6 +10,7 @@ import { OutboxModule } from './outbox/outbox.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { GuestCartClaimModule } from './orders/guest-cart-claim.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { PaymentsModule } from './payments/payments.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { WishlistsModule } from './wishlists/wishlists.module.js';
 import { MediaModule } from './media/media.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         EmailVerificationGateModule,
         CatalogModule,
         OrdersModule,
+        PaymentsModule,
         GuestCartClaimModule,
         NotificationsModule,
         ReviewsModule,

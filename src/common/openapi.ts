@@ -55,6 +55,7 @@ export const ERROR_STATUS_DESCRIPTIONS: Record<number, string> = {
   415: 'Body is not JSON',
   422: 'Unprocessable (e.g. an Idempotency-Key reused with another body)',
   429: 'Too many requests: retry after the `Retry-After` seconds',
+  502: 'The payment provider (or another upstream service) refused or could not be reached',
   503: 'Temporarily unavailable: retry after the `Retry-After` seconds',
 };
 

@@ -1,14 +1,17 @@
 import { isEmail } from 'class-validator';
 import {
   localJwtSecret,
+  type PaymentsConfig,
   PUBLISHED_JWT_SECRETS,
   readMailFrom,
+  readPayments,
   readTrustProxy,
 } from './config-values.js';
 import { ConfigError, type Env, Reader } from './env-reader.js';
 
 export { ConfigError, parseDuration } from './env-reader.js';
 export { localJwtSecret, PUBLISHED_JWT_SECRETS } from './config-values.js';
+export type { PaymentProviderName, PaymentsConfig } from './config-values.js';
 /**
  * The one typed, validated configuration. Every environment variable the application reads is
  * parsed here and nowhere else; {@link loadConfig} reports every bad variable at once.
@@ -106,6 +109,8 @@ export interface AppConfig {
   readonly mail: MailConfig;
   /** Password reset and email verification (src/accounts). */
   readonly accountRecovery: AccountRecoveryConfig;
+  /** How orders are paid (src/payments). */
+  readonly payments: PaymentsConfig;
 }
 
 export interface MailConfig {
@@ -335,6 +340,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       passwordResetRateLimit: r.int('PASSWORD_RESET_RATE_LIMIT', 5, 0, 1_000_000),
       requireEmailVerification: r.bool('REQUIRE_EMAIL_VERIFICATION', false),
     },
+    payments: readPayments(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

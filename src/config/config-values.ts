@@ -80,3 +80,53 @@ export function readTrustProxy(r: Reader): false | number | string[] {
   );
   return false;
 }
+
+/** The payment providers `PAYMENT_PROVIDER` may name (src/payments/payment-providers.ts). */
+export const PAYMENT_PROVIDER_NAMES = ['manual', 'stripe'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDER_NAMES)[number];
+
+export interface PaymentsConfig {
+  /** Who takes the money: `manual` (staff record it) or `stripe` (card payments online). */
+  readonly provider: PaymentProviderName;
+  readonly stripeSecretKey: string | undefined;
+  readonly stripeWebhookSecret: string | undefined;
+  /** Base URL the Stripe SDK talks to instead of api.stripe.com (tests, proxies). */
+  readonly stripeApiUrl: string | undefined;
+  /** Seconds an order of an online provider may stay unpaid before it is cancelled. */
+  readonly paymentTimeoutSeconds: number;
+  /** Seconds a manual-payment order may stay unpaid; `undefined`: never cancelled. */
+  readonly manualPaymentTimeoutSeconds: number | undefined;
+}
+
+/**
+ * `PAYMENT_*` and `STRIPE_*`. Stripe without both secrets is refused in every mode, not only in
+ * production: without the key no payment can be created, and without the webhook secret no
+ * payment would ever be seen as paid (every order would be cancelled by the timeout).
+ */
+export function readPayments(r: Reader): PaymentsConfig {
+  const provider = r.oneOf('PAYMENT_PROVIDER', PAYMENT_PROVIDER_NAMES, 'manual');
+  const stripeSecretKey = r.raw('STRIPE_SECRET_KEY');
+  const stripeWebhookSecret = r.raw('STRIPE_WEBHOOK_SECRET');
+  if (provider === 'stripe') {
+    const missing = [
+      stripeSecretKey ? undefined : 'STRIPE_SECRET_KEY',
+      stripeWebhookSecret ? undefined : 'STRIPE_WEBHOOK_SECRET',
+    ].filter(Boolean);
+    if (missing.length > 0)
+      r.problems.push(
+        `PAYMENT_PROVIDER=stripe needs ${missing.join(' and ')} (the secret key sk_… and the ` +
+          `webhook endpoint's signing secret whsec_… from the Stripe dashboard)`,
+      );
+  }
+  return {
+    provider,
+    stripeSecretKey,
+    stripeWebhookSecret,
+    stripeApiUrl: r.url('STRIPE_API_URL', ['http:', 'https:']),
+    paymentTimeoutSeconds: r.duration('PAYMENT_TIMEOUT', '30m'),
+    manualPaymentTimeoutSeconds:
+      r.raw('MANUAL_PAYMENT_TIMEOUT') === undefined
+        ? undefined
+        : r.duration('MANUAL_PAYMENT_TIMEOUT', '7d'),
+  };
+}

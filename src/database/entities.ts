@@ -22,6 +22,9 @@ import { CatalogImage } from '@/media/catalog-image.entity.js';
 import { UserAddress } from '@/profiles/user-address.entity.js';
 import { UserProfile } from '@/profiles/user-profile.entity.js';
 import { OutboxEvent } from '@/outbox/outbox-event.entity.js';
+import { Payment } from '@/payments/payment.entity.js';
+import { ProcessedProviderEvent } from '@/payments/processed-provider-event.entity.js';
+import { Refund } from '@/payments/refund.entity.js';
 import { WebhookDeliveryAttempt } from '@/webhooks/webhook-delivery-attempt.entity.js';
 import { WebhookDelivery } from '@/webhooks/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '@/webhooks/webhook-endpoint.entity.js';
@@ -54,5 +57,8 @@ export const entities = [
   WebhookEndpoint,
   WebhookDelivery,
   WebhookDeliveryAttempt,
+  Payment,
+  Refund,
+  ProcessedProviderEvent,
   ...VARIANT_ENTITIES,
 ];

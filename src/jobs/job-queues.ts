@@ -15,6 +15,8 @@ export const QUEUES = {
   mailSend: 'mail-send',
   /** Emails that spent every attempt. */
   mailSendDead: 'mail-send-dead',
+  /** Cron, every minute on one instance: cancels unpaid orders past their timeout (src/payments). */
+  paymentTimeout: 'payment-timeout',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -64,6 +66,12 @@ export function jobQueues(config: AppConfig): QueueDefinition[] {
       expireInSeconds: webhooks.timeoutSeconds + 10,
       deleteAfterSeconds: KEEP_FINISHED,
       deadLetter: QUEUES.webhookDeliverDead,
+    },
+    {
+      name: QUEUES.paymentTimeout,
+      retryLimit: 0,
+      expireInSeconds: 120,
+      deleteAfterSeconds: 3600,
     },
     {
       name: QUEUES.mailSend,

@@ -9,6 +9,7 @@ import * as coupons from '@/coupons/coupons.errors.js';
 import * as jobs from '@/jobs/jobs.errors.js';
 import * as media from '@/media/media.errors.js';
 import * as orders from '@/orders/orders.errors.js';
+import * as payments from '@/payments/payments.errors.js';
 import * as profiles from '@/profiles/profiles.errors.js';
 import * as reviews from '@/reviews/reviews.errors.js';
 import * as webhooks from '@/webhooks/webhooks.errors.js';
@@ -29,6 +30,7 @@ const MODULES: Array<Record<string, unknown>> = [
   jobs,
   media,
   orders,
+  payments,
   profiles,
   reviews,
   webhooks,

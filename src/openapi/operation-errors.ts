@@ -58,6 +58,13 @@ import {
   ReviewExistsError,
 } from '@/reviews/reviews.errors.js';
 import {
+  InvalidSignatureError,
+  OrderNotPaidError,
+  PaymentProviderError,
+  PaymentProviderNotConfiguredError,
+  RefundExceedsPaidError,
+} from '@/payments/payments.errors.js';
+import {
   WebhookEndpointDisabledError,
   WebhookTargetForbiddenError,
 } from '@/webhooks/webhooks.errors.js';
@@ -145,6 +152,9 @@ export const OPERATION_ERRORS: Readonly<Record<string, readonly ErrorClass[]>> =
   // Orders
   cancelOrder: [IllegalOrderTransitionError, OrderChangedConcurrentlyError],
   updateOrderStatus: [IllegalOrderTransitionError, OrderChangedConcurrentlyError],
+  // Payments
+  refundOrder: [OrderNotPaidError, RefundExceedsPaidError, PaymentProviderError],
+  handleStripeWebhook: [InvalidSignatureError, PaymentProviderNotConfiguredError],
   // Wishlists
   createWishlist: [WishlistLimitError],
   updateWishlist: [DefaultWishlistRequiredError],

@@ -17,6 +17,7 @@ import {
 } from '@/coupons/coupon-redemptions.service.js';
 import { PgError, isPgError } from '@/database/pg-errors.js';
 import { withTransactionRetry } from '@/database/transaction-retry.js';
+import { PaymentsService } from '@/payments/payments.service.js';
 import { DefaultAddressProvider } from '@/profiles/default-address.provider.js';
 import type { CouponQuoteDto } from './dto/cart.dto.js';
 import type { CheckoutDto, OrderDto } from './dto/order.dto.js';
@@ -125,6 +126,7 @@ export class CheckoutService {
     @Inject(TAX_STRATEGY) private readonly tax: TaxStrategy,
     private readonly defaultAddresses: DefaultAddressProvider,
     @Inject(EMAIL_VERIFICATION_GATE) private readonly emailVerification: EmailVerificationGate,
+    private readonly payments: PaymentsService,
   ) {}
 
   async checkout(
@@ -134,8 +136,8 @@ export class CheckoutService {
   ): Promise<CheckoutResult> {
     await this.emailVerification.assertVerified(actor.id); // REQUIRE_EMAIL_VERIFICATION
     const hash = idempotencyKey ? requestHash(dto) : '';
-    return withTransactionRetry(() =>
-      this.db.transaction(async (manager) => {
+    const placed = await withTransactionRetry(() =>
+      this.db.transaction(async (manager): Promise<CheckoutResult> => {
         if (idempotencyKey) {
           const replay = await this.claimKey(manager, actor.id, idempotencyKey, hash);
           if (replay) return { order: replay, replayed: true };
@@ -151,6 +153,12 @@ export class CheckoutService {
         return { order, replayed: false };
       }),
     );
+    // After commit, never inside the transaction: the provider's payment for the order (a
+    // replay gets the same one: its idempotency key is the order's id). See PaymentsService.
+    return {
+      ...placed,
+      order: { ...placed.order, payment: await this.payments.forCheckout(placed.order) },
+    };
   }
 
   /**
@@ -313,6 +321,7 @@ export class CheckoutService {
       userId: actor.id,
       status: 'pending',
       paymentStatus: 'pending',
+      paymentProvider: this.payments.provider.name,
       ...totals,
       currency: priced[0]?.product.currency ?? 'USD',
       shippingAddress: { ...shipping },

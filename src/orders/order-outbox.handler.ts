@@ -5,11 +5,15 @@ import { DomainEventBus } from '@/common/events/domain-event-bus.js';
 import { found } from '@/common/domain-error.js';
 import { OutboxService } from '@/outbox/outbox.service.js';
 import { OrderCreated } from './events/order-created.event.js';
+import { OrderPaid } from './events/order-paid.event.js';
+import { OrderRefunded } from './events/order-refunded.event.js';
 import { OrderStatusChanged } from './events/order-status-changed.event.js';
 import {
   changedBy,
   type OrderCreatedDataV1,
   type OrderLinePayloadSource,
+  type OrderPaidDataV1,
+  type OrderRefundedDataV1,
   type OrderStatusChangedDataV1,
   toOrderPayloadV1,
 } from './events/order-webhook-payload.js';
@@ -46,6 +50,34 @@ export class OrderOutboxHandler implements OnModuleInit {
       };
       await this.outbox.record(manager, {
         type: 'order.status_changed',
+        aggregateType: 'order',
+        aggregateId: event.orderId,
+        userId: event.userId,
+        payload: { ...data },
+      });
+    });
+    this.events.onInTransaction(OrderPaid, async (event, manager) => {
+      const snapshot = await this.snapshot(manager, event.orderId);
+      const data: OrderPaidDataV1 = {
+        ...snapshot,
+        payment: { provider: event.provider, amount: snapshot.order.total },
+      };
+      await this.outbox.record(manager, {
+        type: 'order.paid',
+        aggregateType: 'order',
+        aggregateId: event.orderId,
+        userId: event.userId,
+        payload: { ...data },
+      });
+    });
+    this.events.onInTransaction(OrderRefunded, async (event, manager) => {
+      const data: OrderRefundedDataV1 = {
+        ...(await this.snapshot(manager, event.orderId)),
+        refund: { id: event.refundId, amount: event.amount, reason: event.reason },
+        refundedTotal: event.refundedTotal,
+      };
+      await this.outbox.record(manager, {
+        type: 'order.refunded',
         aggregateType: 'order',
         aggregateId: event.orderId,
         userId: event.userId,

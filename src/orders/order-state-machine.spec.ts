@@ -60,4 +60,20 @@ describe('order state machine', () => {
     for (const [to, current, expected] of cases)
       expect(paymentStatusAfter(to, current)).toBe(expected);
   });
+
+  it('keeps a refund recorded on a manual order through later moves, and refunds the rest on cancel', () => {
+    expect(paymentStatusAfter('processing', 'partially_refunded')).toBe('partially_refunded');
+    expect(paymentStatusAfter('shipped', 'refunded')).toBe('refunded');
+    expect(paymentStatusAfter('cancelled', 'partially_refunded')).toBe('refunded');
+    expect(paymentStatusAfter('confirmed', 'failed')).toBe('paid');
+  });
+
+  it("leaves an online provider's payment status to its events: a move only voids an unpaid payment", () => {
+    expect(paymentStatusAfter('confirmed', 'pending', true)).toBe('pending');
+    expect(paymentStatusAfter('delivered', 'paid', true)).toBe('paid');
+    expect(paymentStatusAfter('refunded', 'paid', true)).toBe('paid');
+    expect(paymentStatusAfter('cancelled', 'pending', true)).toBe('voided');
+    expect(paymentStatusAfter('cancelled', 'failed', true)).toBe('voided');
+    expect(paymentStatusAfter('cancelled', 'paid', true)).toBe('paid');
+  });
 });

@@ -9,7 +9,14 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const PAYMENT_STATUSES = ['pending', 'paid', 'refunded', 'voided'] as const;
+export const PAYMENT_STATUSES = [
+  'pending',
+  'paid',
+  'failed',
+  'partially_refunded',
+  'refunded',
+  'voided',
+] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** Who may make a move: the order's owner (a customer acting on their own order) or staff. */
@@ -52,10 +59,19 @@ export function nextStatuses(from: OrderStatus, mover: Mover): OrderStatus[] {
 }
 
 /**
- * Payment follows the order: pending until confirmed, then paid; refunded on refund or when a
- * paid order is cancelled; voided when an unpaid order is cancelled.
+ * The payment status after a move. With the manual provider (`online` false) payment follows the
+ * order: pending until confirmed, then paid (a refund already recorded is kept); refunded on
+ * refund or when a paid order is cancelled; voided when an unpaid order is cancelled. With an
+ * online provider the provider's events drive it: a move only voids an unpaid payment when the
+ * order is cancelled (a paid one stays paid until staff refund it).
  */
-export function paymentStatusAfter(to: OrderStatus, current: PaymentStatus): PaymentStatus {
+export function paymentStatusAfter(
+  to: OrderStatus,
+  current: PaymentStatus,
+  online = false,
+): PaymentStatus {
+  const unpaid = current === 'pending' || current === 'failed';
+  if (online) return to === 'cancelled' && unpaid ? 'voided' : current;
   switch (to) {
     case 'pending':
       return 'pending';
@@ -63,11 +79,11 @@ export function paymentStatusAfter(to: OrderStatus, current: PaymentStatus): Pay
     case 'processing':
     case 'shipped':
     case 'delivered':
-      return 'paid';
+      return current === 'partially_refunded' || current === 'refunded' ? current : 'paid';
     case 'refunded':
       return 'refunded';
     case 'cancelled':
-      return current === 'paid' ? 'refunded' : 'voided';
+      return unpaid || current === 'voided' ? 'voided' : 'refunded';
   }
 }
 

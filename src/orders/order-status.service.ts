@@ -11,10 +11,13 @@ import type { OrderDto } from './dto/order.dto.js';
 import { OrderItem } from './order-item.entity.js';
 import {
   checkMove,
+  type Mover,
   type OrderStatus,
+  type PaymentStatus,
   paymentStatusAfter,
   restoresStock,
 } from './order-state-machine.js';
+import { OrderStatusHistory } from './order-status-history.entity.js';
 import { Order } from './order.entity.js';
 import {
   IllegalOrderTransitionError,
@@ -22,6 +25,23 @@ import {
   OrderTransitionForbiddenError,
 } from './orders.errors.js';
 import { OrdersQueryService } from './orders-query.service.js';
+
+/** Who moves an order: a signed-in user, or the shop itself (payments, timeouts). */
+interface MoveActor {
+  mover: Mover;
+  /** Recorded in the history; `null` for the system. */
+  userId: string | null;
+  /** Set for an owner: only their own orders are found. */
+  ownerId?: string;
+}
+
+const actorOf = (actor: AuthUser): MoveActor =>
+  isStaff(actor)
+    ? { mover: 'staff', userId: actor.id }
+    : { mover: 'owner', userId: actor.id, ownerId: actor.id };
+
+/** The shop acting by itself: staff's rights, no user in the history. */
+const SYSTEM: MoveActor = { mover: 'staff', userId: null };
 
 export interface StatusChange {
   to: OrderStatus;
@@ -47,7 +67,7 @@ export class OrderStatusService {
   async move(actor: AuthUser, orderId: string, change: StatusChange): Promise<OrderDto> {
     return withTransactionRetry(() =>
       this.db.transaction(async (manager) => {
-        const order = await this.apply(manager, actor, orderId, change);
+        const order = await this.apply(manager, actorOf(actor), orderId, change);
         return this.orders.get(order.id, manager);
       }),
     );
@@ -72,7 +92,7 @@ export class OrderStatusService {
     for (const orderId of orderIds) {
       try {
         const order = await withTransactionRetry(() =>
-          this.db.transaction((manager) => this.apply(manager, actor, orderId, change)),
+          this.db.transaction((manager) => this.apply(manager, actorOf(actor), orderId, change)),
         );
         results.push({
           orderId,
@@ -102,21 +122,66 @@ export class OrderStatusService {
     return results;
   }
 
+  /**
+   * A move made by the shop itself (a payment received, an unpaid order timed out), inside the
+   * caller's transaction: the same checks, history (by `null`), notification, outbox event and
+   * stock side effects as a staff move. The caller locks the order row first (`lockOrder`), so
+   * no concurrent move can make the version claim fail.
+   */
+  moveAsSystem(manager: EntityManager, orderId: string, change: StatusChange): Promise<Order> {
+    return this.apply(manager, SYSTEM, orderId, change);
+  }
+
+  /** Locks the order's row for the rest of `manager`'s transaction; the order as it is now. */
+  async lockOrder(manager: EntityManager, orderId: string): Promise<Order> {
+    return found(
+      await manager.findOne(Order, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } }),
+      'Order',
+    );
+  }
+
+  /**
+   * Sets the payment status of a locked order (online providers' events, refunds). Saved through
+   * the entity, so turning `paid` raises `OrderPaid` (the `order.paid` outbox event).
+   */
+  async setPaymentStatus(
+    manager: EntityManager,
+    order: Order,
+    paymentStatus: PaymentStatus,
+  ): Promise<void> {
+    // Read again: a move earlier in the transaction may have changed the row since `order`.
+    const current = found(await manager.findOne(Order, { where: { id: order.id } }), 'Order');
+    order.paymentStatus = paymentStatus;
+    if (current.paymentStatus === paymentStatus) return;
+    current.paymentStatus = paymentStatus;
+    await manager.save(current);
+  }
+
+  /** A note in the order's history without a status change (e.g. why a late payment was refunded). */
+  async addHistoryNote(manager: EntityManager, order: Order, note: string): Promise<void> {
+    await manager.insert(OrderStatusHistory, {
+      orderId: order.id,
+      fromStatus: order.status,
+      toStatus: order.status,
+      byUserId: null,
+      note,
+    });
+  }
+
   /** One checked, version-claimed status change inside `manager`'s transaction. */
   private async apply(
     manager: EntityManager,
-    actor: AuthUser,
+    actor: MoveActor,
     orderId: string,
     change: StatusChange,
   ): Promise<Order> {
-    const staff = isStaff(actor);
     const order = found(
       await manager.findOne(Order, {
-        where: staff ? { id: orderId } : { id: orderId, userId: actor.id },
+        where: actor.ownerId ? { id: orderId, userId: actor.ownerId } : { id: orderId },
       }),
       'Order',
     );
-    const check = checkMove(order.status, change.to, staff ? 'staff' : 'owner');
+    const check = checkMove(order.status, change.to, actor.mover);
     if (!check.ok && check.reason === 'forbidden')
       throw new OrderTransitionForbiddenError(order.status, change.to);
     if (!check.ok)
@@ -133,9 +198,13 @@ export class OrderStatusService {
 
     order.version += 1;
     order.status = change.to;
-    order.paymentStatus = paymentStatusAfter(change.to, order.paymentStatus);
+    order.paymentStatus = paymentStatusAfter(
+      change.to,
+      order.paymentStatus,
+      order.paymentProvider !== 'manual',
+    );
     if (change.trackingNumber !== undefined) order.trackingNumber = change.trackingNumber;
-    order.change = { byUserId: actor.id, note: change.note ?? null };
+    order.change = { byUserId: actor.userId, note: change.note ?? null };
     await manager.save(order);
 
     if (restoresStock(change.to)) {

@@ -29,8 +29,15 @@ export class Order {
   @Column({ type: 'varchar', length: 16 })
   status!: OrderStatus;
 
-  @Column({ type: 'varchar', length: 16 })
+  @Column({ type: 'varchar', length: 20 })
   paymentStatus!: PaymentStatus;
+
+  /**
+   * Who takes this order's payment (`PAYMENT_PROVIDER` at checkout). With `manual` the payment
+   * status follows the order status; with an online provider, the provider's events drive it.
+   */
+  @Column({ type: 'varchar', length: 32, default: 'manual' })
+  paymentProvider!: string;
 
   @Column({ type: 'integer' })
   subtotal!: number;

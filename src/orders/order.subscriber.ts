@@ -7,12 +7,14 @@ import {
 } from 'typeorm';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';
 import { OrderCreated } from './events/order-created.event.js';
+import { OrderPaid } from './events/order-paid.event.js';
 import { OrderStatusChanged } from './events/order-status-changed.event.js';
 import { Order } from './order.entity.js';
 
 /**
  * Turns saved orders into domain events on the running transaction: a new order is
- * `OrderCreated`, a saved status change `OrderStatusChanged`. It only records (no I/O);
+ * `OrderCreated`, a saved status change `OrderStatusChanged`, a payment status turned `paid`
+ * `OrderPaid`. It only records (no I/O);
  * the bus runs the handlers. Orders must be saved with `manager.save` in a transaction.
  */
 @Injectable()
@@ -39,7 +41,14 @@ export class OrderSubscriber implements EntitySubscriberInterface<Order> {
   afterUpdate(event: UpdateEvent<Order>): void {
     const before = event.databaseEntity as Order | undefined;
     const after = event.entity as Order | undefined;
-    if (!before || !after || before.status === after.status) return;
+    if (!before || !after) return;
+    if (after.paymentStatus === 'paid' && before.paymentStatus !== 'paid') {
+      this.events.record(
+        new OrderPaid(before.id, before.userId, before.paymentStatus, before.paymentProvider),
+        event.manager,
+      );
+    }
+    if (before.status === after.status) return;
     this.events.record(
       new OrderStatusChanged(
         before.id,

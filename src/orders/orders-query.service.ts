@@ -4,6 +4,8 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { type AuthUser, isStaff } from '@/common/auth.js';
 import { found } from '@/common/domain-error.js';
 import { type Page, pageOf, resolvePage } from '@/common/pagination.js';
+import type { PaymentDto } from '@/payments/dto/payment.dto.js';
+import { PaymentsService } from '@/payments/payments.service.js';
 import type { FilterOrdersQueryDto } from './dto/admin-orders.dto.js';
 import type { OrderDto } from './dto/order.dto.js';
 import { createdRange } from './order-list-filters.js';
@@ -15,6 +17,7 @@ export function toOrderDto(
   order: Order,
   items: OrderItem[],
   history: OrderStatusHistory[],
+  payment: PaymentDto,
 ): OrderDto {
   return {
     id: order.id,
@@ -50,6 +53,7 @@ export function toOrderDto(
       by: h.byUserId,
       note: h.note,
     })),
+    payment,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };
@@ -58,14 +62,26 @@ export function toOrderDto(
 /** Order reads: customers see their own orders only (someone else's is "not found"); staff see all. */
 @Injectable()
 export class OrdersQueryService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly payments: PaymentsService,
+  ) {}
 
-  /** An order the actor may see. */
+  /**
+   * An order the actor may see. Its owner also gets the payment's client secret while the order
+   * can be paid (the payment is created now if checkout could not reach the provider).
+   */
   async getFor(actor: AuthUser, id: string): Promise<OrderDto> {
-    const order = await this.db.manager.findOne(Order, {
-      where: isStaff(actor) ? { id } : { id, userId: actor.id },
-    });
-    return this.toDtos([found(order, 'Order')], this.db.manager).then((dtos) => dtos[0]);
+    const order = found(
+      await this.db.manager.findOne(Order, {
+        where: isStaff(actor) ? { id } : { id, userId: actor.id },
+      }),
+      'Order',
+    );
+    const [dto] = await this.toDtos([order], this.db.manager);
+    if (order.userId !== actor.id) return dto;
+    const clientSecret = await this.payments.clientSecretFor(order);
+    return clientSecret ? { ...dto, payment: { ...dto.payment, clientSecret } } : dto;
   }
 
   /** Any order, read through `manager` (inside a transaction: its own writes). */
@@ -84,11 +100,11 @@ export class OrdersQueryService {
     items?: OrderItem[],
   ): Promise<OrderDto> {
     if (!items) return (await this.toDtos([order], manager))[0];
-    const history = await manager.find(OrderStatusHistory, {
-      where: { orderId: order.id },
-      order: { id: 'ASC' },
-    });
-    return toOrderDto(order, items, history);
+    const [history, [payment]] = await Promise.all([
+      manager.find(OrderStatusHistory, { where: { orderId: order.id }, order: { id: 'ASC' } }),
+      this.payments.viewsOf([order], manager),
+    ]);
+    return toOrderDto(order, items, history, payment);
   }
 
   /**
@@ -117,15 +133,17 @@ export class OrdersQueryService {
   private async toDtos(orders: Order[], manager: EntityManager): Promise<OrderDto[]> {
     if (orders.length === 0) return [];
     const ids = orders.map((o) => o.id);
-    const [items, history] = await Promise.all([
+    const [items, history, payments] = await Promise.all([
       manager.find(OrderItem, { where: { orderId: In(ids) }, order: { position: 'ASC' } }),
       manager.find(OrderStatusHistory, { where: { orderId: In(ids) }, order: { id: 'ASC' } }),
+      this.payments.viewsOf(orders, manager),
     ]);
-    return orders.map((o) =>
+    return orders.map((o, i) =>
       toOrderDto(
         o,
-        items.filter((i) => i.orderId === o.id),
+        items.filter((item) => item.orderId === o.id),
         history.filter((h) => h.orderId === o.id),
+        payments[i],
       ),
     );
   }

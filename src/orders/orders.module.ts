@@ -5,6 +5,7 @@ import { CatalogModule } from '@/catalog/index.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
 import { CouponsModule } from '@/coupons/coupons.module.js';
+import { PaymentsCoreModule } from '@/payments/payments-core.module.js';
 import { CartItem } from './cart-item.entity.js';
 import { CartController } from './cart.controller.js';
 import { Cart } from './cart.entity.js';
@@ -37,6 +38,7 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
     CatalogModule,
     CouponsModule,
     ProfilesModule,
+    PaymentsCoreModule,
   ],
   controllers: [CartController, OrdersController],
   providers: [
@@ -62,6 +64,12 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
       useFactory: (config: AppConfig) => new PercentageTax(config.taxRateBasisPoints),
     },
   ],
-  exports: [OrdersQueryService, CartService, GuestCartMergeService, PurchaseVerificationService],
+  exports: [
+    OrdersQueryService,
+    OrderStatusService,
+    CartService,
+    GuestCartMergeService,
+    PurchaseVerificationService,
+  ],
 })
 export class OrdersModule {}

@@ -6,6 +6,8 @@
 export const OUTBOX_EVENT_TYPES = {
   'order.created': { version: 1, webhook: true },
   'order.status_changed': { version: 1, webhook: true },
+  'order.paid': { version: 1, webhook: true },
+  'order.refunded': { version: 1, webhook: true },
   'account.registered': { version: 1, webhook: false },
   'account.email_verification_requested': { version: 1, webhook: false },
   'account.password_reset_requested': { version: 1, webhook: false },

@@ -135,6 +135,9 @@ const EXTENSION_OPERATIONS = [
   'resetPassword',
   'verifyEmail',
   'resendVerificationEmail',
+  // payments (docs/api/payments.md)
+  'refundOrder',
+  'handleStripeWebhook',
 ];
 
 type Operation = {

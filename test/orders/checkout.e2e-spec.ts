@@ -39,6 +39,14 @@ describe('checkout', () => {
       userId: user.id,
       status: 'pending',
       paymentStatus: 'pending',
+      // The default manual provider: staff record the payment by confirming the order.
+      payment: {
+        provider: 'manual',
+        status: 'pending',
+        amount: 3697,
+        amountRefunded: 0,
+        refunds: [],
+      },
       items: [
         {
           productId: mug.id,

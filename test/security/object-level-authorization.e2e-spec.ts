@@ -212,6 +212,15 @@ describe('object-level authorization on every id-taking route (API1)', () => {
       read: orderStatus,
       rightful: () => as(shop.staff, t.http.get(`/api/orders/${alice.orderId}`)),
     }),
+    refundOrder: () => ({
+      attacks: () => [
+        as(mallory, t.http.post(`/api/orders/${alice.orderId}/refunds`)).send({}),
+        as(alice.user, t.http.post(`/api/orders/${alice.orderId}/refunds`)).send({ amount: 1 }),
+      ],
+      status: 403,
+      read: orderStatus,
+      rightful: () => as(shop.staff, t.http.get(`/api/orders/${alice.orderId}`)),
+    }),
     updateCartItem: () => ({
       attacks: () => [
         as(mallory, t.http.patch(`/api/cart/items/${alice.cartItemId}`)).send({ quantity: 7 }),

@@ -42,6 +42,7 @@ const STAFF_OPERATIONS = [
   'deleteBrand',
   'updateOrderStatus',
   'bulkUpdateOrderStatus',
+  'refundOrder',
   'listUsers',
   'updateUserRole',
   'createAttribute',
@@ -129,6 +130,7 @@ describe('function-level authorization (API5)', () => {
     updateBrand: ['patch', `/api/brands/${shop.brand.id}`, { name: 'Escalated' }],
     deleteBrand: ['delete', `/api/brands/${shop.hidden.brand.id}`],
     updateOrderStatus: ['patch', `/api/orders/${customer.orderId}/status`, { status: 'confirmed' }],
+    refundOrder: ['post', `/api/orders/${customer.orderId}/refunds`, { amount: 1 }],
     listUsers: ['get', '/api/users'],
     updateUserRole: ['patch', `/api/users/${customer.user.id}/role`, { role: 'admin' }],
     bulkUpdateOrderStatus: [

@@ -13,6 +13,7 @@ import {
 import { AddressDto } from '@/common/address.js';
 import { PageQueryDto } from '@/common/pagination.js';
 import { Trim } from '@/common/query-transforms.js';
+import { PaymentDto } from '@/payments/dto/payment.dto.js';
 import {
   ORDER_STATUSES,
   type OrderStatus,
@@ -236,6 +237,12 @@ export class OrderDto {
 
   @ApiProperty({ type: [OrderHistoryEntryDto], description: 'Oldest first' })
   history!: OrderHistoryEntryDto[];
+
+  @ApiProperty({
+    type: () => PaymentDto,
+    description: "The order's payment with its provider (`PAYMENT_PROVIDER`) and its refunds",
+  })
+  payment!: PaymentDto;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;

@@ -59,6 +59,17 @@ export interface OrderStatusChangedDataV1 extends OrderCreatedDataV1 {
   changedBy: ChangedBy;
 }
 
+/** `data` of `order.paid`: the order as it is once paid, and who took the payment. */
+export interface OrderPaidDataV1 extends OrderCreatedDataV1 {
+  payment: { provider: string; amount: number };
+}
+
+/** `data` of `order.refunded`: one refund, and every refund of the order so far. */
+export interface OrderRefundedDataV1 extends OrderCreatedDataV1 {
+  refund: { id: string; amount: number; reason: string | null };
+  refundedTotal: number;
+}
+
 /** The columns a payload is made of (an entity, or a row read for the purpose). */
 export type OrderPayloadSource = Pick<
   Order,

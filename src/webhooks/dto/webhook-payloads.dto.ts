@@ -6,7 +6,9 @@ import type {
   CustomerPayloadV1,
   OrderCreatedDataV1,
   OrderLinePayloadV1,
+  OrderPaidDataV1,
   OrderPayloadV1,
+  OrderRefundedDataV1,
   OrderStatusChangedDataV1,
 } from '@/orders/events/order-webhook-payload.js';
 import {
@@ -134,6 +136,44 @@ export class OrderStatusChangedWebhookDataDto
   changedBy!: ChangedBy;
 }
 
+export class WebhookPaymentDto {
+  @ApiProperty({ example: 'stripe', description: 'Who took the payment: `manual` or `stripe`' })
+  provider!: string;
+
+  @ApiProperty({ type: 'integer', description: 'Minor units (the order total)' })
+  amount!: number;
+}
+
+export class OrderPaidWebhookDataDto extends OrderCreatedWebhookDataDto implements OrderPaidDataV1 {
+  @ApiProperty({ type: WebhookPaymentDto })
+  payment!: WebhookPaymentDto;
+}
+
+export class WebhookRefundDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ type: 'integer', description: 'This refund, minor units' })
+  amount!: number;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  reason!: string | null;
+}
+
+export class OrderRefundedWebhookDataDto
+  extends OrderCreatedWebhookDataDto
+  implements OrderRefundedDataV1
+{
+  @ApiProperty({ type: WebhookRefundDto })
+  refund!: WebhookRefundDto;
+
+  @ApiProperty({
+    type: 'integer',
+    description: 'Every refund of the order so far, this one included',
+  })
+  refundedTotal!: number;
+}
+
 /** The envelope every webhook body has; `data` depends on `type` (and its `version`). */
 abstract class WebhookEnvelopeDto {
   @ApiProperty({
@@ -170,10 +210,28 @@ export class OrderStatusChangedWebhookDto extends WebhookEnvelopeDto {
   data!: OrderStatusChangedWebhookDataDto;
 }
 
+export class OrderPaidWebhookDto extends WebhookEnvelopeDto {
+  @ApiProperty({ enum: ['order.paid'] })
+  type!: 'order.paid';
+
+  @ApiProperty({ type: OrderPaidWebhookDataDto })
+  data!: OrderPaidWebhookDataDto;
+}
+
+export class OrderRefundedWebhookDto extends WebhookEnvelopeDto {
+  @ApiProperty({ enum: ['order.refunded'] })
+  type!: 'order.refunded';
+
+  @ApiProperty({ type: OrderRefundedWebhookDataDto })
+  data!: OrderRefundedWebhookDataDto;
+}
+
 /** Schemas the `webhooks` section refers to (extra models of the document). */
 export const WEBHOOK_PAYLOAD_MODELS: Type[] = [
   OrderCreatedWebhookDto,
   OrderStatusChangedWebhookDto,
+  OrderPaidWebhookDto,
+  OrderRefundedWebhookDto,
 ];
 
 const SIGNATURE_HEADERS = [
@@ -246,5 +304,17 @@ export const WEBHOOKS_DOCUMENT: Record<string, PathItemObject> = {
     "An order's status changed",
     'Sent once the change committed, with the order after it, its previous status and who made the change.',
     'OrderStatusChangedWebhookDto',
+  ),
+  'order.paid': webhook(
+    'orderPaidWebhook',
+    'An order was paid',
+    'Sent once its payment status turned `paid`: staff confirmed a manual-payment order, or the online provider reported the payment.',
+    'OrderPaidWebhookDto',
+  ),
+  'order.refunded': webhook(
+    'orderRefundedWebhook',
+    'Money was given back on an order',
+    'Sent once per refund, when it is made (manual: when staff record it; Stripe: when Stripe confirmed it, or reported one made in its dashboard).',
+    'OrderRefundedWebhookDto',
   ),
 };
