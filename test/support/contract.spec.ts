@@ -145,6 +145,15 @@ describe('Contract', () => {
     ).toContain('/id must match format "uuid", got "x"');
   });
 
+  it('fails a property the document does not describe, unless objects are read open', () => {
+    const leaky = { ...thing, passwordHash: '$argon2id$...' };
+    expect(violation(() => contract.check('GET', `/api/things/${ID}`, ok(leaky)))).toContain(
+      '(root) has passwordHash, a property openapi.json does not describe, = "$argon2id$..."',
+    );
+    const open = new Contract(DOCUMENT, { closedObjects: false });
+    expect(() => open.check('GET', `/api/things/${ID}`, ok(leaky))).not.toThrow();
+  });
+
   it('fails a status the operation does not document', () => {
     const message = violation(() =>
       contract.check('GET', `/api/things/${ID}`, {

@@ -96,6 +96,23 @@ function extensionKeywords(node: unknown, found = new Set<string>()): Set<string
   return found;
 }
 
+/** Adds `unevaluatedProperties: false` to every object schema with open, listed properties. */
+function closeObjects(node: unknown): unknown {
+  if (Array.isArray(node)) node.forEach(closeObjects);
+  else if (node && typeof node === 'object') {
+    const schema = node as Json;
+    for (const value of Object.values(schema)) closeObjects(value);
+    if (
+      schema.properties &&
+      typeof schema.properties === 'object' &&
+      !('additionalProperties' in schema) &&
+      !('unevaluatedProperties' in schema)
+    )
+      schema.unevaluatedProperties = false;
+  }
+  return node;
+}
+
 /**
  * The committed OpenAPI document, compiled: {@link Contract.check} finds the operation of a
  * request and checks the response's status, content type, body and documented headers.
@@ -111,7 +128,18 @@ export class Contract {
   private readonly routes: Route[];
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(private readonly document: Json) {
+  /**
+   * `closedObjects` (the default): an object schema that lists its `properties` and says nothing
+   * about others gets `unevaluatedProperties: false` here (not in the document), so a field the
+   * app sends that the document does not describe fails too: generated clients cannot see it,
+   * and it may be a leak. Off, the document is read exactly as written (open objects).
+   */
+  constructor(
+    private readonly document: Json,
+    { closedObjects = true }: { closedObjects?: boolean } = {},
+  ) {
+    if (closedObjects) this.document = closeObjects(structuredClone(document)) as Json;
+    document = this.document;
     this.ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
     addFormats(this.ajv);
     this.ajv.addVocabulary([...OPENAPI_SCHEMA_KEYWORDS, ...extensionKeywords(document)]);
@@ -339,11 +367,11 @@ export class Contract {
 
   private line(error: ErrorObject, data: unknown): string {
     const at = error.instancePath || '(root)';
-    const extra =
-      error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties'
-        ? ` (${String((error.params as { additionalProperty?: string }).additionalProperty ?? (error.params as { unevaluatedProperty?: string }).unevaluatedProperty)})`
-        : '';
-    return `  ${at} ${error.message ?? error.keyword}${extra}, got ${show(valueAt(data, error.instancePath))}`;
+    const params = error.params as { additionalProperty?: string; unevaluatedProperty?: string };
+    const extra = params.unevaluatedProperty ?? params.additionalProperty;
+    if (extra !== undefined)
+      return `  ${at} has ${extra}, a property openapi.json does not describe, = ${show(valueAt(data, `${error.instancePath}/${escapePointer(extra)}`))}`;
+    return `  ${at} ${error.message ?? error.keyword}, got ${show(valueAt(data, error.instancePath))}`;
   }
 
   private errorHint(response: ObservedResponse): string {
