@@ -69,7 +69,7 @@ function documentRouterErrors(op: Operation): void {
  * suffix, an explicit `security` on every operation (none, bearer, or optional bearer for
  * catalog reads where staff see more), the router's 400/414 on routes with path parameters, the
  * 429 of the per-client limit (`RATE_LIMIT`) every operation can answer, the 503 every
- * database-backed operation can answer, and the response headers (headers.ts).
+ * database-backed operation can answer, the 500 any can, and the response headers (headers.ts).
  */
 export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   const schemas = document.components?.schemas ?? {};
@@ -120,6 +120,11 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
     );
     op.responses['503'] ??= errorResponse(
       'The database is temporarily unavailable: retry after the `Retry-After` seconds',
+    );
+    // Any operation can fail unexpectedly; the answer is still the one error shape (the e2e
+    // contract check sees it when a test injects a failing handler).
+    op.responses['500'] ??= errorResponse(
+      '`INTERNAL_ERROR`: an unexpected failure; the `requestId` finds it in the server logs',
     );
   }
   documentHeaders(finished, operations);
