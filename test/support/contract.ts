@@ -26,6 +26,7 @@ export const NOT_API_OPERATIONS: ReadonlyArray<{ method?: string; path: RegExp; 
   { path: /^\/media\/[^/]+$/, why: 'uploaded images, streamed as bytes' },
   { path: /^\/demo(\/.*)?$/, why: 'the demo page, its dev mailbox and the Socket.IO client' },
   { path: /^\/(reset-password|verify-email|orders\/[^/]+)$/, why: 'email links: the demo page' },
+  { path: /^\/socket\.io(\/.*)?$/, why: 'the Socket.IO transport (its events: AsyncAPI)' },
   { method: 'OPTIONS', path: /./, why: 'CORS preflight, answered by @fastify/cors' },
 ];
 
