@@ -1,7 +1,8 @@
 /**
  * The ceiling of this design: a bare `node:http` server, no framework, that answers
  *   GET /raw/<Keyv key>  with the body the app cached under that key (one Redis GET, the Keyv
- *                        envelope `{"value": <body>, "expires": <ms>}` parsed, the body sent as is)
+ *                        envelope `{"value": {"body", "etag"}, "expires": <ms>}` parsed, the body
+ *                        sent as is)
  *   GET /me              with a fixed small JSON (the baseline of getMe)
  *   GET /health/live     200 (start-up baseline)
  * Run as a child process of the bench, like the app: BARE_PORT, BARE_REDIS_URL.
@@ -37,7 +38,7 @@ const server = http.createServer((req, res) => {
     redis.get(key).then(
       (raw) => {
         if (raw === null) return send(res, 404, '{"message":"no such key"}');
-        send(res, 200, (JSON.parse(raw) as { value: string }).value);
+        send(res, 200, (JSON.parse(raw) as { value: { body: string } }).value.body);
       },
       (error: Error) => send(res, 500, JSON.stringify({ message: error.message })),
     );

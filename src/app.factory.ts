@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { registerClientRateLimit } from './common/client-rate-limit.js';
 import { toErrorBody } from './common/error-response.js';
+import { registerDefaultCacheControl } from './common/default-cache-control.js';
 import { GracefulFastifyAdapter } from './common/graceful-fastify-adapter.js';
 import { registerSecurityHeaders } from './common/security-headers.js';
 import { fastifyTrustProxy } from './common/trust-proxy.js';
@@ -82,6 +83,7 @@ function configureFastify(fastify: FastifyInstance): void {
   });
   // Text PostgreSQL cannot store (NUL, unpaired surrogates) is a 400 wherever it is, not a 500.
   fastify.addHook('preValidation', (request, _reply, done) => done(unstorableTextError(request)));
+  registerDefaultCacheControl(fastify);
   instrumentHttp(fastify);
 }
 
@@ -132,11 +134,13 @@ export async function createApp(
       'Idempotency-Key',
       'X-Request-Id',
       'X-Cart-Token',
+      'If-None-Match',
     ],
     exposedHeaders: [
       'X-Request-Id',
       'Idempotent-Replayed',
       'X-Cache',
+      'ETag',
       'Retry-After',
       'X-Cart-Token',
     ],

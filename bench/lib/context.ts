@@ -42,6 +42,11 @@ export interface BenchContext {
   products: { distinct: ProductRef[]; hot: ProductRef; detail: ProductRef };
   /** Initial stock set on the checkout products. */
   stock: { distinct: number; hot: number };
+  /**
+   * Starts another app like A (same database, Redis, secret and settings), these variables
+   * changed; the caller stops it (`processes.stop`) when done with it.
+   */
+  startApp: (name: string, extra: Record<string, string>) => Promise<AppServer>;
 }
 
 /**

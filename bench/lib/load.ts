@@ -16,6 +16,8 @@ export interface LoadResult {
   timeouts: number;
   non2xx: number;
   statusCodes: Record<string, number>;
+  /** The spec's `expectStatus`, if any. */
+  expectStatus?: number;
 }
 
 export interface LoadSpec {
@@ -24,6 +26,8 @@ export interface LoadSpec {
   connections: number;
   durationS: number;
   headers?: Record<string, string>;
+  /** The one status every answer must have (default: any 2xx), e.g. 304 for revalidations. */
+  expectStatus?: number;
   /** Cycled per connection; each needs at least a `path`. */
   requests?: Request[];
 }
@@ -58,16 +62,26 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     statusCodes,
+    expectStatus: spec.expectStatus,
   };
 }
 
-/** Problems of a run that must have answered only 2xx: empty when it did. */
+/** Problems of a run that must have answered only 2xx (or only `expectStatus`): empty when it did. */
 export function loadProblems(result: LoadResult): string[] {
   const problems: string[] = [];
   if (result.requests === 0) problems.push('no request completed');
   if (result.errors > 0) problems.push(`${result.errors} errors (${result.timeouts} timeouts)`);
-  if (result.non2xx > 0)
+  if (result.expectStatus !== undefined) {
+    const other = Object.entries(result.statusCodes).filter(
+      ([code]) => Number(code) !== result.expectStatus,
+    );
+    if (other.length > 0)
+      problems.push(
+        `answers other than ${result.expectStatus}: ${JSON.stringify(result.statusCodes)}`,
+      );
+  } else if (result.non2xx > 0) {
     problems.push(`${result.non2xx} non-2xx: ${JSON.stringify(result.statusCodes)}`);
+  }
   return problems;
 }
 

@@ -100,7 +100,7 @@ export class Report {
     this.loadRuns += 1;
     if (problems.length > 0) {
       this.loadFailures += 1;
-      this.checkProblems(`${label}: every request 2xx`, problems);
+      this.checkProblems(`${label}: every request answered as expected`, problems);
     }
   }
 

@@ -1,7 +1,7 @@
 /** The buyers' loop of the checkout scenarios: add to cart, check out, again. */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { BenchContext } from '../lib/context.js';
+import type { AppServer, BenchContext } from '../lib/context.js';
 import {
   type HttpResponse,
   type ProductRef,
@@ -33,6 +33,8 @@ export interface BuyersSpec {
   hot?: boolean;
   /** Checked out with this code; when `limited`, its usage-limit 422 ends a buyer. */
   coupon?: { code: string; limited: boolean };
+  /** The app they buy from (default A). */
+  server?: AppServer;
 }
 
 interface ErrorBody {
@@ -55,12 +57,12 @@ function isOutOfStock(body: string, lineQuantity: number): boolean {
 
 /** POST /api/orders with an Idempotency-Key, and the coupon when there is one. */
 function placeOrder(
-  ctx: BenchContext,
+  server: AppServer,
   session: Session,
   couponCode?: string,
 ): Promise<HttpResponse> {
-  if (!couponCode) return ctx.a.api.checkout(session);
-  return request(ctx.a.url, 'POST', '/api/orders', {
+  if (!couponCode) return server.api.checkout(session);
+  return request(server.url, 'POST', '/api/orders', {
     token: session.token,
     body: { shippingAddress: SHIPPING_ADDRESS, couponCode },
     headers: { 'idempotency-key': randomUUID() },
@@ -78,8 +80,8 @@ const isLimitReached = (body: string): boolean =>
  * only a cap.
  */
 export async function runBuyers(ctx: BenchContext, spec: BuyersSpec): Promise<BuyersRun> {
-  const { productOf, durationS, hot = false, coupon } = spec;
-  const api = ctx.a.api;
+  const { productOf, durationS, hot = false, coupon, server = ctx.a } = spec;
+  const api = server.api;
   await Promise.all(ctx.buyers.map((b) => api.clearCart(b)));
   const latencies: number[] = [];
   const unexpected: string[] = [];
@@ -104,7 +106,7 @@ export async function runBuyers(ctx: BenchContext, spec: BuyersSpec): Promise<Bu
       }
       line += 1;
       const sent = performance.now();
-      const res = await placeOrder(ctx, session, coupon?.code);
+      const res = await placeOrder(server, session, coupon?.code);
       latencies.push(performance.now() - sent);
       if (res.status === 201) {
         orders += 1;

@@ -3,6 +3,7 @@ import type { ProductRef } from '../lib/http.js';
 import { lockedStockBaseline } from './checkout-baseline.js';
 import { reportRun, runBuyers } from './checkout-buyers.js';
 import { couponCheckout } from './checkout-coupon.js';
+import { outboxCost } from './checkout-outbox.js';
 
 /** Stock and orders agree for `products`: initial − final = units in order lines = 201s seen. */
 async function verifyStock(
@@ -51,7 +52,8 @@ async function verifyOrders(ctx: BenchContext, ordersSeen: number): Promise<void
 
 /**
  * Scenario 4: checkout throughput on distinct products and on one hot product, then the books;
- * then checkout with one coupon, without limits and with a usage limit (checkout-coupon.ts).
+ * then checkout with one coupon, without limits and with a usage limit (checkout-coupon.ts); then
+ * what dispatching the outbox in the instance costs (checkout-outbox.ts).
  */
 export async function checkout(ctx: BenchContext): Promise<void> {
   const { options, products, stock } = ctx;
@@ -134,4 +136,5 @@ export async function checkout(ctx: BenchContext): Promise<void> {
     met: books.oversold === 0,
   });
   await couponCheckout(ctx, distinct.ordersPerS);
+  await outboxCost(ctx);
 }

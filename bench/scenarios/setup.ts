@@ -46,6 +46,32 @@ const APP_VARIABLES = [
   'RETENTION_NOTIFICATIONS',
   'RETENTION_GUEST_CARTS',
   'RETENTION_ORPHAN_UPLOADS',
+  'RETENTION_OUTBOX_EVENTS',
+  'RETENTION_WEBHOOK_DELIVERIES',
+  'RETENTION_ACCOUNT_TOKENS',
+  'MIGRATE_ON_START',
+  'JOBS_WORKERS',
+  'JOBS_POLL_INTERVAL',
+  'JOBS_MONITOR_INTERVAL',
+  'JOBS_CONCURRENCY',
+  'JOBS_POOL_SIZE',
+  'JOBS_SCHEMA',
+  'WEBHOOK_ALLOW_PRIVATE_TARGETS',
+  'WEBHOOK_TIMEOUT',
+  'WEBHOOK_MAX_ATTEMPTS',
+  'WEBHOOK_RETRY_BASE',
+  'WEBHOOK_RETRY_MAX_DELAY',
+  'WEBHOOK_DISABLE_AFTER',
+  'WEBHOOK_SECRET_ROTATION_GRACE',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'MAIL_DIR',
+  'MAIL_TEMPLATES_DIR',
+  'PUBLIC_URL',
+  'PASSWORD_RESET_TTL',
+  'EMAIL_VERIFICATION_TTL',
+  'PASSWORD_RESET_RATE_LIMIT',
+  'REQUIRE_EMAIL_VERIFICATION',
   'LOG_LEVEL',
   'CATALOG_CACHE',
   'SHIPPING_FLAT_FEE',
@@ -58,6 +84,7 @@ const APP_VARIABLES = [
  */
 const RATE_LIMIT = process.env.BENCH_RATE_LIMIT ?? '100000000';
 const PASSWORD = 'Bench-buyer-pass-42';
+
 const DISTINCT_STOCK = 1_000_000;
 /** Idle RSS is read this long after ready: start-up garbage collected, nothing served yet. */
 const SETTLE_MS = 2_000;
@@ -73,6 +100,7 @@ export interface Environment {
 function appEnv(
   options: BenchOptions,
   jwtSecret: string,
+  mailDir: string,
   extra: Record<string, string>,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -80,6 +108,17 @@ function appEnv(
   return {
     ...env,
     NODE_ENV: 'production',
+    // The outbox as production runs it: workers in the instance (dispatch, emails, webhooks) on
+    // the default schema; emails written to a directory of the run (no SMTP_URL: no network
+    // peer to measure, and the repository's .data/mail stays untouched); every buyer may check
+    // out unverified; no webhook endpoint is registered (fan-out finds none).
+    JOBS_WORKERS: 'true',
+    JOBS_SCHEMA: 'pgboss',
+    MAIL_DIR: mailDir,
+    MAIL_FROM: 'Bench shop <no-reply@bench.test>',
+    PUBLIC_URL: 'https://shop.bench.test',
+    REQUIRE_EMAIL_VERIFICATION: 'false',
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false',
     JWT_SECRET: jwtSecret,
     // Sockets are disconnected when their token expires: outlive the longest run.
     JWT_ACCESS_TTL: '4h',
@@ -123,7 +162,9 @@ async function startServer(
 export async function setup(env: Environment): Promise<BenchContext> {
   const { options, processes, report } = env;
   const jwtSecret = randomBytes(48).toString('base64url');
-  const cliEnv = appEnv(options, jwtSecret, {});
+  // In the run's directory: removed with the logs.
+  const mailDir = join(processes.logDir, 'mail');
+  const cliEnv = appEnv(options, jwtSecret, mailDir, {});
 
   console.log(
     `• database ${new URL(options.databaseUrl).pathname.slice(1)}: fresh, migrated, ${options.products.toLocaleString('en')} products`,
@@ -143,7 +184,7 @@ export async function setup(env: Environment): Promise<BenchContext> {
       env,
       'app-b',
       'src/main.js',
-      appEnv(options, jwtSecret, { PORT: String(portB), CATALOG_CACHE: 'false' }),
+      appEnv(options, jwtSecret, mailDir, { PORT: String(portB), CATALOG_CACHE: 'false' }),
       '/health/ready',
       portB,
     );
@@ -163,7 +204,7 @@ export async function setup(env: Environment): Promise<BenchContext> {
       env,
       'app-a',
       'src/main.js',
-      appEnv(options, jwtSecret, { PORT: String(portA) }),
+      appEnv(options, jwtSecret, mailDir, { PORT: String(portA) }),
       '/health/ready',
       portA,
     );
@@ -196,6 +237,12 @@ export async function setup(env: Environment): Promise<BenchContext> {
     await mapLimit(products.distinct, 8, (p) => apiA.setStock(admin, p.id, DISTINCT_STOCK));
     await apiA.setStock(admin, products.hot.id, options.hotStock);
 
+    const startApp = async (name: string, extra: Record<string, string>): Promise<AppServer> => {
+      const port = await freePort();
+      const vars = appEnv(options, jwtSecret, mailDir, { PORT: String(port), ...extra });
+      const server = await startServer(env, name, 'src/main.js', vars, '/health/ready', port);
+      return { ...server, api: new Api(server.url) };
+    };
     const appA: AppServer = { ...a, api: apiA };
     const appB: AppServer = { ...b, api: new Api(b.url) };
     return {
@@ -213,6 +260,7 @@ export async function setup(env: Environment): Promise<BenchContext> {
       buyers,
       products,
       stock: { distinct: DISTINCT_STOCK, hot: options.hotStock },
+      startApp,
     };
   } catch (error) {
     await db.end().catch(() => undefined);

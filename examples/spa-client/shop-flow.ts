@@ -8,18 +8,17 @@
  */
 import createClient from 'openapi-fetch';
 import { io, type Socket } from 'socket.io-client';
+// The Socket.IO contract's event map (asyncapi.json is generated from it): plain types, no Nest.
+import type {
+  ClientToServerEvents,
+  HandshakeAuth,
+  OrderStatusUpdatePayload,
+  ServerToClientEvents,
+} from '../../src/notifications/socket-events.js';
 import type { components, paths } from './generated/api.js';
 
 type Order = components['schemas']['Order'];
-type OrderStatusUpdate = {
-  notificationId: string;
-  orderId: string;
-  orderNumber: string;
-  oldStatus: components['schemas']['OrderStatus'];
-  newStatus: components['schemas']['OrderStatus'];
-  message: string;
-  timestamp: string;
-};
+type OrderStatusUpdate = OrderStatusUpdatePayload;
 
 export interface ShopFlowOptions {
   baseUrl: string;
@@ -95,6 +94,18 @@ export async function runShopFlow(options: ShopFlowOptions): Promise<ShopFlowRes
   );
   log(`cart: ${cart.itemCount} items, subtotal ${cart.subtotal}`);
 
+  // Errors are a typed union: checking `code` narrows `details` to that code's shape.
+  const quote = await api.POST('/api/cart/coupon/validate', { body: { code: 'NO-SUCH-COUPON' } });
+  const refusal = quote.error;
+  if (refusal === undefined) throw new Error('an unknown coupon applied');
+  if (refusal.code === 'COUPON_NOT_FOUND') {
+    log('coupon NO-SUCH-COUPON: no such coupon, as expected');
+  } else if (refusal.code === 'COUPON_MINIMUM_NOT_MET') {
+    throw new Error(`NO-SUCH-COUPON wants a minimum of ${refusal.details?.minOrderAmount}`);
+  } else {
+    throw new Error(`validateCoupon answered ${refusal.code}: ${refusal.message}`);
+  }
+
   // Check out with an Idempotency-Key; a retry with the same key answers the same order.
   const idempotencyKey = crypto.randomUUID();
   const body = {
@@ -127,16 +138,19 @@ export async function runShopFlow(options: ShopFlowOptions): Promise<ShopFlowRes
   ok(await api.GET('/api/orders/{id}', { params: { path: { id: order.id } } }), 'getOrder');
 
   // Listen for live updates, then let staff confirm the order.
-  const socket: Socket = io(`${options.baseUrl}/notifications`, {
-    auth: { token: accessToken },
-    transports: ['websocket'],
-  });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(
+    `${options.baseUrl}/notifications`,
+    {
+      auth: { token: accessToken } satisfies HandshakeAuth,
+      transports: ['websocket'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (error) => reject(error));
   });
   const pushed = new Promise<OrderStatusUpdate>((resolve) =>
-    socket.on('order_status_update', (update: OrderStatusUpdate) => resolve(update)),
+    socket.on('order_status_update', (update) => resolve(update)),
   );
   const staffApi = createClient<paths>({ baseUrl: options.baseUrl });
   const staff = ok(await staffApi.POST('/api/auth/login', { body: options.staff }), 'staff login');

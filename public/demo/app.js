@@ -649,7 +649,7 @@ async function addToCart(product, button, variant) {
   } catch (error) {
     showAlert(
       error instanceof ApiError && error.body?.code === 'INSUFFICIENT_STOCK'
-        ? `Only ${error.body.details?.available ?? 'a few'} of ${label} available.`
+        ? `Only ${error.body.details?.[0]?.available ?? 'a few'} of ${label} available.`
         : describeError(error),
     );
   } finally {

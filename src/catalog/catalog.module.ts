@@ -45,7 +45,8 @@ function sharedClientStore<T extends { disconnect(): Promise<void> }>(store: T):
 }
 
 /**
- * Cached values are strings (serialized response bodies) that never start with `:`, so Keyv's
+ * Cached values are entries `{ body, etag }` whose strings (a serialized response body, a quoted
+ * entity tag) never start with `:`, so Keyv's
  * default deserializer (a JSON.parse reviver that unescapes `:`-strings and revives Buffers) does
  * nothing for them but cost a callback per value: plain JSON.parse reads the same envelope.
  */

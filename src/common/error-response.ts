@@ -3,6 +3,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { PgError, isPgError } from '@/database/pg-errors.js';
 import { DomainError, type FieldError } from './domain-error.js';
+import type { HttpErrorCode } from './http-error-codes.js';
 
 /** The one error body of every 4xx/5xx response. */
 export interface ErrorBody {
@@ -14,7 +15,7 @@ export interface ErrorBody {
   requestId: string;
 }
 
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, HttpErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
@@ -25,7 +26,7 @@ const FASTIFY_CODES: Record<string, string> = {
   JSON_TOO_DEEP: 'JSON_TOO_DEEP',
 };
 
-const FRIENDLY: Record<string, string> = {
+const FRIENDLY: Partial<Record<string, string>> = {
   PAYLOAD_TOO_LARGE: 'Request body is larger than 1 MB',
   UNSUPPORTED_MEDIA_TYPE: 'Request body must be JSON (Content-Type: application/json)',
   MALFORMED_JSON: 'Request body is not valid JSON',

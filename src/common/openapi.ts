@@ -43,8 +43,10 @@ export class ErrorDto {
   requestId!: string;
 }
 
-const DESCRIPTIONS: Record<number, string> = {
+/** What an error status means, when an operation's decorators say nothing more. */
+export const ERROR_STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (validation errors in `details`)',
+  414: 'A path parameter of the request URL is too long',
   401: 'Missing, invalid or expired credentials',
   403: 'Authenticated, but not allowed',
   404: 'Not found',
@@ -52,15 +54,19 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'Body larger than 1 MB',
   415: 'Body is not JSON',
   422: 'Unprocessable (e.g. an Idempotency-Key reused with another body)',
-  429: 'Rate limited',
-  503: 'Temporarily unavailable',
+  429: 'Too many requests: retry after the `Retry-After` seconds',
+  503: 'Temporarily unavailable: retry after the `Retry-After` seconds',
 };
 
 /** Documents the error responses an operation can really return, all with the one error shape. */
 export const ApiErrors = (...statuses: number[]): MethodDecorator & ClassDecorator =>
   applyDecorators(
     ...statuses.map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorDto }),
+      ApiResponse({
+        status,
+        description: ERROR_STATUS_DESCRIPTIONS[status] ?? 'Error',
+        type: ErrorDto,
+      }),
     ),
   );
 

@@ -35,6 +35,13 @@ export interface AppConfig {
   /** `true` reflects any origin; otherwise the exact list. */
   readonly corsOrigins: true | string[];
   readonly cacheTtlSeconds: number;
+  /**
+   * HTTP caching of public catalog reads: `Cache-Control: public, max-age=<httpCacheMaxAge>,
+   * stale-while-revalidate=<httpCacheSwr>` (seconds; 0 drops the directive, a max-age of 0
+   * means `no-cache`: stored, revalidated with the ETag every time).
+   */
+  readonly httpCacheMaxAge: number;
+  readonly httpCacheSwr: number;
   readonly currency: string;
   /** Requests per minute per client IP (and per email for login); 0 disables. */
   readonly authRateLimit: number;
@@ -138,6 +145,12 @@ export interface RetentionConfig {
   readonly guestCarts: number;
   /** Uploaded files no row refers to are deleted once this old. */
   readonly orphanUploads: number;
+  /** Outbox events are kept this long after dispatch (never undispatched ones). */
+  readonly outboxEvents: number;
+  /** Finished webhook deliveries (and their attempt logs) are kept this long after the last attempt. */
+  readonly webhookDeliveries: number;
+  /** Password-reset and email-verification tokens are kept this long after they expired. */
+  readonly accountTokens: number;
 }
 
 export interface JobsConfig {
@@ -245,6 +258,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminPassword,
     corsOrigins,
     cacheTtlSeconds: r.int('CACHE_TTL_SECONDS', 300, 1, 86400 * 7),
+    httpCacheMaxAge: r.int('HTTP_CACHE_MAX_AGE', 30, 0, 86400),
+    httpCacheSwr: r.int('HTTP_CACHE_SWR', 60, 0, 86400 * 7),
     currency,
     authRateLimit: r.int('AUTH_RATE_LIMIT', 20, 0, 1_000_000),
     guestCartRateLimit: r.int('GUEST_CART_RATE_LIMIT', 30, 0, 1_000_000),
@@ -265,6 +280,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       notifications: r.duration('RETENTION_NOTIFICATIONS', '90d'),
       guestCarts: r.duration('RETENTION_GUEST_CARTS', '30d'),
       orphanUploads: r.duration('RETENTION_ORPHAN_UPLOADS', '1d'),
+      outboxEvents: r.duration('RETENTION_OUTBOX_EVENTS', '7d'),
+      webhookDeliveries: r.duration('RETENTION_WEBHOOK_DELIVERIES', '30d'),
+      accountTokens: r.duration('RETENTION_ACCOUNT_TOKENS', '1d'),
     },
     jobs: {
       workers: r.bool('JOBS_WORKERS', true),

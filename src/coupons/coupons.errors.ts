@@ -1,4 +1,9 @@
-import { ConflictError, DomainError } from '@/common/domain-error.js';
+import {
+  ConflictError,
+  DomainError,
+  type ErrorCodes,
+  integerDetails,
+} from '@/common/domain-error.js';
 import type { CouponRejection } from './coupon-terms.js';
 
 /**
@@ -6,6 +11,10 @@ import type { CouponRejection } from './coupon-terms.js';
  * codes tells nothing about which exist.
  */
 export class CouponNotFoundError extends DomainError {
+  static override readonly codes = {
+    COUPON_NOT_FOUND: { status: 404, description: 'No active coupon has this code' },
+  } satisfies ErrorCodes;
+
   readonly code = 'COUPON_NOT_FOUND';
   readonly status = 404;
   constructor() {
@@ -34,6 +43,22 @@ const REFUSALS: Record<CouponRefusal, { code: string; message: string }> = {
 
 /** The coupon exists but cannot apply to this cart now; `code` says why. */
 export class CouponNotApplicableError extends DomainError {
+  static override readonly codes = {
+    COUPON_NOT_YET_VALID: { status: 422, description: 'The coupon is not valid yet' },
+    COUPON_EXPIRED: { status: 422, description: 'The coupon has expired' },
+    COUPON_MINIMUM_NOT_MET: {
+      status: 422,
+      description: 'The cart is below the minimum order amount of the coupon',
+      details: integerDetails({ minOrderAmount: 5000, subtotal: 3499 }),
+    },
+    COUPON_USAGE_LIMIT_REACHED: { status: 422, description: 'The coupon has been used up' },
+    COUPON_USER_LIMIT_REACHED: {
+      status: 422,
+      description: 'You have used the coupon as often as it allows',
+      details: integerDetails({ perUserLimit: 1 }),
+    },
+  } satisfies ErrorCodes;
+
   readonly code: string;
   readonly status = 422;
   constructor(
@@ -46,6 +71,13 @@ export class CouponNotApplicableError extends DomainError {
 }
 
 export class CouponCodeTakenError extends ConflictError {
+  static override readonly codes = {
+    COUPON_CODE_TAKEN: {
+      status: 409,
+      description: 'Another coupon already has this code (codes ignore case)',
+    },
+  } satisfies ErrorCodes;
+
   constructor() {
     super('Another coupon already has this code (codes ignore case)', 'COUPON_CODE_TAKEN');
   }

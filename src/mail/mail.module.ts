@@ -1,4 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AccountsModule } from '@/accounts/accounts.module.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
@@ -15,14 +15,10 @@ import {
 } from './mail-transport.js';
 import { MailService } from './mail.service.js';
 
+/** No warning here: the CLIs build this module too, and send nothing (see MailSendWorker). */
 function createTransport(config: AppConfig): MailTransport {
   const { smtpUrl, dir } = config.mail;
-  if (smtpUrl) return new SmtpTransport(smtpUrl);
-  if (config.nodeEnv === 'production')
-    new Logger('Mail').warn(
-      `SMTP_URL is unset: emails (password resets, order confirmations) are written to ${dir} and reach nobody`,
-    );
-  return new FileMailbox(dir);
+  return smtpUrl ? new SmtpTransport(smtpUrl) : new FileMailbox(dir);
 }
 
 /**

@@ -11,7 +11,14 @@ import type { AccessTokenClaims } from '@/accounts/tokens.service.js';
 import { isStaff } from '@/common/auth.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
-import { type ServerToClientEvents, staffRoom, userRoom } from './notifications.events.js';
+import {
+  type ClientToServerEvents,
+  HANDSHAKE_REFUSED,
+  NOTIFICATIONS_NAMESPACE,
+  type ServerToClientEvents,
+  staffRoom,
+  userRoom,
+} from './socket-events.js';
 import { oldestBeyond } from './socket-limit.js';
 
 interface SocketData {
@@ -19,8 +26,14 @@ interface SocketData {
   role: AccessTokenClaims['role'];
 }
 type NoEvents = Record<string, never>;
-type NotificationsNamespace = Namespace<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
-type NotificationsSocket = Socket<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
+/** Typed by the event map of socket-events.ts: an emit of an unknown event or shape fails tsc. */
+type NotificationsNamespace = Namespace<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  NoEvents,
+  SocketData
+>;
+type NotificationsSocket = Socket<ClientToServerEvents, ServerToClientEvents, NoEvents, SocketData>;
 
 /** How long counting a user's sockets on the other instances may take; then this one counts alone. */
 const CLUSTER_COUNT_TIMEOUT_MS = 2_000;
@@ -29,8 +42,9 @@ const CLUSTER_COUNT_TIMEOUT_MS = 2_000;
 const SHUTDOWN_HINT_MS = 1_000;
 
 /**
- * The handshake token: `auth: {token}` (browsers), or an `Authorization: Bearer` header. The
- * scheme is case-insensitive (RFC 7235), as for the HTTP API.
+ * The handshake token: `auth: {token}` (browsers, `HandshakeAuth` in socket-events.ts), or an
+ * `Authorization: Bearer` header. The scheme is case-insensitive (RFC 7235), as for the HTTP API.
+ * GUEST CHECKOUT: `auth.orderToken` (a guest's order) is to be read here; not built yet.
  */
 function handshakeToken(socket: Socket): string | undefined {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -44,8 +58,9 @@ function handshakeToken(socket: Socket): string | undefined {
  * nothing emitted after `connect` is missed. A socket is disconnected when its token expires;
  * the client reconnects with a fresh one. A user keeps at most `SOCKETS_PER_USER` sockets (one
  * stolen token must not hold thousands). No business logic here: modules call {@link sendTo}.
+ * What goes over the wire is socket-events.ts (and asyncapi.json, generated from it).
  */
-@WebSocketGateway({ namespace: '/notifications' })
+@WebSocketGateway({ namespace: NOTIFICATIONS_NAMESPACE })
 export class NotificationsGateway
   implements
     OnGatewayInit<NotificationsNamespace>,
@@ -72,7 +87,7 @@ export class NotificationsGateway
           algorithms: ['HS256'],
         });
       } catch {
-        next(new Error('unauthorized'));
+        next(new Error(HANDSHAKE_REFUSED));
         return;
       }
       void socket.join(userRoom(claims.sub));

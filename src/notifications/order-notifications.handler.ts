@@ -3,7 +3,7 @@ import { DomainEventBus } from '@/common/events/domain-event-bus.js';
 import { OrderCreated } from '@/orders/events/order-created.event.js';
 import { OrderStatusChanged } from '@/orders/events/order-status-changed.event.js';
 import { statusMessage } from './notification-messages.js';
-import { staffRoom, userRoom } from './notifications.events.js';
+import { staffRoom, userRoom } from './socket-events.js';
 import { NotificationsGateway } from './notifications.gateway.js';
 import { NotificationsService } from './notifications.service.js';
 

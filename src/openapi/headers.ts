@@ -8,7 +8,7 @@ interface HeaderObject {
 }
 export interface DocumentedOperation {
   operationId?: string;
-  parameters?: Array<{ in?: string }>;
+  parameters?: Array<{ in?: string; name?: string }>;
   responses: Record<string, { description?: string; headers?: Record<string, unknown> }>;
 }
 
@@ -30,6 +30,21 @@ export const HEADERS = {
       'How the shared catalog cache served this answer: `HIT`, `MISS` (stored now) or `BYPASS` (not cached: staff views, or the cache is off or unreachable)',
     required: true,
     schema: { type: 'string', enum: ['HIT', 'MISS', 'BYPASS'] },
+  },
+  ETag: {
+    description:
+      "The answer's strong entity tag (a digest of the body, the same on every instance): send it back in `If-None-Match` to get a 304 while it holds. Absent on staff answers",
+    required: false,
+    schema: { type: 'string', example: '"n4bQgYhMfWWaL-qgxVrQFaO_Txs"' },
+  },
+  'Cache-Control': {
+    description:
+      'Public answers: `public, max-age=<HTTP_CACHE_MAX_AGE>, stale-while-revalidate=<HTTP_CACHE_SWR>` (browsers and CDNs may keep them; `Vary: Authorization`). Staff answers: `private, no-store`',
+    required: true,
+    schema: {
+      type: 'string',
+      example: 'public, max-age=30, stale-while-revalidate=60',
+    },
   },
   'Idempotent-Replayed': {
     description:
@@ -53,21 +68,55 @@ type HeaderName = keyof typeof HEADERS;
  * exists fails the generation instead of silently documenting nothing.
  */
 const OPERATION_HEADERS: Record<string, Record<string, HeaderName[]>> = {
-  // The cached catalog reads (CatalogCache + sendCached / the fast path).
-  listProducts: { 200: ['X-Cache'] },
-  listFeaturedProducts: { 200: ['X-Cache'] },
-  getProduct: { 200: ['X-Cache'] },
-  listCategories: { 200: ['X-Cache'] },
-  getCategory: { 200: ['X-Cache'] },
-  listCategoryProducts: { 200: ['X-Cache'] },
-  listBrands: { 200: ['X-Cache'] },
-  getBrand: { 200: ['X-Cache'] },
-  listBrandProducts: { 200: ['X-Cache'] },
   checkout: { 201: ['Idempotent-Replayed'] },
   addCartItem: { 200: ['X-Cart-Token'] },
 };
 
+/**
+ * The cached catalog reads (CatalogCache + sendCached / the fast path): `X-Cache`, and HTTP
+ * caching (`ETag`, `Cache-Control`, `If-None-Match` → 304; catalog/cache/http-caching.ts).
+ */
+const CACHED_READS = [
+  'listProducts',
+  'listFeaturedProducts',
+  'getProduct',
+  'listCategories',
+  'getCategory',
+  'listCategoryProducts',
+  'listBrands',
+  'getBrand',
+  'listBrandProducts',
+];
+for (const operationId of CACHED_READS)
+  OPERATION_HEADERS[operationId] = {
+    200: ['X-Cache', 'ETag', 'Cache-Control'],
+    304: ['ETag', 'Cache-Control'],
+  };
+
+const IF_NONE_MATCH = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description:
+    'An `ETag` of an earlier answer (or several, comma-separated, or `*`): when it still matches, the answer is 304 without a body',
+  schema: { type: 'string' },
+};
+
 const ref = (name: HeaderName): { $ref: string } => ({ $ref: `#/components/headers/${name}` });
+
+/** The conditional side of the cached reads: the `If-None-Match` parameter and the 304. */
+function documentConditionalReads(byId: Map<string | undefined, DocumentedOperation>): void {
+  for (const operationId of CACHED_READS) {
+    const op = byId.get(operationId);
+    if (!op) throw new Error(`OpenAPI headers: no operation ${operationId}`);
+    if (!op.parameters?.some((p) => p.name === IF_NONE_MATCH.name))
+      op.parameters = [...(op.parameters ?? []), IF_NONE_MATCH];
+    op.responses['304'] ??= {
+      description:
+        'Not modified: `If-None-Match` matches the current `ETag`; no body, the same caching headers',
+    };
+  }
+}
 
 /**
  * Documents the response headers: `X-Request-Id` on every response of every operation (the
@@ -77,6 +126,7 @@ const ref = (name: HeaderName): { $ref: string } => ({ $ref: `#/components/heade
 export function documentHeaders(document: OpenAPIObject, operations: DocumentedOperation[]): void {
   document.components = { ...document.components, headers: { ...HEADERS } };
   const byId = new Map(operations.map((op) => [op.operationId, op]));
+  documentConditionalReads(byId);
   for (const [operationId, statuses] of Object.entries(OPERATION_HEADERS)) {
     const op = byId.get(operationId);
     if (!op) throw new Error(`OpenAPI headers: no operation ${operationId}`);

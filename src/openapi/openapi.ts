@@ -1,8 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ErrorDto, OPTIONAL_AUTH_EXTENSION } from '@/common/openapi.js';
+import { ErrorDto, FieldErrorDto, OPTIONAL_AUTH_EXTENSION } from '@/common/openapi.js';
+import { documentErrors } from './error-responses.js';
+import { documentExamples } from './examples.js';
 import { type DocumentedOperation, documentHeaders } from './headers.js';
 import { WEBHOOK_PAYLOAD_MODELS, WEBHOOKS_DOCUMENT } from '@/webhooks/dto/webhook-payloads.dto.js';
+import {
+  ASYNCAPI_DOCUMENT_PATH,
+  buildAsyncApiDocument,
+} from '@/notifications/asyncapi-document.js';
 
 export const API_TITLE = 'Shop API';
 
@@ -35,41 +41,12 @@ type Operation = Record<string, unknown> &
     security?: unknown[];
   };
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
-
-/**
- * Error statuses an operation answers that its decorators do not say, by operationId (an
- * unknown operationId fails the generation).
- */
-const OPERATION_ERRORS: Record<string, Record<string, string>> = {
-  checkout: { 404: 'No active coupon has this `couponCode` (`COUPON_NOT_FOUND`)' },
-};
-
-/**
- * The router answers these before any hook, for every route with a path parameter (see
- * `frameworkErrors` in app.factory.ts).
- */
-function documentRouterErrors(op: Operation): void {
-  if (!op.parameters?.some((p) => p.in === 'path')) return;
-  const malformed = '`MALFORMED_URL`: the request URL is not validly percent-encoded';
-  const existing = op.responses['400'];
-  if (existing)
-    existing.description = `${existing.description ?? 'Invalid request'}; or ${malformed}`;
-  else op.responses['400'] = errorResponse(`Invalid request: ${malformed}`);
-  op.responses['414'] ??= errorResponse(
-    '`URI_TOO_LONG`: a path parameter of the request URL is too long',
-  );
-}
-
 /**
  * Finishes the generated document for client generators: schema names without the `Dto`
  * suffix, an explicit `security` on every operation (none, bearer, or optional bearer for
- * catalog reads where staff see more), the router's 400/414 on routes with path parameters, the
- * 429 of the per-client limit (`RATE_LIMIT`) every operation can answer, the 503 every
- * database-backed operation can answer, the 500 any can, and the response headers (headers.ts).
+ * catalog reads where staff see more), the error responses with the codes each can carry
+ * (error-responses.ts), an example on every schema (examples.ts), and the response headers
+ * (headers.ts).
  */
 export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   const schemas = document.components?.schemas ?? {};
@@ -96,12 +73,6 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
       (op) => typeof op === 'object' && op.responses,
     ),
   );
-  for (const [operationId, errors] of Object.entries(OPERATION_ERRORS)) {
-    const op = operations.find((o) => o.operationId === operationId);
-    if (!op) throw new Error(`OpenAPI errors: no operation ${operationId}`);
-    for (const [status, description] of Object.entries(errors))
-      op.responses[status] ??= errorResponse(description);
-  }
   for (const op of operations) {
     if (op[OPTIONAL_AUTH_EXTENSION]) {
       op.security = [{}, { bearer: [] }];
@@ -113,20 +84,9 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
       // schema wants the requirements unique.
       op.security = [...new Map(op.security.map((s) => [JSON.stringify(s), s])).values()];
     }
-    documentRouterErrors(op);
-    // RATE_LIMIT covers every route; the auth and guest-cart limits document their own 429s.
-    op.responses['429'] ??= errorResponse(
-      'Too many requests from this client (`RATE_LIMIT` a minute): retry after the `Retry-After` seconds',
-    );
-    op.responses['503'] ??= errorResponse(
-      'The database is temporarily unavailable: retry after the `Retry-After` seconds',
-    );
-    // Any operation can fail unexpectedly; the answer is still the one error shape (the e2e
-    // contract check sees it when a test injects a failing handler).
-    op.responses['500'] ??= errorResponse(
-      '`INTERNAL_ERROR`: an unexpected failure; the `requestId` finds it in the server logs',
-    );
   }
+  documentErrors(finished);
+  documentExamples(finished);
   documentHeaders(finished, operations);
   return finished;
 }
@@ -151,15 +111,24 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
-    extraModels: [ErrorDto, ...WEBHOOK_PAYLOAD_MODELS],
+    extraModels: [ErrorDto, FieldErrorDto, ...WEBHOOK_PAYLOAD_MODELS],
   });
   // What webhook endpoints receive (OpenAPI 3.1 `webhooks`; schema names lose `Dto` below).
   document.webhooks = WEBHOOKS_DOCUMENT;
   return finishDocument(document);
 }
 
-/** Serves Swagger UI at /docs and the document at /docs-json (app.factory: when DOCS_ENABLED). */
+/**
+ * Serves Swagger UI at /docs, the document at /docs-json, and the AsyncAPI document of the
+ * Socket.IO notifications at /docs-asyncapi.json (app.factory: when DOCS_ENABLED).
+ */
 export function setupOpenApi(app: INestApplication): void {
+  const asyncApi = JSON.stringify(buildAsyncApiDocument());
+  const http = app.getHttpAdapter();
+  http.get(ASYNCAPI_DOCUMENT_PATH, (_request: unknown, reply: unknown) => {
+    http.setHeader(reply, 'Content-Type', 'application/json; charset=utf-8');
+    http.reply(reply, asyncApi, 200);
+  });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

@@ -334,7 +334,7 @@ export class CartService {
     if (wanted > MAX_LINE_QUANTITY) throw new CartLineLimitError(MAX_LINE_QUANTITY);
     if (wanted > stock) {
       throw new InsufficientStockError(
-        variantId ? { productId, variantId, available: stock } : { productId, available: stock },
+        [{ productId, ...(variantId ? { variantId } : {}), requested: wanted, available: stock }],
         stock === 0 ? 'This product is out of stock' : `Only ${stock} in stock for this line`,
       );
     }

@@ -11,6 +11,9 @@ const config: RetentionConfig = {
   notifications: 90 * DAY,
   guestCarts: 30 * DAY,
   orphanUploads: DAY,
+  outboxEvents: 7 * DAY,
+  webhookDeliveries: 30 * DAY,
+  accountTokens: DAY,
 };
 const daysBefore = (days: number): Date => new Date(NOW.getTime() - days * DAY * 1000);
 
@@ -20,6 +23,9 @@ describe('retentionCutoffs', () => {
     expect(cutoffs.refreshTokens).toEqual(daysBefore(7));
     expect(cutoffs.idempotencyKeys).toEqual(daysBefore(2));
     expect(cutoffs.orphanUploads).toEqual(daysBefore(1));
+    expect(cutoffs.outboxEvents).toEqual(daysBefore(7));
+    expect(cutoffs.webhookDeliveries).toEqual(daysBefore(30));
+    expect(cutoffs.accountTokens).toEqual(daysBefore(1));
   });
 
   it('keeps unread notifications twice as long as read ones', () => {

@@ -25,6 +25,12 @@ export interface RetentionCutoffs {
   readonly guestCartsExpiring: Date;
   /** Unreferenced media files last written before this. */
   readonly orphanUploads: Date;
+  /** Outbox events dispatched before this (and with no webhook delivery left). */
+  readonly outboxEvents: Date;
+  /** Finished webhook deliveries whose last attempt (or creation) was before this. */
+  readonly webhookDeliveries: Date;
+  /** Password-reset and email-verification tokens that expired before this. */
+  readonly accountTokens: Date;
 }
 
 const before = (now: Date, seconds: number): Date => new Date(now.getTime() - seconds * 1000);
@@ -41,6 +47,10 @@ const before = (now: Date, seconds: number): Date => new Date(now.getTime() - se
  * already expired is gone for its holder either way (the cart service treats its token as
  * unknown), so an age beyond the cart's life purges at expiry. Reading `expires_at` rather than
  * `updated_at` lets the purge walk the existing `carts_guest_expires_idx`.
+ *
+ * Outbox events, webhook deliveries and account tokens age from the moment they stopped being
+ * useful: dispatch, the last delivery attempt, expiry. Which of them are never purged (an
+ * undispatched event, a delivery still pending or retrying) is decided by the purge itself.
  */
 export function retentionCutoffs(config: RetentionConfig, now: Date): RetentionCutoffs {
   return {
@@ -50,5 +60,8 @@ export function retentionCutoffs(config: RetentionConfig, now: Date): RetentionC
     unreadNotifications: before(now, 2 * config.notifications),
     guestCartsExpiring: before(now, -Math.max(0, GUEST_CART_LIFE_SECONDS - config.guestCarts)),
     orphanUploads: before(now, config.orphanUploads),
+    outboxEvents: before(now, config.outboxEvents),
+    webhookDeliveries: before(now, config.webhookDeliveries),
+    accountTokens: before(now, config.accountTokens),
   };
 }

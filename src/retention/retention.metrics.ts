@@ -8,6 +8,9 @@ export const RETENTION_KINDS = [
   'notifications',
   'guestCarts',
   'orphanUploads',
+  'outboxEvents',
+  'webhookDeliveries',
+  'accountTokens',
 ] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
@@ -20,6 +23,9 @@ const LABEL: Record<RetentionKind, string> = {
   notifications: 'notifications',
   guestCarts: 'guest_carts',
   orphanUploads: 'orphan_uploads',
+  outboxEvents: 'outbox_events',
+  webhookDeliveries: 'webhook_deliveries',
+  accountTokens: 'account_tokens',
 };
 
 const purged = new Counter({

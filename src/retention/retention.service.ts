@@ -33,8 +33,9 @@ interface RowPurge {
 }
 
 /**
- * Each condition has an index to walk (migration RetentionIndexes, or `idempotency_keys_created_idx`
- * and `carts_guest_expires_idx`). `least()` skips NULLs: a token never revoked ended at expiry.
+ * Each condition has an index to walk (migration RetentionIndexes, `idempotency_keys_created_idx`,
+ * `carts_guest_expires_idx`, the outbox's and webhook deliveries' `*_created_idx`, the account
+ * tokens' `*_expires_idx`). `least()` skips NULLs: a token never revoked ended at expiry.
  */
 const ROW_PURGES: readonly RowPurge[] = [
   {
@@ -68,6 +69,42 @@ const ROW_PURGES: readonly RowPurge[] = [
     where: 'user_id IS NULL AND expires_at < $1',
     cutoff: (c) => c.guestCartsExpiring,
   },
+  {
+    // Never a pending or retrying one (its job still needs it); a redelivered one ages from its
+    // last attempt, not its creation. Its attempt log goes by the foreign key's cascade. The
+    // bound on `created_at` (never after the last attempt) lets the purge walk
+    // `webhook_deliveries_created_idx`.
+    kind: 'webhookDeliveries',
+    table: 'webhook_deliveries',
+    where: `status NOT IN ('pending', 'retrying')
+            AND created_at < $1 AND coalesce(last_attempt_at, created_at) < $1`,
+    cutoff: (c) => c.webhookDeliveries,
+  },
+  {
+    // After the deliveries, so an event whose last delivery just went goes in the same run. Never
+    // an undispatched event (the dispatcher and the sweeper still need it), nor one a delivery
+    // still refers to (deleting it would cascade to the delivery, which a redelivery or a retry
+    // reads the payload from). Dispatch comes after creation: the bound on `created_at` lets the
+    // purge walk `outbox_events_created_idx`.
+    kind: 'outboxEvents',
+    table: 'outbox_events',
+    where: `created_at < $1 AND dispatched_at < $1
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = outbox_events.id)`,
+    cutoff: (c) => c.outboxEvents,
+  },
+  {
+    // Used or not: a used token is refused either way, an expired one too.
+    kind: 'accountTokens',
+    table: 'password_reset_tokens',
+    where: 'expires_at < $1',
+    cutoff: (c) => c.accountTokens,
+  },
+  {
+    kind: 'accountTokens',
+    table: 'email_verification_tokens',
+    where: 'expires_at < $1',
+    cutoff: (c) => c.accountTokens,
+  },
 ];
 
 /**
@@ -95,7 +132,8 @@ const UNREFERENCED_KEYS = `
 /**
  * Deletes what would otherwise only grow, by the ages of `RETENTION_*` ({@link retentionCutoffs}):
  * spent refresh tokens, idempotency keys past their replay window, old notifications, abandoned
- * guest carts, and uploaded files no row refers to. Runs are scheduled by RetentionScheduler;
+ * guest carts, uploaded files no row refers to, dispatched outbox events, finished webhook
+ * deliveries, and expired password-reset and email-verification tokens. Runs are scheduled by RetentionScheduler;
  * one instance at a time does the work.
  */
 @Injectable()

@@ -1,7 +1,19 @@
-import { ConflictError, DomainError } from '@/common/domain-error.js';
+import {
+  ConflictError,
+  DomainError,
+  type ErrorCodes,
+  stringDetails,
+} from '@/common/domain-error.js';
 import type { ReviewStatus } from './review.entity.js';
 
 export class PurchaseRequiredError extends DomainError {
+  static override readonly codes = {
+    PURCHASE_REQUIRED: {
+      status: 403,
+      description: 'Only customers with a delivered order of the product can review it',
+    },
+  } satisfies ErrorCodes;
+
   readonly code = 'PURCHASE_REQUIRED';
   readonly status = 403;
   constructor() {
@@ -10,6 +22,14 @@ export class PurchaseRequiredError extends DomainError {
 }
 
 export class ReviewExistsError extends ConflictError {
+  static override readonly codes = {
+    REVIEW_EXISTS: {
+      status: 409,
+      description: 'You have already reviewed this product: edit your review instead',
+      details: stringDetails({ productId: '3f2b8c1e-6a4d-4e0b-9c57-1d8e2f4a6b90' }, 'uuid'),
+    },
+  } satisfies ErrorCodes;
+
   constructor(productId: string) {
     super('You have already reviewed this product; edit your review instead', 'REVIEW_EXISTS', {
       productId,
@@ -18,6 +38,19 @@ export class ReviewExistsError extends ConflictError {
 }
 
 export class ReviewAlreadyInStatusError extends ConflictError {
+  static override readonly codes = {
+    REVIEW_ALREADY_IN_STATUS: {
+      status: 409,
+      description: 'The review already has the status asked',
+      details: {
+        type: 'object',
+        properties: { status: { $ref: '#/components/schemas/ReviewStatus' } },
+        required: ['status'],
+        example: { status: 'approved' },
+      },
+    },
+  } satisfies ErrorCodes;
+
   constructor(status: ReviewStatus) {
     super(`The review is already ${status}`, 'REVIEW_ALREADY_IN_STATUS', { status });
   }

@@ -179,7 +179,7 @@ export class WishlistsController {
   @ApiOperation({
     summary: 'Move a product to the cart',
     description:
-      "Adds `quantity` (default 1) to your cart and takes the product off the list. The cart's errors are this operation's: 409 `INSUFFICIENT_STOCK` (`details: {productId, available}`) or `PRODUCT_UNAVAILABLE`, and the product then stays on the list. Not on the list → 404.",
+      "Adds `quantity` (default 1) to your cart and takes the product off the list. The cart's errors are this operation's: 409 `INSUFFICIENT_STOCK` (`details: [{productId, requested, available}]`) or `PRODUCT_UNAVAILABLE`, and the product then stays on the list. Not on the list → 404.",
   })
   @ApiOkResponse({ type: WishlistMoveResultDto })
   @ApiBodyErrors()

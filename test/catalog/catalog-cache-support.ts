@@ -30,7 +30,7 @@ export function warnWithoutRedis(what: string): void {
  * Generations are shared by everything on one Redis database: a suite that expects a HIT after
  * a MISS gets a database of its own, so writes of suites running beside it cannot bump its
  * namespaces in between. Each suite that calls this must pass a number no other suite uses (in use:
- * 5 variants-crud, 6 catalog-fast-path, 7 media catalog-images, 8 notifications socket-limit,
+ * 3 the seed CLI, 4 catalog http-caching, 5 variants-crud, 6 catalog-fast-path, 7 media catalog-images, 8 notifications socket-limit,
  * 9 security general-rate-limit, 11–13 catalog and orders; 14 the cache-warmup CLI; 10 the soak,
  * 15 the bench).
  */

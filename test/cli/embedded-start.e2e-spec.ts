@@ -172,7 +172,10 @@ describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)'
           email: account.email,
           status: 200,
         });
-        expect((login.body as { user: { role: string } }).user.role).toBe(account.role);
+        const { user } = login.body as { user: { role: string; emailVerified: boolean } };
+        expect(user.role).toBe(account.role);
+        // Demo addresses receive no mail: seeded verified, so REQUIRE_EMAIL_VERIFICATION works.
+        expect(user.emailVerified).toBe(true);
       }
       expect(server.output()).toContain(`seeded a demo shop: ${DEMO_PRODUCTS} products`);
     },

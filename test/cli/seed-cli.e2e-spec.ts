@@ -2,8 +2,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { runMigrations } from '@/database/database.runtime.js';
+import { isolatedRedisUrl, redisIt, warnWithoutRedis } from '../catalog/catalog-cache-support.js';
+import { xCache } from '../catalog/catalog-expect.js';
 import { createScratchDatabase, type ScratchDatabase } from '../database/scratch-database.js';
 import { type Build, preparedBuild } from '../faults/fault-server.js';
+import { createTestAppOn } from '../support/test-app.js';
 import { runCli } from './run-cli.js';
 
 /**
@@ -28,6 +31,8 @@ const DATABASE_DOWN = 'postgres://postgres@127.0.0.1:1/x';
 /** Far above a refusal (about a second), far below TypeOrmModule's ~30 s of retries. */
 const EXIT_BOUND_MS = 15_000;
 const SEED_BOUND_MS = 60_000;
+/** Redis database 3: no other suite uses it, so nothing else bumps its generations mid-test. */
+const REDIS_DB = 3;
 
 describe('seed CLI (built)', () => {
   let build: Build | undefined;
@@ -46,6 +51,7 @@ describe('seed CLI (built)', () => {
     await scratch?.drop();
     build?.dispose();
   });
+  warnWithoutRedis('the seed CLI case with a shared cache');
 
   it('refuses NODE_ENV=production without --force: exit 2, saying why, before connecting', async () => {
     const run = await seed(
@@ -80,6 +86,37 @@ describe('seed CLI (built)', () => {
       expect(await productCount(scratch!.url)).toBe(3);
     },
     SEED_BOUND_MS,
+  );
+
+  // A write made outside HTTP bumps the shared cache after its commit (CatalogCache.bump): an
+  // instance that cached the list before the seed answers the seeded products right after it.
+  redisIt(
+    'leaves no stale cache: a product list an instance cached before the seed shows the new products',
+    async () => {
+      const redisUrl = isolatedRedisUrl(REDIS_DB)!;
+      const t = await createTestAppOn(scratch!.url, { REDIS_URL: redisUrl });
+      try {
+        const url = '/api/products?pageSize=100';
+        const first = await t.http.get(url).expect(200);
+        const cached = await t.http.get(url).expect(200);
+        expect(xCache(cached)).toBe('HIT');
+        const before = (cached.body as { total: number }).total;
+        const run = await seed(
+          ['--products', String(before + 2)],
+          { DATABASE_URL: scratch!.url, REDIS_URL: redisUrl, LOG_LEVEL: 'warn' },
+          SEED_BOUND_MS,
+        );
+        expect(run).toMatchObject({ code: 0 });
+        expect(run.stdout).toMatch(/(^|\n)seeded 2 new products /);
+        const after = await t.http.get(url).expect(200);
+        expect(xCache(after)).toBe('MISS');
+        expect((after.body as { total: number }).total).toBe(before + 2);
+        expect(after.headers.etag).not.toBe(first.headers.etag);
+      } finally {
+        await t.close();
+      }
+    },
+    SEED_BOUND_MS * 2,
   );
 });
 

@@ -100,7 +100,7 @@ describe('guest carts', () => {
       409,
       'INSUFFICIENT_STOCK',
     );
-    expect(over.details).toEqual({ productId: product.id, available: 4 });
+    expect(over.details).toEqual([{ productId: product.id, requested: 5, available: 4 }]);
     expectError(
       await g.add({ productId: product.id, quantity: 1 }, token),
       409,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { userRoom } from '@/notifications/notifications.events.js';
+import { type OrderStatusUpdatePayload, userRoom } from '@/notifications/socket-events.js';
 import { NotificationsGateway } from '@/notifications/notifications.gateway.js';
 import {
   closeSockets,
@@ -217,7 +217,7 @@ describe('order pushes on /notifications', () => {
     const owner = await quickUser(t);
     const gateway = t.app.get(NotificationsGateway);
     const socket = openSocket(t.baseUrl, { token: owner.accessToken });
-    const marker = {
+    const marker: OrderStatusUpdatePayload = {
       notificationId: '00000000-0000-7000-8000-000000000000',
       orderId: '00000000-0000-4000-8000-000000000001',
       orderNumber: '1',

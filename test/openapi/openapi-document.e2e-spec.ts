@@ -143,7 +143,7 @@ type Operation = {
   responses: Record<
     string,
     {
-      content?: Record<string, { schema?: { $ref?: string } }>;
+      content?: Record<string, { schema?: { $ref?: string; oneOf?: Array<{ $ref?: string }> } }>;
       headers?: Record<string, { $ref?: string }>;
     }
   >;
@@ -194,13 +194,21 @@ describe('the OpenAPI document', () => {
             where,
             schema: true,
           });
+        // Each error status: one code's schema, or a `oneOf` of them, each an `Error`.
         for (const status of statuses.filter((s) => /^[45]/.test(s))) {
-          const ref = op.responses[status]?.content?.['application/json']?.schema?.$ref;
-          expect({ where, status, ref }).toEqual({
-            where,
-            status,
-            ref: '#/components/schemas/Error',
-          });
+          const schema = op.responses[status]?.content?.['application/json']?.schema;
+          const refs = schema?.oneOf ? schema.oneOf.map((s) => s.$ref) : [schema?.$ref];
+          for (const ref of refs) {
+            const name = ref?.replace('#/components/schemas/', '') ?? '';
+            const codeSchema = document.components?.schemas?.[name] as
+              { allOf?: Array<{ $ref?: string }> } | undefined;
+            expect({ where, status, ref, base: codeSchema?.allOf?.[0]?.$ref }).toEqual({
+              where,
+              status,
+              ref: expect.stringMatching(/^#\/components\/schemas\/[A-Za-z]+Error$/),
+              base: '#/components/schemas/Error',
+            });
+          }
         }
         if (
           op.security.length > 0 &&
@@ -290,9 +298,25 @@ describe('the OpenAPI document', () => {
         'getBrand',
         'listBrandProducts',
       ])
-        expect({ id, header: op(id).responses['200']?.headers?.['X-Cache'] }).toEqual({
+        expect({
           id,
-          header: ref('X-Cache'),
+          ok: op(id).responses['200']?.headers,
+          notModified: op(id).responses['304']?.headers,
+          ifNoneMatch: op(id).parameters?.some(
+            (p) => p.in === 'header' && p.name === 'If-None-Match',
+          ),
+        }).toEqual({
+          id,
+          ok: expect.objectContaining({
+            'X-Cache': ref('X-Cache'),
+            ETag: ref('ETag'),
+            'Cache-Control': ref('Cache-Control'),
+          }),
+          notModified: expect.objectContaining({
+            ETag: ref('ETag'),
+            'Cache-Control': ref('Cache-Control'),
+          }),
+          ifNoneMatch: true,
         });
       expect(op('checkout').responses['201']?.headers?.['Idempotent-Replayed']).toEqual(
         ref('Idempotent-Replayed'),
@@ -301,7 +325,15 @@ describe('the OpenAPI document', () => {
         ref('X-Cart-Token'),
       );
       expect(Object.keys(document.components?.headers ?? {}).sort()).toEqual(
-        ['Idempotent-Replayed', 'Retry-After', 'X-Cache', 'X-Cart-Token', 'X-Request-Id'].sort(),
+        [
+          'Cache-Control',
+          'ETag',
+          'Idempotent-Replayed',
+          'Retry-After',
+          'X-Cache',
+          'X-Cart-Token',
+          'X-Request-Id',
+        ].sort(),
       );
     });
 

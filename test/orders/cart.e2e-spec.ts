@@ -110,7 +110,7 @@ describe('cart', () => {
       409,
       'INSUFFICIENT_STOCK',
     );
-    expect(body.details).toEqual({ productId: product.id, available: 4 });
+    expect(body.details).toEqual([{ productId: product.id, requested: 5, available: 4 }]);
     expect((await b.getCart(user)).items).toEqual([]);
   });
 
@@ -123,7 +123,7 @@ describe('cart', () => {
       409,
       'INSUFFICIENT_STOCK',
     );
-    expect(body.details).toEqual({ productId: product.id, available: 5 });
+    expect(body.details).toEqual([{ productId: product.id, requested: 6, available: 5 }]);
     expect((await b.getCart(user)).items[0]?.quantity).toBe(3);
   });
 
@@ -176,7 +176,7 @@ describe('cart', () => {
       409,
       'INSUFFICIENT_STOCK',
     );
-    expect(body.details).toEqual({ productId: product.id, available: 6 });
+    expect(body.details).toEqual([{ productId: product.id, requested: 7, available: 6 }]);
     expect((await b.getCart(user)).items[0]?.quantity).toBe(2);
   });
 

@@ -18,6 +18,7 @@ import {
   retentionRows,
   younger,
 } from './retention-helpers.js';
+import { outboxRows } from './outbox-rows.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
@@ -28,10 +29,12 @@ describe('scheduled retention (default ages)', () => {
   let t: TestApp & { mediaDir: string };
   let b: OrderBuilders;
   let rows: ReturnType<typeof retentionRows>;
+  let ob: ReturnType<typeof outboxRows>;
   beforeAll(async () => {
     t = await retentionApp();
     b = await orderBuilders(t);
     rows = retentionRows(t);
+    ob = outboxRows(t);
   });
   afterAll(async () => {
     await t.close();
@@ -190,6 +193,114 @@ describe('scheduled retention (default ages)', () => {
     } finally {
       await t.dataSource.query(`DELETE FROM media_deletions WHERE storage_key = $1`, [queued]);
     }
+  });
+
+  it('purges outbox events 7 days after dispatch, never an undispatched one nor one a kept delivery needs', async () => {
+    const endpoint = await ob.endpoint();
+    const old = await ob.event({ createdAgo: older('7 days'), dispatchedAgo: older('7 days') });
+    const young = await ob.event({
+      createdAgo: older('7 days'),
+      dispatchedAgo: younger('7 days'),
+    });
+    // Never dispatched (its job lost, the sweeper keeps trying): whatever its age, it stays.
+    const undispatched = await ob.event({ createdAgo: '90 days' });
+    // Old, but a delivery of it is kept (still retrying): the delivery needs its payload.
+    const needed = await ob.event({ createdAgo: '20 days', dispatchedAgo: '20 days' });
+    await ob.delivery(needed, endpoint, { status: 'retrying', createdAgo: '20 days' });
+    // Old, and its only delivery finished long ago: both go in the same run.
+    const done = await ob.event({ createdAgo: '40 days', dispatchedAgo: '40 days' });
+    await ob.delivery(done, endpoint, {
+      status: 'succeeded',
+      createdAgo: '40 days',
+      lastAttemptAgo: '40 days',
+    });
+    const metricBefore = await purgedMetric(t, 'outbox_events');
+
+    const counts = await purge(t);
+
+    expect(counts.outboxEvents).toBeGreaterThanOrEqual(2);
+    const all = [old, young, undispatched, needed, done];
+    expect(await rows.remaining('outbox_events', all)).toEqual(
+      [young, undispatched, needed].sort(),
+    );
+    expect((await purgedMetric(t, 'outbox_events')) - metricBefore).toBe(counts.outboxEvents);
+  });
+
+  it('purges finished webhook deliveries and their attempts 30 days after the last attempt, never an open one', async () => {
+    const event = await ob.event({ createdAgo: '60 days', dispatchedAgo: '60 days' });
+    // A delivery is one per (event, endpoint): each of these goes to an endpoint of its own.
+    const deliver = async (
+      status: 'pending' | 'retrying' | 'succeeded' | 'dead' | 'cancelled',
+      createdAgo: string,
+      lastAttemptAgo?: string,
+    ) => ob.delivery(event, await ob.endpoint(), { status, createdAgo, lastAttemptAgo });
+    const succeededOld = await deliver('succeeded', older('30 days'), older('30 days'));
+    const succeededYoung = await deliver('succeeded', younger('30 days'), younger('30 days'));
+    const deadOld = await deliver('dead', '45 days', older('30 days'));
+    const cancelledOld = await deliver('cancelled', '45 days');
+    const retryingOld = await deliver('retrying', '45 days', '31 days');
+    const pendingOld = await deliver('pending', '45 days');
+    // Made long ago, redelivered a day ago (it ages from its last attempt): kept.
+    const redelivered = await deliver('succeeded', '45 days', '1 day');
+    const metricBefore = await purgedMetric(t, 'webhook_deliveries');
+
+    const counts = await purge(t);
+
+    expect(counts.webhookDeliveries).toBeGreaterThanOrEqual(3);
+    const all = [
+      succeededOld,
+      succeededYoung,
+      deadOld,
+      cancelledOld,
+      retryingOld,
+      pendingOld,
+      redelivered,
+    ];
+    expect(await rows.remaining('webhook_deliveries', all)).toEqual(
+      [succeededYoung, retryingOld, pendingOld, redelivered].sort(),
+    );
+    expect(await ob.attempts([succeededOld, deadOld])).toBe(0);
+    expect(await ob.attempts([succeededYoung, retryingOld, redelivered])).toBe(3);
+    // Open deliveries still refer to the event: it stays.
+    expect(await rows.remaining('outbox_events', [event])).toEqual([event]);
+    expect((await purgedMetric(t, 'webhook_deliveries')) - metricBefore).toBe(
+      counts.webhookDeliveries,
+    );
+  });
+
+  it('purges password-reset and email-verification tokens a day after they expired, used or not', async () => {
+    const user = await t.createUser();
+    const tokens = {
+      resetOld: await ob.token('password_reset_tokens', user.id, { expiredAgo: older('1 day') }),
+      resetUsedOld: await ob.token('password_reset_tokens', user.id, {
+        expiredAgo: older('1 day'),
+        used: true,
+      }),
+      resetYoung: await ob.token('password_reset_tokens', user.id, {
+        expiredAgo: younger('1 day'),
+      }),
+      resetLive: await ob.token('password_reset_tokens', user.id, { expiredAgo: '-30 minutes' }),
+    };
+    const verification = {
+      old: await ob.token('email_verification_tokens', user.id, { expiredAgo: older('1 day') }),
+      usedYoung: await ob.token('email_verification_tokens', user.id, {
+        expiredAgo: younger('1 day'),
+        used: true,
+      }),
+      live: await ob.token('email_verification_tokens', user.id, { expiredAgo: '-47 hours' }),
+    };
+    const metricBefore = await purgedMetric(t, 'account_tokens');
+
+    const counts = await purge(t);
+
+    expect(counts.accountTokens).toBeGreaterThanOrEqual(3);
+    expect(await rows.remaining('password_reset_tokens', Object.values(tokens))).toEqual(
+      [tokens.resetYoung, tokens.resetLive].sort(),
+    );
+    expect(await rows.remaining('email_verification_tokens', Object.values(verification))).toEqual(
+      [verification.usedYoung, verification.live].sort(),
+    );
+    expect((await purgedMetric(t, 'account_tokens')) - metricBefore).toBe(counts.accountTokens);
   });
 
   it('runs on one instance at a time: of two runs at once, one purges and the other skips', async () => {

@@ -4,11 +4,19 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * DEMO_ENABLED and DOCS_ENABLED: the demo page (/demo, with its assets and the Socket.IO client)
- * and the API docs (Swagger UI at /docs, the document at /docs-json and /docs-yaml) can be
+ * and the API docs (Swagger UI at /docs, the document at /docs-json and /docs-yaml, the AsyncAPI
+ * document at /docs-asyncapi.json) can be
  * switched off; off, they are unknown URLs, answered 404 in the one error shape.
  */
 const DEMO_PATHS = ['/demo', '/demo/', '/demo/index.html', '/demo/vendor/socket.io.min.js'];
-const DOCS_PATHS = ['/docs', '/docs/', '/docs-json', '/docs-yaml', '/docs/swagger-ui.css'];
+const DOCS_PATHS = [
+  '/docs',
+  '/docs/',
+  '/docs-json',
+  '/docs-yaml',
+  '/docs-asyncapi.json',
+  '/docs/swagger-ui.css',
+];
 
 describe('production surface', () => {
   const apps: TestApp[] = [];

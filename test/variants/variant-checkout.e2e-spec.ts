@@ -133,7 +133,9 @@ describe('variants in carts, checkout and cancellation', () => {
       409,
       'INSUFFICIENT_STOCK',
     );
-    expect(over.details).toEqual({ productId: product.id, variantId: red.id, available: 3 });
+    expect(over.details).toEqual([
+      { productId: product.id, variantId: red.id, requested: 4, available: 3 },
+    ]);
     const both = await add(customer, { productId: product.id, variantId: blue.id, quantity: 1 });
     const lines = (both.body as { items: VariantCartLine[] }).items;
     expect(lines.map((l) => l.variant?.id)).toEqual([red.id, blue.id]);

@@ -138,10 +138,9 @@ describe('wishlist items and moving them to the cart', () => {
       `/api/wishlists/${list.id}/items/${product.id}/move-to-cart`,
       { quantity: 2 },
     );
-    expect(expectError(over, 409, 'INSUFFICIENT_STOCK').details).toEqual({
-      productId: product.id,
-      available: 1,
-    });
+    expect(expectError(over, 409, 'INSUFFICIENT_STOCK').details).toEqual([
+      { productId: product.id, requested: 2, available: 1 },
+    ]);
     await w.updateProduct(product.id, { stock: 0 });
     expectError(
       await w.call(user, 'post', `/api/wishlists/${list.id}/items/${product.id}/move-to-cart`, {}),

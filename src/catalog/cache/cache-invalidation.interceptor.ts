@@ -8,17 +8,21 @@ import {
 import { Reflector } from '@nestjs/core';
 import { from, mergeMap, type Observable } from 'rxjs';
 import { CatalogCache } from './catalog-cache.service.js';
+import type { DeclaredCatalogWrite } from './catalog-writes.js';
 
 const INVALIDATES = 'catalog:invalidates';
 
-/** Declares the catalog cache namespaces a mutating handler invalidates when it succeeds. */
-export const InvalidatesCache = (...namespaces: string[]): MethodDecorator =>
-  SetMetadata(INVALIDATES, namespaces);
+/**
+ * Declares which catalog write (a row of `CATALOG_WRITES`) a mutating handler makes; its
+ * namespaces are bumped when the handler succeeds.
+ */
+export const InvalidatesCache = (write: DeclaredCatalogWrite): MethodDecorator =>
+  SetMetadata(INVALIDATES, write);
 
 /**
- * Bumps the declared namespaces after the handler succeeded and before the response is sent,
- * so the client's very next read — on any instance — sees the change. A failed handler bumps
- * nothing.
+ * Bumps the declared write's namespaces after the handler succeeded (its transaction committed)
+ * and before the response is sent, so the client's very next read — on any instance — sees the
+ * change. A failed handler bumps nothing.
  */
 @Injectable()
 export class CacheInvalidationInterceptor implements NestInterceptor {
@@ -28,12 +32,13 @@ export class CacheInvalidationInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const namespaces = this.reflector.get<string[] | undefined>(INVALIDATES, context.getHandler());
-    if (!namespaces?.length) return next.handle();
+    const write = this.reflector.get<DeclaredCatalogWrite | undefined>(
+      INVALIDATES,
+      context.getHandler(),
+    );
+    if (!write) return next.handle();
     return next
       .handle()
-      .pipe(
-        mergeMap((result: unknown) => from(this.cache.invalidate(namespaces).then(() => result))),
-      );
+      .pipe(mergeMap((result: unknown) => from(this.cache.bump(write).then(() => result))));
   }
 }

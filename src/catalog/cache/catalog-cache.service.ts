@@ -13,6 +13,8 @@ import {
   generationKey,
   jitteredTtlMs,
 } from './catalog-cache.keys.js';
+import { type CatalogWrite, type CatalogWriteArgs, namespacesOf } from './catalog-writes.js';
+import { etagOf, publicCacheControl } from './http-caching.js';
 
 export type CacheResult = 'HIT' | 'MISS' | 'BYPASS';
 
@@ -23,12 +25,27 @@ export interface CacheSlot {
   query: Record<string, string | number | boolean | null | undefined>;
 }
 
+/** What the cache stores under a key: a serialized response body and its strong ETag. */
+export interface CacheEntry {
+  body: string;
+  /** `etagOf(body)`, computed once when the entry was made. */
+  etag: string;
+}
+
+const isEntry = (value: unknown): value is CacheEntry =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as CacheEntry).body === 'string' &&
+  typeof (value as CacheEntry).etag === 'string';
+
 /** A serialized response body and how the cache served it (the `X-Cache` header). */
 export interface CachedBody {
   body: string;
   cache: CacheResult;
   /** Set when the body came from or went to the shared cache (never for a bypass). */
   slot?: CacheSlot;
+  /** The body's strong ETag when it is a public answer; undefined for a private (staff) one. */
+  etag?: string;
 }
 
 const CACHE_OP_TIMEOUT_MS = 300;
@@ -65,10 +82,11 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
 }
 
 /**
- * The catalog read cache (DESIGN.md). Values are serialized response bodies in cache-manager
- * (Redis through Keyv when `REDIS_URL` is set, a bounded in-memory LRU otherwise), under keys
- * versioned by namespace generations. Invalidation bumps generations with one atomic INCR each,
- * so a change is visible to the very next read on every instance, with no key scan.
+ * The catalog read cache (DESIGN.md). Values are entries (a serialized response body and its
+ * strong ETag, see `CacheEntry`) in cache-manager (Redis through Keyv when `REDIS_URL` is set, a
+ * bounded in-memory LRU otherwise), under keys versioned by namespace generations. Invalidation
+ * bumps generations with one atomic INCR each, so a change is visible to the very next read on
+ * every instance, with no key scan.
  *
  * Redis trouble never fails a read: the body is loaded from the database instead. A bump that
  * could not reach Redis is retried, and until it succeeds this instance bypasses the cache.
@@ -81,12 +99,16 @@ export class CatalogCache {
   private readonly pendingBumps = new Set<string>();
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly peekArgs = new WeakMap<CacheSlot, PeekArgs>();
+  /** `Cache-Control` of public catalog answers (HTTP_CACHE_MAX_AGE, HTTP_CACHE_SWR). */
+  readonly publicCacheControl: string;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @InjectRedis() private readonly redis: RedisClient | null,
     @InjectConfig() private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.publicCacheControl = publicCacheControl(config.httpCacheMaxAge, config.httpCacheSwr);
+  }
 
   /**
    * The cached body for (`namespaces`, `kind`, `query`), or `load()`'s result serialized and
@@ -110,15 +132,16 @@ export class CatalogCache {
     const key = cacheKey(namespaces, generations, kind, query);
     let cached: unknown;
     try {
-      cached = await withTimeout(this.cache.get<string>(key));
+      cached = await withTimeout(this.cache.get<CacheEntry>(key));
     } catch (error) {
       this.warn('read failed', error);
       return this.bypass(kind, load);
     }
     const slot = { namespaces, kind, query };
-    if (typeof cached === 'string') {
+    // Anything else (a bare string body written before entries carried their ETag) is a miss.
+    if (isEntry(cached)) {
       cacheRequests.inc({ kind, result: 'hit' });
-      return { body: cached, cache: 'HIT', slot };
+      return { body: cached.body, etag: cached.etag, cache: 'HIT', slot };
     }
     let loading = this.inflight.get(key);
     if (!loading) {
@@ -129,16 +152,16 @@ export class CatalogCache {
   }
 
   /**
-   * The body cached in `slot` at the current generations, or undefined on a miss, when the cache
+   * The entry cached in `slot` at the current generations, or undefined on a miss, when the cache
    * is off or bypassed, or on any Redis trouble (the caller then takes the full path, which
    * reports the trouble). Counts a hit.
    */
-  async peek(slot: CacheSlot): Promise<string | undefined> {
+  async peek(slot: CacheSlot): Promise<CacheEntry | undefined> {
     if (!this.config.catalogCacheEnabled || this.pendingBumps.size > 0) return undefined;
     try {
       const cached = this.redis
         ? await withTimeout(this.peekRedis(this.redis, slot))
-        : await this.cache.get<string>(
+        : await this.cache.get<CacheEntry>(
             cacheKey(
               slot.namespaces,
               await this.generations(slot.namespaces),
@@ -146,7 +169,7 @@ export class CatalogCache {
               slot.query,
             ),
           );
-      if (typeof cached !== 'string') return undefined;
+      if (!isEntry(cached)) return undefined;
       cacheRequests.inc({ kind: slot.kind, result: 'hit' });
       return cached;
     } catch {
@@ -159,7 +182,7 @@ export class CatalogCache {
    * script above) instead of two (generations, then the value): the Keyv envelope
    * `{"value", "expires"}` that the cache store wrote, unwrapped here.
    */
-  private async peekRedis(redis: RedisClient, slot: CacheSlot): Promise<string | undefined> {
+  private async peekRedis(redis: RedisClient, slot: CacheSlot): Promise<CacheEntry | undefined> {
     let args = this.peekArgs.get(slot);
     if (!args) {
       const { before, after } = cacheKeyParts(slot.namespaces, slot.kind, slot.query);
@@ -177,11 +200,20 @@ export class CatalogCache {
     if (typeof envelope !== 'string') return undefined;
     const { value, expires } = JSON.parse(envelope) as { value?: unknown; expires?: unknown };
     if (typeof expires === 'number' && expires <= Date.now()) return undefined;
-    return typeof value === 'string' ? value : undefined;
+    return isEntry(value) ? value : undefined;
+  }
+
+  /**
+   * Invalidates what `write` changes (its row of `CATALOG_WRITES`). Call it only once the write
+   * committed: a read between a bump and the commit would refill the new generation with the
+   * old rows.
+   */
+  bump<W extends CatalogWrite>(write: W, ...args: CatalogWriteArgs<W>): Promise<void> {
+    return this.invalidate(namespacesOf(write, ...args));
   }
 
   /** Makes every key of these namespaces unreachable, on every instance, at once. */
-  async invalidate(namespaces: readonly string[]): Promise<void> {
+  private async invalidate(namespaces: readonly string[]): Promise<void> {
     const unique = [...new Set(namespaces)];
     if (!this.redis) {
       for (const ns of unique)
@@ -204,18 +236,21 @@ export class CatalogCache {
 
   private async fill(key: string, kind: string, load: () => Promise<unknown>): Promise<CachedBody> {
     const body = JSON.stringify(await load());
+    const entry: CacheEntry = { body, etag: etagOf(body) };
     cacheRequests.inc({ kind, result: 'miss' });
     try {
-      await withTimeout(this.cache.set(key, body, jitteredTtlMs(this.config.cacheTtlSeconds)));
+      await withTimeout(this.cache.set(key, entry, jitteredTtlMs(this.config.cacheTtlSeconds)));
     } catch (error) {
       this.warn('write failed', error);
     }
-    return { body, cache: 'MISS' };
+    return { ...entry, cache: 'MISS' };
   }
 
+  /** A public answer the cache could not serve: the same body and ETag, just not stored. */
   private async bypass(kind: string, load: () => Promise<unknown>): Promise<CachedBody> {
     cacheRequests.inc({ kind, result: 'bypass' });
-    return { body: JSON.stringify(await load()), cache: 'BYPASS' };
+    const body = JSON.stringify(await load());
+    return { body, etag: etagOf(body), cache: 'BYPASS' };
   }
 
   private async generations(namespaces: readonly string[]): Promise<number[]> {

@@ -1,22 +1,32 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { servedSlot } from './cached-response.js';
+import { type CatalogAnswer, catalogAnswer, markCatalogAnswer } from './cached-response.js';
 import { type CacheSlot, CatalogCache } from './catalog-cache.service.js';
+import { ifNoneMatchHits, setCatalogHeaders } from './http-caching.js';
 
 /** URLs remembered; a bounded map, so distinct query strings cannot grow it without limit. */
 const REMEMBERED_URLS = 10_000;
 
+const isRead = (request: FastifyRequest): boolean =>
+  request.method === 'GET' || request.method === 'HEAD';
+
 /**
- * Anonymous cache hits without the Nest pipeline. Once Nest has answered an anonymous `GET` of a
- * catalog read from the shared cache, its exact URL is remembered with the cache slot it maps to
- * (that request passed validation, so the same URL always does). The next anonymous `GET` of that
- * URL is answered from a Fastify `preHandler` hook — after the request id, security headers,
- * CORS, logging and metrics hooks, and the per-client rate limit (`onRequest`, in memory, so
- * these reads are counted without a Redis round trip) — when the slot holds a body at the
- * current generations.
+ * Anonymous cache hits without the Nest pipeline, and the HTTP caching headers of every catalog
+ * answer.
+ *
+ * Once Nest has answered an anonymous `GET` of a catalog read from the shared cache, its exact
+ * URL is remembered with the cache slot it maps to (that request passed validation, so the same
+ * URL always does). The next anonymous `GET` (or `HEAD`) of that URL is answered from a Fastify
+ * `preHandler` hook — after the request id, security headers, CORS, logging and metrics hooks,
+ * and the per-client rate limit (`onRequest`, in memory, so these reads are counted without a
+ * Redis round trip) — when the slot holds a body at the current generations.
  * Anything else (a miss, a token, Redis trouble, the cache off) goes on to Nest as before, so
  * the answer is always the one Nest would give: invalidation reaches these reads the same way.
+ *
+ * Both paths end in one `onSend` hook: a public answer gets its stored ETag and the public
+ * `Cache-Control`, a private (staff) one `private, no-store`, and a request whose
+ * `If-None-Match` matches the ETag gets a 304 with the same headers and no body.
  */
 @Injectable()
 export class CatalogFastPath implements OnModuleInit {
@@ -32,25 +42,39 @@ export class CatalogFastPath implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
     fastify.addHook('preHandler', async (request, reply) => {
-      if (request.method !== 'GET' || request.headers.authorization !== undefined) return;
+      if (!isRead(request) || request.headers.authorization !== undefined) return;
       const slot = this.slots.get(request.url);
       if (!slot) return;
-      const body = await this.cache.peek(slot);
-      if (body === undefined) return;
+      const entry = await this.cache.peek(slot);
+      if (entry === undefined) return;
+      markCatalogAnswer(request, { slot, etag: entry.etag });
       return reply
         .header('content-type', 'application/json; charset=utf-8')
         .header('x-cache', 'HIT')
-        .send(body);
+        .send(entry.body);
     });
     fastify.addHook('onSend', (request, reply, payload, done) => {
-      if (reply.statusCode === 200) this.remember(request);
-      done(null, payload);
+      const answer = catalogAnswer(request);
+      if (answer === undefined || reply.statusCode !== 200) return done(null, payload);
+      this.remember(request, answer);
+      setCatalogHeaders(reply, answer.etag, this.cache.publicCacheControl);
+      if (
+        answer.etag === undefined ||
+        !ifNoneMatchHits(request.headers['if-none-match'], answer.etag)
+      )
+        return done(null, payload);
+      void reply.code(304);
+      reply.removeHeader('content-type');
+      // HEAD: Fastify's HEAD route hook drops the body, keeping the Content-Length of the 200's,
+      // which a 304 may carry (RFC 9110 §8.6). GET: no body and no Content-Length.
+      if (request.method === 'HEAD') return done(null, payload);
+      reply.removeHeader('content-length');
+      done(null, null);
     });
   }
 
-  private remember(request: FastifyRequest): void {
-    const slot = servedSlot(request);
-    if (!slot || request.method !== 'GET' || request.headers.authorization !== undefined) return;
+  private remember(request: FastifyRequest, { slot }: CatalogAnswer): void {
+    if (!slot || !isRead(request) || request.headers.authorization !== undefined) return;
     if (this.slots.has(request.url)) return;
     if (this.slots.size >= REMEMBERED_URLS) this.slots.delete(this.slots.keys().next().value!);
     this.slots.set(request.url, slot);

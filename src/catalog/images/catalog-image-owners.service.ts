@@ -3,7 +3,6 @@ import type { EntityManager } from 'typeorm';
 import { found } from '@/common/domain-error.js';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';
 import { parseRef } from '@/common/refs.js';
-import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
 import { CatalogCache } from '../cache/catalog-cache.service.js';
 import { CatalogImagesChanged } from '../events/catalog-images-changed.event.js';
 import type { ProductImage } from '../products/product.entity.js';
@@ -52,7 +51,9 @@ export class CatalogImageOwners implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.onAfterCommit(CatalogImagesChanged, (event) =>
-      this.cache.invalidate(event.namespaces),
+      event.ownerKind === 'product'
+        ? this.cache.bump('productImages', event.ownerSlug)
+        : this.cache.bump('taxonomyImage', event.ownerKind),
     );
   }
 
@@ -96,7 +97,7 @@ export class CatalogImageOwners implements OnModuleInit {
         `UPDATE products SET images = $2::jsonb, updated_at = now() WHERE id = $1`,
         [owner.id, JSON.stringify([...uploaded, ...external])],
       );
-      this.events.record(new CatalogImagesChanged([NS.products, NS.product(owner.slug)]), manager);
+      this.events.record(new CatalogImagesChanged(owner.kind, owner.slug), manager);
       return;
     }
     const column = URL_COLUMN[owner.kind];
@@ -111,7 +112,6 @@ export class CatalogImageOwners implements OnModuleInit {
         WHERE id = $1`,
       [owner.id, primary ?? null],
     );
-    const own = owner.kind === 'category' ? NS.categories : NS.brands;
-    this.events.record(new CatalogImagesChanged([own, NS.products, NS.productDetails]), manager);
+    this.events.record(new CatalogImagesChanged(owner.kind, owner.slug), manager);
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';
-import { CatalogNamespace } from '../cache/catalog-cache.keys.js';
 import { CatalogCache } from '../cache/catalog-cache.service.js';
 import { StockChanged } from '../events/stock-changed.event.js';
 
@@ -75,11 +74,7 @@ export class StockService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.onAfterCommit(StockChanged, (event) => {
-      const namespaces: string[] = event.productSlugs.map((slug) => CatalogNamespace.product(slug));
-      if (event.inStockFlipped) namespaces.push(CatalogNamespace.products);
-      return this.cache.invalidate(namespaces);
-    });
+    this.events.onAfterCommit(StockChanged, (event) => this.cache.bump('stock', event));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type AuthUser, isStaff } from '@/common/auth.js';
 import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
+import { privateBody } from '../cache/cached-response.js';
 import { type CachedBody, CatalogCache } from '../cache/catalog-cache.service.js';
 import type { ListProductsQueryDto } from './dto/list-products-query.dto.js';
 import type { ListScope } from './product-page.js';
@@ -28,8 +29,7 @@ export class ProductListReader {
     const staff = isStaff(user);
     const normalized = normalizeProductQuery(query, staff);
     if (staff) {
-      const page = await this.products.list(normalized, scope, true, (count) => count());
-      return { body: JSON.stringify(page), cache: 'BYPASS' };
+      return privateBody(await this.products.list(normalized, scope, true, (count) => count()));
     }
     // The tsquery stands for `q`: searches that differ only in case or punctuation share a key.
     const keyQuery = { ...normalized, q: undefined, ...scope };

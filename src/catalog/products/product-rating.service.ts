@@ -1,7 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';
-import { CatalogNamespace } from '../cache/catalog-cache.keys.js';
 import { CatalogCache } from '../cache/catalog-cache.service.js';
 import { ProductRatingChanged } from '../events/product-rating-changed.event.js';
 
@@ -36,10 +35,7 @@ export class ProductRatingService implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.onAfterCommit(ProductRatingChanged, (event) =>
-      this.cache.invalidate([
-        CatalogNamespace.products,
-        CatalogNamespace.product(event.productSlug),
-      ]),
+      this.cache.bump('rating', event.productSlug),
     );
   }
 

@@ -39,9 +39,6 @@ import {
 import { ProductListReader } from './product-list.reader.js';
 import { ProductsService } from './products.service.js';
 
-/** Every product write changes lists, details and the category and brand product counts. */
-const PRODUCT_WRITE = [NS.products, NS.productDetails, NS.categories, NS.brands];
-
 @ApiTags('products')
 @Controller('api/products')
 export class ProductsController {
@@ -118,7 +115,7 @@ export class ProductsController {
 
   @Post()
   @Roles('staff', 'admin')
-  @InvalidatesCache(...PRODUCT_WRITE)
+  @InvalidatesCache('product')
   @ApiOperation({
     summary: 'Create a product (staff)',
     description: 'The slug is generated from the name, unique and stable.',
@@ -132,7 +129,7 @@ export class ProductsController {
 
   @Patch(':idOrSlug')
   @Roles('staff', 'admin')
-  @InvalidatesCache(...PRODUCT_WRITE)
+  @InvalidatesCache('product')
   @ApiParam({ name: 'idOrSlug', description: "The product's id, or its slug" })
   @ApiOperation({
     summary: 'Update a product (staff)',
@@ -151,7 +148,7 @@ export class ProductsController {
   @Delete(':idOrSlug')
   @HttpCode(204)
   @Roles('staff', 'admin')
-  @InvalidatesCache(...PRODUCT_WRITE)
+  @InvalidatesCache('product')
   @ApiParam({ name: 'idOrSlug', description: "The product's id, or its slug" })
   @ApiOperation({
     summary: 'Delete a product (staff)',

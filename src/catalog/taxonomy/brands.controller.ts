@@ -37,9 +37,6 @@ import {
 } from './dto/brand.dto.js';
 import { IncludeInactiveQueryDto } from './dto/include-inactive-query.dto.js';
 
-/** A brand write changes brand reads, and the brand embedded in every product. */
-const BRAND_WRITE = [NS.brands, NS.products, NS.productDetails];
-
 @ApiTags('brands')
 @Controller('api/brands')
 export class BrandsController {
@@ -117,7 +114,7 @@ export class BrandsController {
 
   @Post()
   @Roles('staff', 'admin')
-  @InvalidatesCache(...BRAND_WRITE)
+  @InvalidatesCache('brand')
   @ApiOperation({
     summary: 'Create a brand (staff)',
     description: 'The slug is generated from the name and never changes.',
@@ -132,7 +129,7 @@ export class BrandsController {
   @Patch(':idOrSlug')
   @ApiParam({ name: 'idOrSlug', description: "The brand's id, or its slug" })
   @Roles('staff', 'admin')
-  @InvalidatesCache(...BRAND_WRITE)
+  @InvalidatesCache('brand')
   @ApiOperation({
     summary: 'Update a brand (staff)',
     description: 'Every field optional; the slug stays on rename.',
@@ -152,7 +149,7 @@ export class BrandsController {
   @ApiParam({ name: 'idOrSlug', description: "The brand's id, or its slug" })
   @HttpCode(204)
   @Roles('staff', 'admin')
-  @InvalidatesCache(...BRAND_WRITE)
+  @InvalidatesCache('brand')
   @ApiOperation({
     summary: 'Delete a brand (staff)',
     description: '409 while products point at it.',

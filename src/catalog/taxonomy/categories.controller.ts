@@ -37,9 +37,6 @@ import {
 } from './dto/category.dto.js';
 import { IncludeInactiveQueryDto } from './dto/include-inactive-query.dto.js';
 
-/** A category write changes category reads, and the category embedded in every product. */
-const CATEGORY_WRITE = [NS.categories, NS.products, NS.productDetails];
-
 @ApiTags('categories')
 @Controller('api/categories')
 export class CategoriesController {
@@ -120,7 +117,7 @@ export class CategoriesController {
 
   @Post()
   @Roles('staff', 'admin')
-  @InvalidatesCache(...CATEGORY_WRITE)
+  @InvalidatesCache('category')
   @ApiOperation({
     summary: 'Create a category (staff)',
     description: 'The slug is generated from the name and never changes.',
@@ -135,7 +132,7 @@ export class CategoriesController {
   @Patch(':idOrSlug')
   @ApiParam({ name: 'idOrSlug', description: "The category's id, or its slug" })
   @Roles('staff', 'admin')
-  @InvalidatesCache(...CATEGORY_WRITE)
+  @InvalidatesCache('category')
   @ApiOperation({
     summary: 'Update a category (staff)',
     description: 'Every field optional; the slug stays on rename.',
@@ -155,7 +152,7 @@ export class CategoriesController {
   @ApiParam({ name: 'idOrSlug', description: "The category's id, or its slug" })
   @HttpCode(204)
   @Roles('staff', 'admin')
-  @InvalidatesCache(...CATEGORY_WRITE)
+  @InvalidatesCache('category')
   @ApiOperation({
     summary: 'Delete a category (staff)',
     description: '409 while products or subcategories point at it.',

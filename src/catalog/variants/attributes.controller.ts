@@ -10,7 +10,6 @@ import {
 import { Public, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { InvalidatesCache } from '../cache/cache-invalidation.interceptor.js';
-import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
 import { AttributesService } from './attributes.service.js';
 import {
   AttributeDto,
@@ -21,9 +20,6 @@ import {
   UpdateAttributeDto,
   UpdateAttributeValueDto,
 } from './dto/attribute.dto.js';
-
-/** Product details show attribute and value names; slugs (the list filter's) never change. */
-const ATTRIBUTE_WRITE = [NS.productDetails];
 
 const AttributeParam = (): MethodDecorator =>
   ApiParam({ name: 'idOrSlug', description: "The attribute's id, or its slug" });
@@ -73,7 +69,7 @@ export class AttributesController {
 
   @Patch(':idOrSlug')
   @Roles('staff', 'admin')
-  @InvalidatesCache(...ATTRIBUTE_WRITE)
+  @InvalidatesCache('attribute')
   @AttributeParam()
   @ApiOperation({
     summary: 'Rename or reorder an attribute (staff)',
@@ -92,7 +88,7 @@ export class AttributesController {
   @Delete(':idOrSlug')
   @HttpCode(204)
   @Roles('staff', 'admin')
-  @InvalidatesCache(...ATTRIBUTE_WRITE)
+  @InvalidatesCache('attribute')
   @AttributeParam()
   @ApiOperation({
     summary: 'Delete an attribute and its values (staff)',
@@ -123,7 +119,7 @@ export class AttributesController {
 
   @Patch(':idOrSlug/values/:valueIdOrSlug')
   @Roles('staff', 'admin')
-  @InvalidatesCache(...ATTRIBUTE_WRITE)
+  @InvalidatesCache('attribute')
   @AttributeParam()
   @ValueParam()
   @ApiOperation({
@@ -144,7 +140,7 @@ export class AttributesController {
   @Delete(':idOrSlug/values/:valueIdOrSlug')
   @HttpCode(204)
   @Roles('staff', 'admin')
-  @InvalidatesCache(...ATTRIBUTE_WRITE)
+  @InvalidatesCache('attribute')
   @AttributeParam()
   @ValueParam()
   @ApiOperation({ summary: 'Delete a value (staff)', description: '409 while a variant uses it.' })

@@ -10,7 +10,6 @@ import {
 import { type AuthUser, isStaff, OptionalAuth, OptionalUser, Roles } from '@/common/auth.js';
 import { ApiBodyErrors, ApiErrors } from '@/common/openapi.js';
 import { InvalidatesCache } from '../cache/cache-invalidation.interceptor.js';
-import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
 import {
   CreateProductVariantDto,
   ProductVariantDto,
@@ -18,12 +17,6 @@ import {
   UpdateProductVariantDto,
 } from './dto/product-variant.dto.js';
 import { ProductVariantsService } from './product-variants.service.js';
-
-/**
- * A variant write changes its product's detail, and the lists (the product's stock, `inStock`
- * and `hasVariants` roll up from its variants; the attribute filter reads them).
- */
-const VARIANT_WRITE = [NS.products, NS.productDetails];
 
 const ProductParam = (): MethodDecorator =>
   ApiParam({ name: 'idOrSlug', description: "The product's id, or its slug" });
@@ -75,7 +68,7 @@ export class ProductVariantsController {
 
   @Post()
   @Roles('staff', 'admin')
-  @InvalidatesCache(...VARIANT_WRITE)
+  @InvalidatesCache('variant')
   @ProductParam()
   @ApiOperation({
     summary: 'Add a variant to a product (staff)',
@@ -94,7 +87,7 @@ export class ProductVariantsController {
 
   @Patch(':variantId')
   @Roles('staff', 'admin')
-  @InvalidatesCache(...VARIANT_WRITE)
+  @InvalidatesCache('variant')
   @ProductParam()
   @VariantParam()
   @ApiOperation({
@@ -116,7 +109,7 @@ export class ProductVariantsController {
   @Delete(':variantId')
   @HttpCode(204)
   @Roles('staff', 'admin')
-  @InvalidatesCache(...VARIANT_WRITE)
+  @InvalidatesCache('variant')
   @ProductParam()
   @VariantParam()
   @ApiOperation({
