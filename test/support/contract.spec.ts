@@ -217,6 +217,14 @@ describe('Contract', () => {
     );
   });
 
+  it('holds an undocumented 500 to the error schema', () => {
+    const failed = { ...ok({ statusCode: 500, code: 'INTERNAL_ERROR' }), status: 500 };
+    expect(() => contract.check('GET', `/api/things/${ID}`, failed)).not.toThrow();
+    expect(
+      violation(() => contract.check('GET', `/api/things/${ID}`, { ...ok({}), status: 500 })),
+    ).toContain("required property 'statusCode'");
+  });
+
   it('lets the explicit non-API paths through', () => {
     const page = { status: 200, headers: { 'content-type': 'text/html' }, text: '<html>' };
     expect(() => contract.check('GET', '/demo/', page)).not.toThrow();
