@@ -19,6 +19,12 @@ export const HTTP_ERROR_CODES = {
     status: 415,
     description: 'The body is not of a type this operation reads (JSON, or multipart for uploads)',
   },
+  // In `Error.code`'s enum because the server does answer it; documented on no operation, as no
+  // operation is meant to fail this way.
+  INTERNAL_ERROR: {
+    status: 500,
+    description: 'An unexpected failure on our side: the `requestId` finds it in the server logs',
+  },
   SERVICE_UNAVAILABLE: {
     status: 503,
     description:

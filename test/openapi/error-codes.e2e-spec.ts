@@ -74,6 +74,8 @@ describe('error codes', () => {
   it('lists each code the server has under its own status on at least one operation', () => {
     const documented = documentedCodes();
     for (const [code, spec] of ERROR_CODES) {
+      // An unexpected failure: in Error.code's enum (the server answers it), on no operation.
+      if (code === 'INTERNAL_ERROR') continue;
       expect({ code, statuses: [...(documented.get(code) ?? [])] }).toEqual({
         code,
         statuses: expect.arrayContaining([String(spec.status)]) as unknown,

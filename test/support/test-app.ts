@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import type { Role } from '@/accounts/user.entity.js';
 import { createApp } from '@/app.factory.js';
 import { loadConfig } from '@/config/app-config.js';
+import { Contract, type ObservedResponse } from './contract.js';
 import { migrateOnce } from './migrate-once.js';
 
 export interface TestUser {
@@ -21,10 +22,24 @@ export interface TestUser {
   auth: string;
 }
 
+type SuperTest = ReturnType<typeof supertest>;
+
+/**
+ * supertest whose every response is checked against openapi.json (contract.ts) when it arrives:
+ * a mismatch fails that request (after the request's own `.expect`s) with the validator's text.
+ */
+export type ContractCheckedHttp = SuperTest & {
+  /**
+   * The same client without the contract check, for a request that must send or receive what no
+   * API client would (raw protocol garbage): `reason` says why, in one line.
+   */
+  unchecked(reason: string): SuperTest;
+};
+
 export interface TestApp {
   app: NestFastifyApplication;
-  /** supertest against the running server. */
-  http: ReturnType<typeof supertest>;
+  /** supertest against the running server; responses are validated against openapi.json. */
+  http: ContractCheckedHttp;
   baseUrl: string;
   dataSource: DataSource;
   /** Registers a user (role set directly in the database), logged in with that role. */
@@ -54,6 +69,59 @@ export const freshIp = (): string => `10.${[...randomBytes(3)].join('.')}`;
  * emails), nor it theirs, and queue settings (retries, attempts) stay the file's own.
  */
 export const JOBS_SCHEMA = `pgboss_test_${randomBytes(4).toString('hex')}`;
+
+/** openapi.json, compiled once per test file (Jest loads this module once per file). */
+let contract: Contract | undefined;
+
+/** The pieces of supertest's Test the check hooks into (its assertion list runs in `end`). */
+interface HookableTest {
+  method: string;
+  url: string;
+  _asserts: Array<(res: ObservedResponse) => void>;
+  end(fn?: unknown): unknown;
+}
+
+/**
+ * Wraps `supertest(baseUrl)`: each request gets one more assertion, added when the request is
+ * sent (so it runs after the test's own `.expect`s and also when a test only awaits it), that
+ * validates the response. The error's stack is the line that made the request.
+ */
+function contractChecked(baseUrl: string): ContractCheckedHttp {
+  const raw = supertest(baseUrl);
+  contract ??= Contract.load();
+  const checked = contract;
+  const watch = <T>(test: T): T => {
+    const hookable = test as unknown as HookableTest;
+    const madeAt = new Error('made at').stack?.split('\n').slice(3).join('\n') ?? '';
+    const end = hookable.end.bind(hookable);
+    let hooked = false;
+    hookable.end = (fn?: unknown) => {
+      if (!hooked) {
+        hooked = true;
+        const path = hookable.url.startsWith(baseUrl)
+          ? hookable.url.slice(baseUrl.length)
+          : new URL(hookable.url).pathname;
+        hookable._asserts.push((res) => {
+          try {
+            checked.check(hookable.method, path, res);
+          } catch (error) {
+            if (error instanceof Error) error.stack = `${error.name}: ${error.message}\n${madeAt}`;
+            throw error;
+          }
+        });
+      }
+      return end(fn);
+    };
+    return test;
+  };
+  const wrapped = Object.fromEntries(
+    Object.entries(raw).map(([method, make]) => [
+      method,
+      (url: string) => watch((make as (url: string) => unknown)(url)),
+    ]),
+  ) as unknown as SuperTest;
+  return Object.assign(wrapped, { unchecked: (_reason: string) => raw });
+}
 
 /**
  * The real application on the run's test database, listening on a free port.
@@ -106,7 +174,7 @@ export async function createTestAppOn(
   const app = await createApp({ ...config, databaseUrl, port: 0, host: '127.0.0.1' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = await app.getUrl();
-  const http = supertest(baseUrl);
+  const http = contractChecked(baseUrl);
   const dataSource = app.get(DataSource);
 
   const createUser: TestApp['createUser'] = async (options = {}) => {
