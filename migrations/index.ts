@@ -18,6 +18,7 @@ import { ReviewCountIndex1764141200000 } from './1764141200000-review-count-inde
 import { RetentionIndexes1764141310000 } from './1764141310000-retention-indexes.js';
 import { OutboxWebhooks1764141400000 } from './1764141400000-outbox-webhooks.js';
 import { AccountRecovery1764141420000 } from './1764141420000-account-recovery.js';
+import { GuestOrders1764141500000 } from './1764141500000-guest-orders.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
@@ -44,4 +45,5 @@ export const migrations = [
   RetentionIndexes1764141310000,
   OutboxWebhooks1764141400000,
   AccountRecovery1764141420000,
+  GuestOrders1764141500000,
 ];

@@ -20,6 +20,7 @@ export function toOrderDto(
     id: order.id,
     number: order.number,
     userId: order.userId,
+    guestEmail: order.guestEmail,
     status: order.status,
     paymentStatus: order.paymentStatus,
     items: items.map((i) => ({
