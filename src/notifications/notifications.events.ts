@@ -1,5 +1,6 @@
 /** What the server pushes on the `/notifications` namespace (docs/api/README.md). */
 export interface OrderStatusUpdatePayload {
+  /** The stored notification; empty for a guest order (a guest has no notification list). */
   notificationId: string;
   orderId: string;
   orderNumber: string;
@@ -12,7 +13,8 @@ export interface OrderStatusUpdatePayload {
 export interface OrderCreatedPayload {
   orderId: string;
   orderNumber: string;
-  userId: string;
+  /** `null` for a guest order. */
+  userId: string | null;
   total: number;
   currency: string;
   timestamp: string;
@@ -41,3 +43,5 @@ export interface ServerToClientEvents {
 
 export const staffRoom = 'staff';
 export const userRoom = (userId: string): string => `user:${userId}`;
+/** A guest order's room: the sockets that showed its order token (status changes only). */
+export const orderRoom = (orderId: string): string => `order:${orderId}`;

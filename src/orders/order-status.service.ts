@@ -23,6 +23,15 @@ import {
 } from './orders.errors.js';
 import { OrdersQueryService } from './orders-query.service.js';
 
+/**
+ * Who moves an order: a signed-in user (staff, or the owner), or the holder of a guest order's
+ * token (by its SHA-256), who has the owner's rights on that order only.
+ */
+export type OrderMover = AuthUser | { guestTokenHash: string };
+
+const isGuestMover = (mover: OrderMover): mover is { guestTokenHash: string } =>
+  'guestTokenHash' in mover;
+
 export interface StatusChange {
   to: OrderStatus;
   note?: string;
@@ -44,7 +53,7 @@ export class OrderStatusService {
     private readonly events: DomainEventBus,
   ) {}
 
-  async move(actor: AuthUser, orderId: string, change: StatusChange): Promise<OrderDto> {
+  async move(actor: OrderMover, orderId: string, change: StatusChange): Promise<OrderDto> {
     return withTransactionRetry(() =>
       this.db.transaction(async (manager) => {
         const order = await this.apply(manager, actor, orderId, change);
@@ -105,14 +114,19 @@ export class OrderStatusService {
   /** One checked, version-claimed status change inside `manager`'s transaction. */
   private async apply(
     manager: EntityManager,
-    actor: AuthUser,
+    actor: OrderMover,
     orderId: string,
     change: StatusChange,
   ): Promise<Order> {
-    const staff = isStaff(actor);
+    const guest = isGuestMover(actor);
+    const staff = !guest && isStaff(actor);
     const order = found(
       await manager.findOne(Order, {
-        where: staff ? { id: orderId } : { id: orderId, userId: actor.id },
+        where: guest
+          ? { id: orderId, guestTokenHash: actor.guestTokenHash }
+          : staff
+            ? { id: orderId }
+            : { id: orderId, userId: actor.id },
       }),
       'Order',
     );
@@ -135,7 +149,9 @@ export class OrderStatusService {
     order.status = change.to;
     order.paymentStatus = paymentStatusAfter(change.to, order.paymentStatus);
     if (change.trackingNumber !== undefined) order.trackingNumber = change.trackingNumber;
-    order.change = { byUserId: actor.id, note: change.note ?? null };
+    order.change = guest
+      ? { byUserId: null, note: change.note ?? null, byGuest: true }
+      : { byUserId: actor.id, note: change.note ?? null };
     await manager.save(order);
 
     if (restoresStock(change.to)) {

@@ -11,7 +11,9 @@ import { Cart } from './cart.entity.js';
 import { CartService } from './cart.service.js';
 import { CheckoutService } from './checkout.service.js';
 import { GuestCartMergeService } from './guest-cart-merge.service.js';
-import { IdempotencyKey } from './idempotency-key.entity.js';
+import { GuestIdempotencyKey, IdempotencyKey } from './idempotency-key.entity.js';
+import { GuestCheckoutService } from './guest-checkout.service.js';
+import { GuestOrdersService } from './guest-orders.service.js';
 import { OrderHistoryHandler } from './order-history.handler.js';
 import { OrderOutboxHandler } from './order-outbox.handler.js';
 import { OrderItem } from './order-item.entity.js';
@@ -33,6 +35,7 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
       OrderItem,
       OrderStatusHistory,
       IdempotencyKey,
+      GuestIdempotencyKey,
     ]),
     CatalogModule,
     CouponsModule,
@@ -43,6 +46,8 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
     CartService,
     GuestCartMergeService,
     CheckoutService,
+    GuestCheckoutService,
+    GuestOrdersService,
     OrderStatusService,
     OrdersQueryService,
     PurchaseVerificationService,
@@ -62,6 +67,12 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
       useFactory: (config: AppConfig) => new PercentageTax(config.taxRateBasisPoints),
     },
   ],
-  exports: [OrdersQueryService, CartService, GuestCartMergeService, PurchaseVerificationService],
+  exports: [
+    OrdersQueryService,
+    CartService,
+    GuestCartMergeService,
+    PurchaseVerificationService,
+    GuestOrdersService,
+  ],
 })
 export class OrdersModule {}

@@ -33,8 +33,8 @@ interface RowPurge {
 }
 
 /**
- * Each condition has an index to walk (migration RetentionIndexes, or `idempotency_keys_created_idx`
- * and `carts_guest_expires_idx`). `least()` skips NULLs: a token never revoked ended at expiry.
+ * Each condition has an index to walk (migration RetentionIndexes, or `idempotency_keys_created_idx`,
+ * `guest_idempotency_keys_created_idx` and `carts_guest_expires_idx`). `least()` skips NULLs: a token never revoked ended at expiry.
  */
 const ROW_PURGES: readonly RowPurge[] = [
   {
@@ -46,6 +46,12 @@ const ROW_PURGES: readonly RowPurge[] = [
   {
     kind: 'idempotencyKeys',
     table: 'idempotency_keys',
+    where: 'created_at < $1',
+    cutoff: (c) => c.idempotencyKeys,
+  },
+  {
+    kind: 'idempotencyKeys',
+    table: 'guest_idempotency_keys',
     where: 'created_at < $1',
     cutoff: (c) => c.idempotencyKeys,
   },
