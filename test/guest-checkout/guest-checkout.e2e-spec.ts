@@ -229,14 +229,14 @@ describe('guest checkout', () => {
       expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(7);
       expect(await b.stockOf(product.id)).toBe(8);
       // The replayed token works: it is the order's.
-      expectStatus(await g.get(orders[0]!.id, orders[0]!.guestToken), 200);
+      expectStatus(await g.get(orders[0].id, orders[0].guestToken), 200);
       // Nothing replayable holds the token.
       const [stored] = await t.dataSource.query<Array<{ body: string }>>(
         `SELECT response_body::text AS body FROM guest_idempotency_keys WHERE key = $1`,
         [key],
       );
-      expect(stored?.body).toContain(orders[0]!.id);
-      expect(stored?.body).not.toContain(orders[0]!.guestToken);
+      expect(stored?.body).toContain(orders[0].id);
+      expect(stored?.body).not.toContain(orders[0].guestToken);
 
       // The same key with another body is refused; a key of another cart is another checkout.
       const changed = await g.checkout(
@@ -247,7 +247,7 @@ describe('guest checkout', () => {
       const otherCart = await g.cart(product.id, 1);
       const other = await g.checkout(body, { cartToken: otherCart, idempotencyKey: key });
       expectStatus(other, 201);
-      expect((other.body as GuestOrderView).id).not.toBe(orders[0]!.id);
+      expect((other.body as GuestOrderView).id).not.toBe(orders[0].id);
     }, 60_000);
   });
 
