@@ -153,7 +153,7 @@ export class NotificationsGateway
         socket.emit('session_limit', {
           reconnect: false,
           limit: cap,
-          reason: `more than ${cap} connections for this account: the oldest is closed`,
+          reason: `more than ${cap} connections for this ${room.startsWith('order:') ? 'guest order' : 'account'}: the oldest is closed`,
         });
         socket.disconnect();
       }

@@ -81,9 +81,11 @@ describe('guest sockets', () => {
     const order = await g.order(productId);
     const auth = { orderToken: order.guestToken };
     const oldest = await connectSocket(t.baseUrl, undefined, { auth });
+    const told = nextEvent<{ limit: number; reason: string }>(oldest, 'session_limit', 5_000);
     const gone = disconnected(oldest, 5_000);
     await connectSocket(t.baseUrl, undefined, { auth });
     await connectSocket(t.baseUrl, undefined, { auth });
+    expect(await told).toMatchObject({ limit: 2, reason: expect.stringContaining('guest order') });
     expect(await gone).toBe('io server disconnect');
   });
 });
