@@ -1,6 +1,8 @@
 import {
   Body,
   Controller,
+  createParamDecorator,
+  type ExecutionContext,
   Get,
   Headers,
   HttpCode,
@@ -60,6 +62,19 @@ const OrderTokenHeader = (what: string): MethodDecorator =>
     description: `A guest order's \`guestToken\`: ${what} without signing in. It opens its own order only; another order, or a wrong token, is a 404.`,
   });
 
+/**
+ * A guest route needs no bearer token, but one that is sent must be valid (a 401 otherwise, as on
+ * the cart routes), checked before the body is: a forged token never reads as a bad body.
+ */
+const NoInvalidBearer = createParamDecorator((_: unknown, ctx: ExecutionContext): void => {
+  const request = ctx.switchToHttp().getRequest<{
+    user?: AuthUser;
+    headers: Record<string, string | undefined>;
+  }>();
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) requireUser(request.user, authorization);
+});
+
 /** Without an order token, the route needs a signed-in user: a 401 as on protected routes. */
 function requireUser(actor: AuthUser | undefined, authorization: string | undefined): AuthUser {
   if (actor) return actor;
@@ -115,7 +130,7 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Check out a guest cart',
     description:
-      "A visitor without an account turns the guest cart of `X-Cart-Token` into an order, on the same path as `checkout` (stock, prices, coupons; the cart is emptied). The body has a contact `email` and a `shippingAddress` (a guest has no address book). The answer carries `guestToken`, the order's token: `X-Order-Token` for `getOrder` and `cancelOrder`, `auth: {orderToken}` for Socket.IO. With an `Idempotency-Key` (remembered 24 hours per guest cart), a retry answers the same order and token with `Idempotent-Replayed: true`. No cart token, or one of no live cart, is a 400 `EMPTY_CART`. Counted per client address: `GUEST_CHECKOUT_RATE_LIMIT` a minute, then 429 `RATE_LIMITED`. A bearer token is ignored: signed-in customers use `checkout`.",
+      "A visitor without an account turns the guest cart of `X-Cart-Token` into an order, on the same path as `checkout` (stock, prices, coupons; the cart is emptied). The body has a contact `email` and a `shippingAddress` (a guest has no address book). The answer carries `guestToken`, the order's token: `X-Order-Token` for `getOrder` and `cancelOrder`, `auth: {orderToken}` for Socket.IO. With an `Idempotency-Key` (remembered 24 hours per guest cart), a retry answers the same order and token with `Idempotent-Replayed: true`. No cart token, or one of no live cart, is a 400 `EMPTY_CART`. Counted per client address: `GUEST_CHECKOUT_RATE_LIMIT` a minute, then 429 `RATE_LIMITED`. No bearer token is needed; one that is sent must be valid (else 401, as on the cart routes) and is not used: signed-in customers use `checkout`.",
   })
   @ApiHeader({
     name: 'X-Cart-Token',
@@ -132,6 +147,7 @@ export class OrdersController {
   @ApiBodyErrors()
   @ApiErrors(404, 409, 422, 429)
   async checkoutGuestCart(
+    @NoInvalidBearer() _bearer: void,
     @Body() dto: GuestCheckoutDto,
     @Headers(CART_TOKEN_HEADER) cartToken: string | undefined,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

@@ -112,6 +112,13 @@ describe('guest checkout', () => {
       400,
       'VALIDATION_FAILED',
     );
+    // A bearer token is not needed, but one that is sent must be valid (as on the cart routes).
+    const forged = await t.http
+      .post('/api/orders/guest')
+      .set('X-Cart-Token', cartToken)
+      .set('Authorization', 'Bearer not.a.token')
+      .send(g.body());
+    expectError(forged, 401, 'UNAUTHORIZED');
     // None of these ordered anything.
     expect(await b.stockOf(product.id)).toBe(10);
   });
