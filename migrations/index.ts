@@ -18,6 +18,7 @@ import { ReviewCountIndex1764141200000 } from './1764141200000-review-count-inde
 import { RetentionIndexes1764141310000 } from './1764141310000-retention-indexes.js';
 import { OutboxWebhooks1764141400000 } from './1764141400000-outbox-webhooks.js';
 import { AccountRecovery1764141420000 } from './1764141420000-account-recovery.js';
+import { GuestOrders1764141500000 } from './1764141500000-guest-orders.js';
 import { Payments1764141520000 } from './1764141520000-payments.js';
 
 /**
@@ -45,5 +46,6 @@ export const migrations = [
   RetentionIndexes1764141310000,
   OutboxWebhooks1764141400000,
   AccountRecovery1764141420000,
+  GuestOrders1764141500000,
   Payments1764141520000,
 ];

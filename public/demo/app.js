@@ -606,8 +606,9 @@ $('#product-add').addEventListener('click', () => {
 $('#product-back').addEventListener('click', () => showView('catalog'));
 
 // ---------------------------------------------------------------------------------------------
-// Cart and checkout. Signed out, the cart is a guest cart (see "Guest cart" above); checkout
-// needs a signed-in customer, and signing in brings the guest cart along.
+// Cart and checkout. Signed out, the cart is a guest cart (see "Guest cart" above): a guest checks
+// out with an email address (`checkoutGuestCart`) and gets the order's token, or signs in, which
+// brings the guest cart along.
 
 /** Why a cart line blocks checkout (`issue`). */
 const LINE_ISSUES = {
@@ -675,8 +676,15 @@ function renderCart(cart) {
   const empty = cart.items.length === 0;
   $('#cart-empty').hidden = !empty;
   $('#cart-table').hidden = empty;
-  $('#checkout-form').hidden = empty || !session;
+  $('#checkout-form').hidden = empty;
   $('#cart-signin').hidden = empty || Boolean(session);
+  // A guest gives an email address; a customer's account has one. The coupon preview
+  // (validateCoupon) is for customers: a guest's code is checked by the checkout itself.
+  const guestEmail = $('#checkout-form input[name="email"]');
+  guestEmail.disabled = Boolean(session);
+  guestEmail.required = !session;
+  $('#checkout-guest-email').hidden = Boolean(session);
+  $('#coupon-apply').hidden = !session;
   $('#cart-expires').textContent =
     cart.expiresAt && !empty
       ? `This guest cart is kept until ${formatDate(cart.expiresAt)}; every change keeps it longer.`
@@ -854,9 +862,11 @@ $('#checkout-form').addEventListener('submit', (event) => {
 });
 
 async function checkout(form) {
-  const { notes, couponCode, ...address } = formValues(form);
+  const { notes, couponCode, email, ...address } = formValues(form);
   address.country = address.country?.toUpperCase();
+  const guest = !session;
   const body = {
+    ...(guest ? { email } : {}),
     shippingAddress: address,
     ...(notes ? { notes } : {}),
     ...(couponCode ? { couponCode } : {}),
@@ -868,10 +878,12 @@ async function checkout(form) {
   const submit = form.querySelector('button[type="submit"]');
   submit.disabled = true;
   try {
-    const order = await api('/api/orders', {
+    // A guest's checkout sends the cart token (and no bearer token) to checkoutGuestCart.
+    const order = await api(guest ? '/api/orders/guest' : '/api/orders', {
       method: 'POST',
       body,
       headers: { 'Idempotency-Key': checkoutAttempt.key },
+      ...(guest ? { auth: false, guestCart: true } : {}),
     });
     checkoutAttempt = undefined;
     const result = $('#checkout-result');
@@ -880,12 +892,18 @@ async function checkout(form) {
     const discount = order.couponCode
       ? ` (coupon ${order.couponCode}: −${formatMoney(order.discountAmount, order.currency)})`
       : '';
-    result.textContent = `Thank you! Order #${order.number} is placed: ${formatMoney(order.total, order.currency)}${discount}.`;
+    // The order token is shown once: it is what opens a guest order (X-Order-Token).
+    const token = order.guestToken
+      ? ` Keep your order token to see or cancel it: ${order.guestToken}`
+      : '';
+    if (order.guestToken) result.dataset.guestToken = order.guestToken;
+    else delete result.dataset.guestToken;
+    result.textContent = `Thank you! Order #${order.number} is placed: ${formatMoney(order.total, order.currency)}${discount}.${token}`;
     result.hidden = false;
     form.reset();
     resetCoupon();
     await loadCart();
-    void catchUp(); // its `order_created` notification
+    if (!guest) void catchUp(); // its `order_created` notification
   } catch (error) {
     // An answer from the server settles the attempt; a network failure leaves it open, so
     // pressing the button again resends it with the same key (never a second order).

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
 import { found } from '@/common/domain-error.js';
+import { DomainEventBus } from '@/common/events/domain-event-bus.js';
 import {
   EmailAlreadyVerifiedError,
   EmailNotVerifiedError,
@@ -12,6 +13,7 @@ import {
 import { AccountEvents } from './account-events.js';
 import type { EmailVerificationGate } from './email-verification.gate.js';
 import { EmailVerificationToken } from './email-verification-token.entity.js';
+import { EmailVerified } from './events/email-verified.event.js';
 import { hashToken, isWellFormedToken, newOneTimeToken } from './one-time-token.js';
 import type { IssuedToken } from './password-reset.service.js';
 import { User } from './user.entity.js';
@@ -27,6 +29,7 @@ export class EmailVerificationService implements EmailVerificationGate {
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: AccountEvents,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly domainEvents: DomainEventBus,
   ) {}
 
   /** Records a verification email for `user` in the caller's transaction. */
@@ -83,10 +86,14 @@ export class EmailVerificationService implements EmailVerificationGate {
           `EXISTS (SELECT 1 FROM users u WHERE u.id = email_verification_tokens.user_id
              AND lower(u.email) = lower(email_verification_tokens.email))`,
         )
-        .returning('user_id')
+        .returning('user_id, email')
         .execute();
-      const userId = (spent.raw as Array<{ user_id: string }>)[0]?.user_id;
-      if (!userId) throw new InvalidVerificationTokenError();
+      const [row] = spent.raw as Array<{ user_id: string; email: string }>;
+      if (!row) throw new InvalidVerificationTokenError();
+      const userId = row.user_id;
+      // Only now is the address proved: guest orders placed with it may join the account
+      // (orders' handler, in this transaction). Registering with an address proves nothing.
+      this.domainEvents.record(new EmailVerified(userId, row.email), manager);
       await manager
         .createQueryBuilder()
         .update(User)

@@ -50,6 +50,8 @@ export interface AppConfig {
   readonly authRateLimit: number;
   /** New guest carts a minute per client IP; 0 = unlimited. */
   readonly guestCartRateLimit: number;
+  /** Guest checkouts per minute per client address; 0 = off. */
+  readonly guestCheckoutRateLimit: number;
   /**
    * Which `X-Forwarded-For` hops to believe (Fastify's `trustProxy`): `false` none, a number of
    * proxies in front of the app (safe only when clients cannot reach the app around them), or the
@@ -268,6 +270,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     currency,
     authRateLimit: r.int('AUTH_RATE_LIMIT', 20, 0, 1_000_000),
     guestCartRateLimit: r.int('GUEST_CART_RATE_LIMIT', 30, 0, 1_000_000),
+    guestCheckoutRateLimit: r.int('GUEST_CHECKOUT_RATE_LIMIT', 10, 0, 1_000_000),
     trustProxy,
     rateLimit: r.int('RATE_LIMIT', 1200, 0, 100_000_000),
     refreshReuseGrace: r.durationOrZero('REFRESH_REUSE_GRACE', '30s'),

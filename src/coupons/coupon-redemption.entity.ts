@@ -12,8 +12,13 @@ export class CouponRedemption {
   @Column({ type: 'uuid' })
   orderId!: string;
 
-  @Column({ type: 'uuid' })
-  userId!: string;
+  /** The customer's account; `null` for a guest order until an account claims it. */
+  @Column({ type: 'uuid', nullable: true })
+  userId!: string | null;
+
+  /** A guest order's contact address: per-customer limits count guests by address. */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  guestEmail!: string | null;
 
   @Column({ type: 'integer' })
   discountAmount!: number;

@@ -18,6 +18,16 @@ export interface AppliedCoupon {
 }
 
 /**
+ * Who a coupon is used by: an account (`userId`, its address in `email`), or a guest
+ * (`userId: null`, the checkout's contact address). Per-customer limits count both by address:
+ * a guest's uses count for the account with that address and the other way round.
+ */
+export interface CouponCustomer {
+  userId: string | null;
+  email: string;
+}
+
+/**
  * Applying coupons to carts and orders: the one narrow service other modules use. At checkout
  * a coupon with a limit (total or per customer) has its row locked (`FOR NO KEY UPDATE`) and its
  * uses counted by a later statement, so concurrent checkouts see each other's committed uses
@@ -46,8 +56,8 @@ export class CouponRedemptionsService implements OnModuleInit {
    * What `code` takes off a cart of `subtotal` for `userId`, without using it (a preview: the
    * checkout decides under the lock).
    */
-  quote(code: string, userId: string, subtotal: number): Promise<AppliedCoupon> {
-    return this.apply(this.db.manager, code, userId, subtotal, false);
+  quote(code: string, customer: CouponCustomer, subtotal: number): Promise<AppliedCoupon> {
+    return this.apply(this.db.manager, code, customer, subtotal, false);
   }
 
   /**
@@ -58,22 +68,23 @@ export class CouponRedemptionsService implements OnModuleInit {
   applyForCheckout(
     manager: EntityManager,
     code: string,
-    userId: string,
+    customer: CouponCustomer,
     subtotal: number,
   ): Promise<AppliedCoupon> {
-    return this.apply(manager, code, userId, subtotal, true);
+    return this.apply(manager, code, customer, subtotal, true);
   }
 
   async recordUse(
     manager: EntityManager,
     applied: AppliedCoupon,
     orderId: string,
-    userId: string,
+    customer: CouponCustomer,
   ): Promise<void> {
     await manager.insert(CouponRedemption, {
       couponId: applied.couponId,
       orderId,
-      userId,
+      userId: customer.userId,
+      guestEmail: customer.userId === null ? customer.email : null,
       discountAmount: applied.discountAmount,
       releasedAt: null,
     });
@@ -82,7 +93,7 @@ export class CouponRedemptionsService implements OnModuleInit {
   private async apply(
     manager: EntityManager,
     code: string,
-    userId: string,
+    customer: CouponCustomer,
     subtotal: number,
     lock: boolean,
   ): Promise<AppliedCoupon> {
@@ -104,10 +115,14 @@ export class CouponRedemptionsService implements OnModuleInit {
     }
     if (hasLimit(coupon)) {
       // A statement after the lock: under READ COMMITTED it sees every use committed before.
+      // "Mine": the account's uses and the guest uses of its address (see CouponCustomer).
       const [uses] = await manager.query<Array<{ total: number; mine: number }>>(
-        `SELECT count(*)::int AS total, count(*) FILTER (WHERE user_id = $2)::int AS mine
+        `SELECT count(*)::int AS total,
+                count(*) FILTER (WHERE user_id = coalesce($2::uuid,
+                                   (SELECT u.id FROM users u WHERE lower(u.email) = lower($3)))
+                                 OR lower(guest_email) = lower($3))::int AS mine
            FROM coupon_redemptions WHERE coupon_id = $1 AND released_at IS NULL`,
-        [coupon.id, userId],
+        [coupon.id, customer.userId, customer.email],
       );
       if (coupon.usageLimit !== null && (uses?.total ?? 0) >= coupon.usageLimit)
         throw new CouponNotApplicableError('usage_limit_reached');

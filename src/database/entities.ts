@@ -9,7 +9,7 @@ import { VARIANT_ENTITIES } from '@/catalog/variants/variants.providers.js';
 import { Notification } from '@/notifications/notification.entity.js';
 import { CartItem } from '@/orders/cart-item.entity.js';
 import { Cart } from '@/orders/cart.entity.js';
-import { IdempotencyKey } from '@/orders/idempotency-key.entity.js';
+import { GuestIdempotencyKey, IdempotencyKey } from '@/orders/idempotency-key.entity.js';
 import { OrderItem } from '@/orders/order-item.entity.js';
 import { OrderStatusHistory } from '@/orders/order-status-history.entity.js';
 import { Order } from '@/orders/order.entity.js';
@@ -44,6 +44,7 @@ export const entities = [
   OrderItem,
   OrderStatusHistory,
   IdempotencyKey,
+  GuestIdempotencyKey,
   Notification,
   Review,
   Wishlist,

@@ -11,19 +11,28 @@ import type { AccessTokenClaims } from '@/accounts/tokens.service.js';
 import { isStaff } from '@/common/auth.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
+import { GuestOrdersService } from '@/orders/guest-orders.service.js';
 import {
   type ClientToServerEvents,
   HANDSHAKE_REFUSED,
   NOTIFICATIONS_NAMESPACE,
+  orderRoom,
   type ServerToClientEvents,
   staffRoom,
   userRoom,
 } from './socket-events.js';
 import { oldestBeyond } from './socket-limit.js';
 
+/**
+ * A signed-in socket (`userId`, `role`), or a guest's, which holds an order token and follows that
+ * order only (`orderId`). `capRoom` is the room whose sockets count towards `SOCKETS_PER_USER`:
+ * the user's, or for a guest the order's.
+ */
 interface SocketData {
-  userId: string;
-  role: AccessTokenClaims['role'];
+  userId: string | null;
+  role: AccessTokenClaims['role'] | null;
+  orderId: string | null;
+  capRoom: string;
 }
 type NoEvents = Record<string, never>;
 /** Typed by the event map of socket-events.ts: an emit of an unknown event or shape fails tsc. */
@@ -44,7 +53,6 @@ const SHUTDOWN_HINT_MS = 1_000;
 /**
  * The handshake token: `auth: {token}` (browsers, `HandshakeAuth` in socket-events.ts), or an
  * `Authorization: Bearer` header. The scheme is case-insensitive (RFC 7235), as for the HTTP API.
- * GUEST CHECKOUT: `auth.orderToken` (a guest's order) is to be read here; not built yet.
  */
 function handshakeToken(socket: Socket): string | undefined {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -52,10 +60,18 @@ function handshakeToken(socket: Socket): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(socket.handshake.headers.authorization ?? '')?.[1];
 }
 
+/** A guest's order token: `auth: {orderToken}` (from `checkoutGuestCart`). */
+function handshakeOrderToken(socket: Socket): string | undefined {
+  const auth = socket.handshake.auth as { orderToken?: unknown } | undefined;
+  return typeof auth?.orderToken === 'string' && auth.orderToken ? auth.orderToken : undefined;
+}
+
 /**
  * `/notifications`: authenticates the handshake's access token and joins the socket to its own
  * user's room (and `staff` for staff) in the namespace middleware — before `connect` fires, so
- * nothing emitted after `connect` is missed. A socket is disconnected when its token expires;
+ * nothing emitted after `connect` is missed. A guest's handshake carries an order token instead
+ * (`auth: {orderToken}`) and joins that order's room only: its status changes, nothing else; a
+ * wrong token is refused like a bad access token. Guest sockets are capped per order. A socket is disconnected when its token expires;
  * the client reconnects with a fresh one. A user keeps at most `SOCKETS_PER_USER` sockets (one
  * stolen token must not hold thousands). No business logic here: modules call {@link sendTo}.
  * What goes over the wire is socket-events.ts (and asyncapi.json, generated from it).
@@ -75,10 +91,19 @@ export class NotificationsGateway
   constructor(
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly guestOrders: GuestOrdersService,
   ) {}
 
   afterInit(namespace: NotificationsNamespace): void {
     namespace.use((socket: NotificationsSocket, next) => {
+      const orderToken = handshakeOrderToken(socket);
+      if (orderToken !== undefined && !handshakeToken(socket)) {
+        void this.admitGuest(socket, orderToken).then(
+          (admitted) => next(admitted ? undefined : new Error(HANDSHAKE_REFUSED)),
+          () => next(new Error(HANDSHAKE_REFUSED)),
+        );
+        return;
+      }
       const token = handshakeToken(socket);
       let claims: AccessTokenClaims & { exp?: number };
       try {
@@ -92,15 +117,29 @@ export class NotificationsGateway
       }
       void socket.join(userRoom(claims.sub));
       if (isStaff({ role: claims.role })) void socket.join(staffRoom);
-      socket.data = { userId: claims.sub, role: claims.role };
+      socket.data = {
+        userId: claims.sub,
+        role: claims.role,
+        orderId: null,
+        capRoom: userRoom(claims.sub),
+      };
       if (claims.exp) this.disconnectAtExpiry(socket, claims.exp * 1000);
       next();
     });
   }
 
-  /** The socket is connected and in its rooms: its arrival may push the user's oldest out. */
+  /** Joins a guest's socket to the room of the order its token opens; false: no such order. */
+  private async admitGuest(socket: NotificationsSocket, orderToken: string): Promise<boolean> {
+    const orderId = await this.guestOrders.orderIdOfToken(orderToken);
+    if (!orderId) return false;
+    await socket.join(orderRoom(orderId));
+    socket.data = { userId: null, role: null, orderId, capRoom: orderRoom(orderId) };
+    return true;
+  }
+
+  /** The socket is connected and in its rooms: its arrival may push the oldest of its room out. */
   handleConnection(socket: NotificationsSocket): void {
-    void this.closeOldestBeyondCap(socket.data.userId);
+    void this.closeOldestBeyondCap(socket.data.capRoom);
   }
 
   /**
@@ -113,26 +152,23 @@ export class NotificationsGateway
    * closing the transport, so socket.io-client does not reconnect the evicted socket (which
    * would push out the next).
    */
-  private async closeOldestBeyondCap(userId: string): Promise<void> {
-    const room = userRoom(userId);
+  private async closeOldestBeyondCap(room: string): Promise<void> {
     const cap = this.config.socketsPerUser;
     try {
       const sockets = await this.userSockets(room);
       const surplus = oldestBeyond(sockets, cap);
       if (surplus.length === 0) return;
-      this.logger.log(
-        `user ${userId} is over ${cap} sockets: closing the ${surplus.length} oldest`,
-      );
+      this.logger.log(`${room} is over ${cap} sockets: closing the ${surplus.length} oldest`);
       for (const socket of surplus) {
         socket.emit('session_limit', {
           reconnect: false,
           limit: cap,
-          reason: `more than ${cap} connections for this account: the oldest is closed`,
+          reason: `more than ${cap} connections for this ${room.startsWith('order:') ? 'guest order' : 'account'}: the oldest is closed`,
         });
         socket.disconnect();
       }
     } catch (error) {
-      this.logger.warn(`socket limit not enforced for user ${userId}: ${(error as Error).message}`);
+      this.logger.warn(`socket limit not enforced for ${room}: ${(error as Error).message}`);
     }
   }
 

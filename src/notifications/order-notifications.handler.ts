@@ -3,14 +3,15 @@ import { DomainEventBus } from '@/common/events/domain-event-bus.js';
 import { OrderCreated } from '@/orders/events/order-created.event.js';
 import { OrderStatusChanged } from '@/orders/events/order-status-changed.event.js';
 import { statusMessage } from './notification-messages.js';
-import { staffRoom, userRoom } from './socket-events.js';
+import { orderRoom, staffRoom, userRoom } from './socket-events.js';
 import { NotificationsGateway } from './notifications.gateway.js';
 import { NotificationsService } from './notifications.service.js';
 
 /**
  * Order events → notifications. In the order's transaction: the owner's stored notification
- * (commits or rolls back with the change). After commit only: the Socket.IO pushes, to the
- * owner's room and to staff, on every instance.
+ * (commits or rolls back with the change; a guest order has no account to store it for). After
+ * commit only: the Socket.IO pushes, to the owner's room, the order's room (guests following it
+ * with its order token) and staff, on every instance.
  */
 @Injectable()
 export class OrderNotificationsHandler implements OnModuleInit {
@@ -25,6 +26,7 @@ export class OrderNotificationsHandler implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.onInTransaction(OrderStatusChanged, async (event, manager) => {
+      if (event.userId === null) return; // a guest order: no account to store it for
       const { title, message } = statusMessage(event.orderNumber, event.newStatus);
       const id = await this.notifications.create(manager, {
         userId: event.userId,
@@ -43,6 +45,7 @@ export class OrderNotificationsHandler implements OnModuleInit {
     this.events.onAfterCommit(OrderStatusChanged, (event) => this.onOrderStatusChanged(event));
 
     this.events.onInTransaction(OrderCreated, async (event, manager) => {
+      if (event.userId === null) return;
       const { title, message } = statusMessage(event.orderNumber, 'pending');
       const id = await this.notifications.create(manager, {
         userId: event.userId,
@@ -62,8 +65,10 @@ export class OrderNotificationsHandler implements OnModuleInit {
   }
 
   private onOrderStatusChanged(event: OrderStatusChanged): void {
-    this.gateway.sendTo([userRoom(event.userId), staffRoom], 'order_status_update', {
-      notificationId: this.notificationIds.get(event) ?? '',
+    // The owner's sockets, the guest sockets that hold the order's token, and staff.
+    const owner = event.userId === null ? [] : [userRoom(event.userId)];
+    this.gateway.sendTo([...owner, orderRoom(event.orderId), staffRoom], 'order_status_update', {
+      notificationId: this.notificationIds.get(event) ?? null,
       orderId: event.orderId,
       orderNumber: event.orderNumber,
       oldStatus: event.oldStatus,

@@ -19,7 +19,8 @@ export const HANDSHAKE_REFUSED = 'unauthorized';
 // -- A small JSON Schema subset, typed so that TypeScript can read a payload type out of it --
 
 interface StringSchema {
-  readonly type: 'string';
+  /** `['string', 'null']`: the value may be null (JSON Schema 2020-12, as AsyncAPI 3 reads it). */
+  readonly type: 'string' | readonly ['string', 'null'];
   readonly description: string;
   readonly format?: 'uuid' | 'date-time';
   readonly enum?: readonly string[];
@@ -50,13 +51,15 @@ type ValueOf<P> = P extends { const: infer C }
   ? C
   : P extends { enum: ReadonlyArray<infer E> }
     ? E
-    : P extends { type: 'string' }
-      ? string
-      : P extends { type: 'integer' }
-        ? number
-        : P extends { type: 'boolean' }
-          ? boolean
-          : never;
+    : P extends { type: readonly ['string', 'null'] }
+      ? string | null
+      : P extends { type: 'string' }
+        ? string
+        : P extends { type: 'integer' }
+          ? number
+          : P extends { type: 'boolean' }
+            ? boolean
+            : never;
 
 type Simplify<T> = { [K in keyof T]: T[K] };
 
@@ -110,9 +113,10 @@ export const SERVER_EVENTS = {
       ],
       properties: {
         notificationId: {
-          type: 'string',
+          type: ['string', 'null'],
           format: 'uuid',
-          description: "The stored notification's id (the owner's `listNotifications` has it)",
+          description:
+            "The stored notification's id (the owner's `listNotifications` has it); `null` for a guest order, which has no stored notifications",
         },
         orderId: { type: 'string', format: 'uuid', description: 'The order' },
         orderNumber: {
@@ -157,7 +161,11 @@ export const SERVER_EVENTS = {
           pattern: '^[0-9]+$',
           description: "The order's number, as customers see it",
         },
-        userId: { type: 'string', format: 'uuid', description: 'The customer who placed it' },
+        userId: {
+          type: ['string', 'null'],
+          format: 'uuid',
+          description: 'The customer who placed it; `null` for a guest order',
+        },
         total: {
           type: 'integer',
           minimum: 0,
@@ -263,21 +271,26 @@ export type OrderStatusUpdatePayload = ServerEventPayload<'order_status_update'>
 export type OrderCreatedPayload = ServerEventPayload<'order_created'>;
 
 /**
- * The handshake's `auth` object (`io(url, { auth })`): the access token, with or without a
- * `Bearer ` prefix. An `Authorization: Bearer` header works too (non-browser clients).
- *
- * GUEST CHECKOUT: an `orderToken` property for guests (issue: guest checkout) belongs here,
- * beside `token`, and in the AsyncAPI document's handshake schema (asyncapi.ts); not built yet.
+ * The handshake's `auth` object (`io(url, { auth })`): a signed-in client sends its access token,
+ * with or without a `Bearer ` prefix (an `Authorization: Bearer` header works too, for
+ * non-browser clients); a guest sends the `guestToken` of its order (from `checkoutGuestCart`)
+ * as `orderToken` and follows that one order: its `order_status_update` events, nothing else.
  */
 export const HANDSHAKE_AUTH_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['token'],
+  required: [],
   properties: {
     token: {
       type: 'string',
       minLength: 1,
       description: 'The access token (JWT) from `login` or `refreshToken`',
+    },
+    orderToken: {
+      type: 'string',
+      minLength: 1,
+      description:
+        "A guest order's `guestToken` (from `checkoutGuestCart`), when no access token is sent",
     },
   },
 } as const satisfies PayloadSchema;
@@ -301,3 +314,5 @@ export const CONNECT_ERROR_SCHEMA = {
 
 export const staffRoom = 'staff';
 export const userRoom = (userId: string): string => `user:${userId}`;
+/** A guest order's room: the sockets that showed its order token (status changes only). */
+export const orderRoom = (orderId: string): string => `order:${orderId}`;

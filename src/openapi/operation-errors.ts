@@ -147,6 +147,16 @@ export const OPERATION_ERRORS: Readonly<Record<string, readonly ErrorClass[]>> =
     IdempotencyKeyReusedError,
     IdempotencyInProgressError,
   ],
+  checkoutGuestCart: [
+    EmptyCartError,
+    OrderTooLargeError,
+    InsufficientStockError,
+    ProductUnavailableError,
+    CouponNotFoundError,
+    CouponNotApplicableError,
+    IdempotencyKeyReusedError,
+    IdempotencyInProgressError,
+  ],
   createCoupon: [CouponCodeTakenError],
   updateCoupon: [CouponCodeTakenError],
   // Orders

@@ -39,7 +39,7 @@ export const CART_TOKEN_HEADER = 'x-cart-token';
  * refresh) as on protected routes. The payload is read without verification: it only picks
  * which 401 to answer, never whether to trust the token.
  */
-function looksExpired(authorization: string): boolean {
+export function looksExpired(authorization: string): boolean {
   const payload = /^Bearer [\w-]+\.([\w-]+)\.[\w-]+$/i.exec(authorization)?.[1];
   if (!payload) return false;
   try {

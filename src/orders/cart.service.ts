@@ -232,6 +232,14 @@ export class CartService {
   }
 
   /**
+   * The id of the live guest cart of `token`, its row locked until `manager`'s transaction ends
+   * (the guest checkout's first statement, as a cart write's); `undefined` when there is none.
+   */
+  async lockGuestCart(manager: EntityManager, token: string): Promise<string | undefined> {
+    return (await this.guestCart(manager, token))?.id;
+  }
+
+  /**
    * The live guest cart of `token`, its expiry pushed back (a use); an expired one is deleted
    * on the way (scheduled retention, src/retention, deletes the rest). Unknown, expired or absent: `undefined`.
    */

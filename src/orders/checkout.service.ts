@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -13,21 +12,19 @@ import { ValidationFailedError } from '@/common/domain-error.js';
 import { DomainEventBus } from '@/common/events/domain-event-bus.js';
 import {
   type AppliedCoupon,
+  type CouponCustomer,
   CouponRedemptionsService,
 } from '@/coupons/coupon-redemptions.service.js';
-import { PgError, isPgError } from '@/database/pg-errors.js';
 import { withTransactionRetry } from '@/database/transaction-retry.js';
 import { PaymentsService } from '@/payments/payments.service.js';
 import { DefaultAddressProvider } from '@/profiles/default-address.provider.js';
 import type { CouponQuoteDto } from './dto/cart.dto.js';
 import type { CheckoutDto, OrderDto } from './dto/order.dto.js';
-import { IdempotencyKey } from './idempotency-key.entity.js';
+import { claimKey, type IdempotencyScope, requestHash, storeAnswer } from './idempotency.js';
 import { OrderItem } from './order-item.entity.js';
 import { Order } from './order.entity.js';
 import {
   EmptyCartError,
-  IdempotencyInProgressError,
-  IdempotencyKeyReusedError,
   InsufficientStockError,
   OrderTooLargeError,
   ProductUnavailableError,
@@ -43,10 +40,16 @@ import {
   type TaxStrategy,
 } from './pricing.js';
 
-/** How long a replay waits for the first request with its key before answering 409. */
-const IDEMPOTENCY_WAIT = '5s';
-/** How long an Idempotency-Key replays its first answer (retention never purges it sooner). */
-export const IDEMPOTENCY_TTL_HOURS = 24;
+export { IDEMPOTENCY_TTL_HOURS } from './idempotency.js';
+
+/**
+ * Who checks out: a signed-in customer (their cart), or a guest (the guest cart `cartId`, already
+ * locked by the caller, with the contact address `email` and the SHA-256 of the order token the
+ * order will open to). Everything else, stock, prices, coupons and the cart, is the same path.
+ */
+export type Buyer =
+  | { kind: 'user'; user: AuthUser }
+  | { kind: 'guest'; cartId: string; email: string; orderId: string; tokenHash: string };
 
 /** A cart line as checkout reads it. */
 interface CartLine {
@@ -88,21 +91,6 @@ export interface CheckoutResult {
   replayed: boolean;
 }
 
-/** A canonical hash of the request body: key order does not matter. */
-function requestHash(dto: CheckoutDto): string {
-  const canonical = (value: unknown): unknown =>
-    value && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(
-          Object.keys(value)
-            .sort()
-            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-        )
-      : value;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(dto)))
-    .digest('hex');
-}
-
 /**
  * Turns the cart into an order in one transaction: products, then the lines' variants, locked
  * in id order, stock checked (the variant's for a variant line) and decremented (guarded,
@@ -136,29 +124,28 @@ export class CheckoutService {
   ): Promise<CheckoutResult> {
     await this.emailVerification.assertVerified(actor.id); // REQUIRE_EMAIL_VERIFICATION
     const hash = idempotencyKey ? requestHash(dto) : '';
+    const scope: IdempotencyScope = { table: 'idempotency_keys', owner: actor.id };
     const placed = await withTransactionRetry(() =>
       this.db.transaction(async (manager): Promise<CheckoutResult> => {
         if (idempotencyKey) {
-          const replay = await this.claimKey(manager, actor.id, idempotencyKey, hash);
+          const replay = await claimKey<OrderDto>(manager, scope, idempotencyKey, hash);
           if (replay) return { order: replay, replayed: true };
         }
-        const order = await this.placeOrder(manager, actor, dto);
-        if (idempotencyKey) {
-          await manager.update(
-            IdempotencyKey,
-            { userId: actor.id, key: idempotencyKey },
-            { responseStatus: 201, responseBody: order },
-          );
-        }
+        const order = await this.placeOrder(manager, { kind: 'user', user: actor }, dto);
+        if (idempotencyKey) await storeAnswer(manager, scope, idempotencyKey, order);
         return { order, replayed: false };
       }),
     );
-    // After commit, never inside the transaction: the provider's payment for the order (a
-    // replay gets the same one: its idempotency key is the order's id). See PaymentsService.
-    return {
-      ...placed,
-      order: { ...placed.order, payment: await this.payments.forCheckout(placed.order) },
-    };
+    return { ...placed, order: await this.withPayment(placed.order) };
+  }
+
+  /**
+   * The placed order with its payment, called after commit, never inside the transaction: the
+   * provider's payment for the order is created (a replay gets the same one: its idempotency key
+   * is the order's id) and its client secret answered. See PaymentsService.
+   */
+  async withPayment(order: OrderDto): Promise<OrderDto> {
+    return { ...order, payment: await this.payments.forCheckout(order) };
   }
 
   /**
@@ -167,13 +154,14 @@ export class CheckoutService {
    */
   private async addressesOf(
     manager: EntityManager,
-    actor: AuthUser,
+    buyer: Buyer,
     dto: CheckoutDto,
   ): Promise<{ shipping: Address; billing: Address }> {
+    // A guest has no address book: the body's addresses (shipping is required for guests).
     const defaults =
-      dto.shippingAddress && dto.billingAddress
+      (dto.shippingAddress && dto.billingAddress) || buyer.kind === 'guest'
         ? undefined
-        : await this.defaultAddresses.getDefaultAddresses(actor.id, manager, {
+        : await this.defaultAddresses.getDefaultAddresses(buyer.user.id, manager, {
             needShipping: !dto.shippingAddress,
           });
     const shipping = dto.shippingAddress ?? defaults?.shipping;
@@ -217,7 +205,8 @@ export class CheckoutService {
     });
     const first = priced[0];
     if (!first) throw new EmptyCartError();
-    const coupon = await this.coupons.quote(code, actor.id, subtotalOf(priced));
+    const customer = { userId: actor.id, email: actor.email };
+    const coupon = await this.coupons.quote(code, customer, subtotalOf(priced));
     const totals = priceOrder(priced, this.shipping, this.tax, coupon.discountAmount);
     return {
       couponCode: coupon.code,
@@ -227,59 +216,25 @@ export class CheckoutService {
   }
 
   /**
-   * Claims the key for this request, or returns the stored answer of the request that claimed
-   * it (a key older than IDEMPOTENCY_TTL_HOURS is claimed anew). A concurrent first request
-   * holds the key row's lock until it commits: the insert waits (at most IDEMPOTENCY_WAIT, set
-   * by the same statement), then sees its outcome. The rest of the checkout waits for its locks
-   * as long as any statement may (the pool's `lock_timeout`): the first request must be able to
-   * outwait its replays.
+   * The order of the buyer's cart, in `manager`'s transaction (see the class comment). A guest's
+   * cart is locked by the caller before (GuestCheckoutService).
    */
-  private async claimKey(
-    manager: EntityManager,
-    userId: string,
-    key: string,
-    hash: string,
-  ): Promise<OrderDto | undefined> {
-    const claimed = await manager
-      .query<unknown[]>(
-        `WITH bound AS MATERIALIZED (SELECT set_config('lock_timeout', '${IDEMPOTENCY_WAIT}', true))
-         INSERT INTO idempotency_keys (user_id, key, request_hash)
-         SELECT $1::uuid, $2, $3 FROM bound
-         ON CONFLICT (user_id, key) DO UPDATE
-           SET request_hash = EXCLUDED.request_hash, response_status = NULL, response_body = NULL,
-               created_at = now()
-           WHERE idempotency_keys.created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
-         RETURNING 1`,
-        [userId, key, hash],
-      )
-      .catch((error: unknown) => {
-        if (isPgError(error, PgError.LOCK_NOT_AVAILABLE)) throw new IdempotencyInProgressError();
-        throw error;
-      });
-    await manager.query(`SET LOCAL lock_timeout = DEFAULT`);
-    if (claimed.length > 0) return undefined;
-    const existing = await manager.findOneOrFail(IdempotencyKey, { where: { userId, key } });
-    if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
-    return existing.responseBody as OrderDto;
-  }
-
-  private async placeOrder(
-    manager: EntityManager,
-    actor: AuthUser,
-    dto: CheckoutDto,
-  ): Promise<OrderDto> {
+  async placeOrder(manager: EntityManager, buyer: Buyer, dto: CheckoutDto): Promise<OrderDto> {
+    // A user's cart by its owner, a guest's by its id: fixed column names, never caller text.
+    const [cartColumn, cartKey] =
+      buyer.kind === 'user' ? ['user_id', buyer.user.id] : ['id', buyer.cartId];
     // Every cart write (add, quantity change, removal, clear, guest-cart merge) locks this row
     // first in its transaction (CartService), so the checkout and the writes of this cart run
     // one after the other: a write that comes later waits and then finds the emptied cart (see
     // CartService for what it answers). Lines are read by a later statement, so they include
     // whatever a write committed before the lock was granted: the cart its answer showed.
-    await manager.query(`SELECT 1 FROM carts WHERE user_id = $1 FOR UPDATE`, [actor.id]);
+    await manager.query(`SELECT 1 FROM carts WHERE ${cartColumn} = $1 FOR UPDATE`, [cartKey]);
     const lines = liveLines(
       await manager.query<StoredCartLine[]>(
         `SELECT i.id, i.product_id, i.variant_id, i.quantity
            FROM cart_items i JOIN carts c ON c.id = i.cart_id
-          WHERE c.user_id = $1 ORDER BY i.created_at, i.id`,
-        [actor.id],
+          WHERE c.${cartColumn} = $1 ORDER BY i.created_at, i.id`,
+        [cartKey],
       ),
     );
     if (lines.length === 0) throw new EmptyCartError();
@@ -309,16 +264,27 @@ export class CheckoutService {
       };
     });
     // Locked (if limited) last, see the class comment; an unusable coupon fails the checkout.
+    const customer: CouponCustomer =
+      buyer.kind === 'user'
+        ? { userId: buyer.user.id, email: buyer.user.email }
+        : { userId: null, email: buyer.email };
     const coupon: AppliedCoupon | undefined = dto.couponCode
-      ? await this.coupons.applyForCheckout(manager, dto.couponCode, actor.id, subtotalOf(priced))
+      ? await this.coupons.applyForCheckout(manager, dto.couponCode, customer, subtotalOf(priced))
       : undefined;
     const totals = priceOrder(priced, this.shipping, this.tax, coupon?.discountAmount);
     const amounts = [totals.subtotal, totals.total, ...priced.map((p) => p.unitPrice * p.quantity)];
     if (amounts.some((amount) => amount > MAX_ORDER_AMOUNT))
       throw new OrderTooLargeError(MAX_ORDER_AMOUNT);
-    const { shipping, billing } = await this.addressesOf(manager, actor, dto);
+    const { shipping, billing } = await this.addressesOf(manager, buyer, dto);
     const order = manager.create(Order, {
-      userId: actor.id,
+      ...(buyer.kind === 'user'
+        ? { userId: buyer.user.id, guestEmail: null, guestTokenHash: null }
+        : {
+            id: buyer.orderId,
+            userId: null,
+            guestEmail: buyer.email,
+            guestTokenHash: buyer.tokenHash,
+          }),
       status: 'pending',
       paymentStatus: 'pending',
       paymentProvider: this.payments.provider.name,
@@ -331,7 +297,7 @@ export class CheckoutService {
       couponCode: coupon?.code ?? null,
     });
     await manager.save(order);
-    if (coupon) await this.coupons.recordUse(manager, coupon, order.id, actor.id);
+    if (coupon) await this.coupons.recordUse(manager, coupon, order.id, customer);
     const items = priced.map((p, position) =>
       manager.create(OrderItem, {
         orderId: order.id,

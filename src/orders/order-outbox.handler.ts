@@ -46,7 +46,7 @@ export class OrderOutboxHandler implements OnModuleInit {
       const data: OrderStatusChangedDataV1 = {
         ...(await this.snapshot(manager, event.orderId)),
         previousStatus: event.oldStatus,
-        changedBy: changedBy(event.byUserId, event.userId),
+        changedBy: changedBy(event.byUserId, event.userId, event.byGuest),
       };
       await this.outbox.record(manager, {
         type: 'order.status_changed',
@@ -87,7 +87,8 @@ export class OrderOutboxHandler implements OnModuleInit {
   }
 
   /**
-   * The order, its lines and the customer's address in one round trip (this runs inside every
+   * The order, its lines and the customer's address (the account's, or a guest order's contact
+   * address) in one round trip (this runs inside every
    * checkout and status change, so it is kept to one statement).
    */
   private async snapshot(manager: EntityManager, orderId: string): Promise<OrderCreatedDataV1> {
@@ -95,13 +96,13 @@ export class OrderOutboxHandler implements OnModuleInit {
       `SELECT o.id, o.number, o.status, o.payment_status, o.currency, o.subtotal,
               o.discount_amount, o.shipping_amount, o.tax_amount, o.total, o.coupon_code,
               o.shipping_address, o.billing_address, o.tracking_number, o.created_at,
-              o.updated_at, o.user_id, u.email,
+              o.updated_at, o.user_id, coalesce(u.email, o.guest_email) AS email,
               coalesce((SELECT json_agg(json_build_object(
                          'productId', i.product_id, 'variantId', i.variant_id, 'sku', i.sku,
                          'name', i.name, 'variantName', i.variant_name, 'unitPrice', i.unit_price,
                          'quantity', i.quantity, 'lineTotal', i.line_total, 'position', i.position))
                           FROM order_items i WHERE i.order_id = o.id), '[]') AS items
-         FROM orders o JOIN users u ON u.id = o.user_id
+         FROM orders o LEFT JOIN users u ON u.id = o.user_id
         WHERE o.id = $1`,
       [orderId],
     );
@@ -151,7 +152,7 @@ interface SnapshotRow {
   tracking_number: string | null;
   created_at: Date;
   updated_at: Date;
-  user_id: string;
+  user_id: string | null;
   email: string;
   items: OrderLinePayloadSource[];
 }

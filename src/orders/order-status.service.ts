@@ -26,19 +26,29 @@ import {
 } from './orders.errors.js';
 import { OrdersQueryService } from './orders-query.service.js';
 
-/** Who moves an order: a signed-in user, or the shop itself (payments, timeouts). */
+/**
+ * Who moves an order: a signed-in user (staff, or the owner), or the holder of a guest order's
+ * token (by its SHA-256), who has the owner's rights on that order only.
+ */
+export type OrderMover = AuthUser | { guestTokenHash: string };
+
+/** Who moves an order, as a move reads it: a person, a guest's token, or the shop itself. */
 interface MoveActor {
   mover: Mover;
-  /** Recorded in the history; `null` for the system. */
+  /** Recorded in the history; `null` for the system and for a guest. */
   userId: string | null;
   /** Set for an owner: only their own orders are found. */
   ownerId?: string;
+  /** Set for a guest: only the order with this token's hash is found. */
+  guestTokenHash?: string;
 }
 
-const actorOf = (actor: AuthUser): MoveActor =>
-  isStaff(actor)
-    ? { mover: 'staff', userId: actor.id }
-    : { mover: 'owner', userId: actor.id, ownerId: actor.id };
+const actorOf = (actor: OrderMover): MoveActor =>
+  'guestTokenHash' in actor
+    ? { mover: 'owner', userId: null, guestTokenHash: actor.guestTokenHash }
+    : isStaff(actor)
+      ? { mover: 'staff', userId: actor.id }
+      : { mover: 'owner', userId: actor.id, ownerId: actor.id };
 
 /** The shop acting by itself: staff's rights, no user in the history. */
 const SYSTEM: MoveActor = { mover: 'staff', userId: null };
@@ -64,7 +74,7 @@ export class OrderStatusService {
     private readonly events: DomainEventBus,
   ) {}
 
-  async move(actor: AuthUser, orderId: string, change: StatusChange): Promise<OrderDto> {
+  async move(actor: OrderMover, orderId: string, change: StatusChange): Promise<OrderDto> {
     return withTransactionRetry(() =>
       this.db.transaction(async (manager) => {
         const order = await this.apply(manager, actorOf(actor), orderId, change);
@@ -177,7 +187,11 @@ export class OrderStatusService {
   ): Promise<Order> {
     const order = found(
       await manager.findOne(Order, {
-        where: actor.ownerId ? { id: orderId, userId: actor.ownerId } : { id: orderId },
+        where: actor.guestTokenHash
+          ? { id: orderId, guestTokenHash: actor.guestTokenHash }
+          : actor.ownerId
+            ? { id: orderId, userId: actor.ownerId }
+            : { id: orderId },
       }),
       'Order',
     );
@@ -204,7 +218,9 @@ export class OrderStatusService {
       order.paymentProvider !== 'manual',
     );
     if (change.trackingNumber !== undefined) order.trackingNumber = change.trackingNumber;
-    order.change = { byUserId: actor.userId, note: change.note ?? null };
+    order.change = actor.guestTokenHash
+      ? { byUserId: null, note: change.note ?? null, byGuest: true }
+      : { byUserId: actor.userId, note: change.note ?? null };
     await manager.save(order);
 
     if (restoresStock(change.to)) {

@@ -23,8 +23,17 @@ export class Order {
   @Column({ type: 'bigint', update: false, default: () => "nextval('order_number_seq')" })
   number!: string;
 
-  @Column({ type: 'uuid' })
-  userId!: string;
+  /** The customer's account; `null` for a guest order until an account claims it. */
+  @Column({ type: 'uuid', nullable: true })
+  userId!: string | null;
+
+  /** A guest order's contact address (kept after an account claims the order). */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  guestEmail!: string | null;
+
+  /** SHA-256 (hex) of a guest order's order token; never selected by default. */
+  @Column({ type: 'char', length: 64, nullable: true, select: false })
+  guestTokenHash!: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   status!: OrderStatus;
@@ -84,7 +93,7 @@ export class Order {
    * Not stored: who makes the status change being saved, and why. The entity subscriber puts
    * them on the `OrderStatusChanged` event (the history row and notification come from it).
    */
-  change?: { byUserId: string | null; note: string | null };
+  change?: { byUserId: string | null; note: string | null; byGuest?: boolean };
 
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt!: Date;

@@ -58,6 +58,7 @@ export class OrderSubscriber implements EntitySubscriberInterface<Order> {
         after.status,
         after.change?.byUserId ?? null,
         after.change?.note ?? null,
+        after.change?.byGuest ?? false,
       ),
       event.manager,
     );

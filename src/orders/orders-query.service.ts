@@ -23,6 +23,7 @@ export function toOrderDto(
     id: order.id,
     number: order.number,
     userId: order.userId,
+    guestEmail: order.guestEmail,
     status: order.status,
     paymentStatus: order.paymentStatus,
     items: items.map((i) => ({
@@ -78,8 +79,16 @@ export class OrdersQueryService {
       }),
       'Order',
     );
+    if (order.userId !== actor.id) return (await this.toDtos([order], this.db.manager))[0];
+    return this.payerView(order);
+  }
+
+  /**
+   * The order as the one who pays it sees it (its owner, or the holder of a guest order's
+   * token): with the payment's client secret while the order can be paid.
+   */
+  async payerView(order: Order): Promise<OrderDto> {
     const [dto] = await this.toDtos([order], this.db.manager);
-    if (order.userId !== actor.id) return dto;
     const clientSecret = await this.payments.clientSecretFor(order);
     return clientSecret ? { ...dto, payment: { ...dto.payment, clientSecret } } : dto;
   }

@@ -12,7 +12,9 @@ import { Cart } from './cart.entity.js';
 import { CartService } from './cart.service.js';
 import { CheckoutService } from './checkout.service.js';
 import { GuestCartMergeService } from './guest-cart-merge.service.js';
-import { IdempotencyKey } from './idempotency-key.entity.js';
+import { GuestIdempotencyKey, IdempotencyKey } from './idempotency-key.entity.js';
+import { GuestCheckoutService } from './guest-checkout.service.js';
+import { GuestOrdersService } from './guest-orders.service.js';
 import { OrderHistoryHandler } from './order-history.handler.js';
 import { OrderOutboxHandler } from './order-outbox.handler.js';
 import { OrderItem } from './order-item.entity.js';
@@ -34,6 +36,7 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
       OrderItem,
       OrderStatusHistory,
       IdempotencyKey,
+      GuestIdempotencyKey,
     ]),
     CatalogModule,
     CouponsModule,
@@ -45,6 +48,8 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
     CartService,
     GuestCartMergeService,
     CheckoutService,
+    GuestCheckoutService,
+    GuestOrdersService,
     OrderStatusService,
     OrdersQueryService,
     PurchaseVerificationService,
@@ -70,6 +75,7 @@ import { FlatRateShipping, PercentageTax, SHIPPING_STRATEGY, TAX_STRATEGY } from
     CartService,
     GuestCartMergeService,
     PurchaseVerificationService,
+    GuestOrdersService,
   ],
 })
 export class OrdersModule {}

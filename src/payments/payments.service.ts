@@ -11,7 +11,8 @@ import { Refund } from './refund.entity.js';
 export interface PaymentOrder {
   id: string;
   number: string;
-  userId: string;
+  /** `null` for a guest order. */
+  userId: string | null;
   status: string;
   paymentStatus: string;
   total: number;

@@ -34,8 +34,9 @@ interface RowPurge {
 
 /**
  * Each condition has an index to walk (migration RetentionIndexes, `idempotency_keys_created_idx`,
- * `carts_guest_expires_idx`, the outbox's and webhook deliveries' `*_created_idx`, the account
- * tokens' `*_expires_idx`). `least()` skips NULLs: a token never revoked ended at expiry.
+ * `guest_idempotency_keys_created_idx`, `carts_guest_expires_idx`, the outbox's and webhook
+ * deliveries' `*_created_idx`, the account tokens' `*_expires_idx`). `least()` skips NULLs: a
+ * token never revoked ended at expiry.
  */
 const ROW_PURGES: readonly RowPurge[] = [
   {
@@ -47,6 +48,12 @@ const ROW_PURGES: readonly RowPurge[] = [
   {
     kind: 'idempotencyKeys',
     table: 'idempotency_keys',
+    where: 'created_at < $1',
+    cutoff: (c) => c.idempotencyKeys,
+  },
+  {
+    kind: 'idempotencyKeys',
+    table: 'guest_idempotency_keys',
     where: 'created_at < $1',
     cutoff: (c) => c.idempotencyKeys,
   },

@@ -309,11 +309,11 @@ suite('demo page in a browser', () => {
     await guest.locator('html[data-ready="true"]').waitFor();
     await guest.locator('[data-testid="cart-count"]', { hasText: '2' }).waitFor();
 
-    // A guest sees the cart, and is asked to sign in to check out.
+    // A guest sees the cart, and may sign in to check out (or check out as a guest).
     await guest.getByTestId('tab-cart').click();
     await cartLine(guest, mug).waitFor();
     await cartLine(guest, lamp).waitFor();
-    expect(await guest.getByTestId('checkout-form').isHidden()).toBe(true);
+    expect(await guest.getByTestId('guest-email').isVisible()).toBe(true);
     expect(await guest.getByTestId('cart-expires').textContent()).toContain('guest cart');
     await guest.getByTestId('cart-signin-button').click();
 
@@ -328,6 +328,7 @@ suite('demo page in a browser', () => {
     expect(await cartLine(guest, mug).locator('input[type="number"]').inputValue()).toBe('1');
     expect(await cartLine(guest, lamp).locator('input[type="number"]').inputValue()).toBe('2');
     expect(await guest.getByTestId('checkout-form').isVisible()).toBe(true);
+    expect(await guest.getByTestId('guest-email').isHidden()).toBe(true);
     expect(await guest.getByTestId('cart-signin').isHidden()).toBe(true);
 
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -358,6 +359,52 @@ suite('demo page in a browser', () => {
 
     expect(problems).toEqual([]);
     expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('checks out as a guest with an email address, and shows the order token once', async () => {
+    const {
+      category,
+      products: [scarf],
+    } = await catalog([{ price: 2500, stock: 3 }]);
+    if (!scarf) throw new Error('no product');
+    const guest = await openDemo();
+    await guest.getByTestId('category-select').selectOption(category.slug);
+    await card(guest, scarf).getByTestId('add-to-cart').click();
+    await guest.locator('[data-testid="cart-count"]', { hasText: '1' }).waitFor();
+    const token = await storedCartToken(guest);
+
+    await guest.getByTestId('tab-cart').click();
+    await cartLine(guest, scarf).waitFor();
+    const form = guest.getByTestId('checkout-form');
+    await guest.getByTestId('guest-email').fill('browser-guest@example.com');
+    await form.locator('input[name="fullName"]').fill('Browser Guest');
+    await fillAddress(guest);
+    const request = guest.waitForRequest(
+      (r) => r.method() === 'POST' && r.url().endsWith('/api/orders/guest'),
+    );
+    await guest.getByTestId('checkout-submit').click();
+    const sent = await request;
+    expect(sent.headers()['x-cart-token']).toBe(token);
+    expect(sent.headers().authorization).toBeUndefined();
+    expect(sent.headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+
+    const result = guest.getByTestId('checkout-result');
+    await result.waitFor();
+    const orderId = await result.getAttribute('data-order-id');
+    const orderToken = await result.getAttribute('data-guest-token');
+    expect(await result.textContent()).toContain(orderToken ?? 'no token');
+    // The token opens the order, which belongs to no account and went to the guest's address.
+    const order = await t.http
+      .get(`/api/orders/${orderId ?? ''}`)
+      .set('X-Order-Token', orderToken ?? '')
+      .expect(200);
+    expect(order.body).toMatchObject({
+      userId: null,
+      guestEmail: 'browser-guest@example.com',
+      shippingAddress: { city: 'Springfield', fullName: 'Browser Guest' },
+    });
+    await guest.locator('[data-testid="cart-count"]', { hasText: '0' }).waitFor();
+    expect(problems).toEqual([]);
   }, 60_000);
 
   it("shows a deleted product's line by its old name, and lets the customer remove it", async () => {

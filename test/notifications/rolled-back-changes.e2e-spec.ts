@@ -42,7 +42,8 @@ describe('rolled-back and failing changes', () => {
       await Promise.resolve();
     });
     bus.onInTransaction(OrderCreated, async (event) => {
-      if (failInTransaction.has(event.userId)) throw new Error('injected in-transaction failure');
+      if (failInTransaction.has(event.userId ?? ''))
+        throw new Error('injected in-transaction failure');
       await Promise.resolve();
     });
     bus.onAfterCommit(OrderStatusChanged, (event) => {

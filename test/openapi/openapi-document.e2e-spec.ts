@@ -88,6 +88,8 @@ const EXTENSION_OPERATIONS = [
   'updateBrandImage',
   'reorderBrandImages',
   'deleteBrandImage',
+  // guest checkout (docs/api/guest-checkout.md)
+  'checkoutGuestCart',
   // coupons (docs/api/coupons.md)
   'listCoupons',
   'getCoupon',

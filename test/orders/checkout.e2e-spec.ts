@@ -37,6 +37,7 @@ describe('checkout', () => {
       id: expect.stringMatching(UUID),
       number: expect.stringMatching(/^\d+$/),
       userId: user.id,
+      guestEmail: null,
       status: 'pending',
       paymentStatus: 'pending',
       // The default manual provider: staff record the payment by confirming the order.

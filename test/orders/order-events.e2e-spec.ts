@@ -36,7 +36,7 @@ describe('domain events of orders', () => {
       failingOrders.has(event.orderId) ? failure() : Promise.resolve(),
     );
     bus.onInTransaction(OrderCreated, (event) =>
-      failingBuyers.has(event.userId) ? failure() : Promise.resolve(),
+      failingBuyers.has(event.userId ?? '') ? failure() : Promise.resolve(),
     );
     bus.onAfterCommit(OrderStatusChanged, (event) => {
       statusChanges.push(event);

@@ -43,6 +43,8 @@ describe('object-level authorization on every id-taking route (API1)', () => {
   let alice: Customer;
   let mallory: TestUser;
   let extras: Extras;
+  /** A guest's order token (checkoutGuestCart): it opens that guest order, nothing else. */
+  let guestToken: string;
   /** Alice's review (pending), wishlists and address book. */
   let mine: {
     reviewId: string;
@@ -61,6 +63,15 @@ describe('object-level authorization on every id-taking route (API1)', () => {
     mallory = (await customerWithOrder(t, shop)).user;
     extras = await buildExtras(t, shop);
     await deliverOrder(t, shop, alice.orderId);
+    const guestAdd = await t.http
+      .post('/api/cart/items')
+      .send({ productId: shop.product.id, quantity: 1 });
+    const guestOrder = await t.http
+      .post('/api/orders/guest')
+      .set('X-Cart-Token', (guestAdd.body as { cartToken: string }).cartToken)
+      .send({ email: 'guest@example.com', shippingAddress: ADDRESS });
+    if (guestOrder.status !== 201) throw new Error(`fixture guest order: ${guestOrder.text}`);
+    guestToken = (guestOrder.body as { guestToken: string }).guestToken;
     const post = async (path: string, body: object = {}, status = 201) => {
       const res = await t.http.post(path).set('Authorization', alice.user.auth).send(body);
       if (res.status !== status) throw new Error(`fixture ${path}: ${res.status} ${res.text}`);
@@ -188,13 +199,23 @@ describe('object-level authorization on every id-taking route (API1)', () => {
 
   const CASES: Record<string, () => Case> = {
     getOrder: () => ({
-      attacks: () => [as(mallory, t.http.get(`/api/orders/${alice.orderId}`))],
+      attacks: () => [
+        as(mallory, t.http.get(`/api/orders/${alice.orderId}`)),
+        t.http.get(`/api/orders/${alice.orderId}`).set('X-Order-Token', guestToken),
+        as(mallory, t.http.get(`/api/orders/${alice.orderId}`)).set('X-Order-Token', guestToken),
+      ],
       status: 404,
       read: orderStatus,
       rightful: () => as(alice.user, t.http.get(`/api/orders/${alice.orderId}`)),
     }),
     cancelOrder: () => ({
-      attacks: () => [as(mallory, t.http.post(`/api/orders/${alice.orderId}/cancel`)).send({})],
+      attacks: () => [
+        as(mallory, t.http.post(`/api/orders/${alice.orderId}/cancel`)).send({}),
+        t.http
+          .post(`/api/orders/${alice.orderId}/cancel`)
+          .set('X-Order-Token', guestToken)
+          .send({}),
+      ],
       status: 404,
       read: orderStatus,
       rightful: () => as(shop.staff, t.http.get(`/api/orders/${alice.orderId}`)),
@@ -622,6 +643,11 @@ describe('object-level authorization on every id-taking route (API1)', () => {
     const strip = (res: Response) => ({ ...(res.body as object), requestId: undefined });
     expect(strip(theirs)).toEqual(strip(nobodys));
     expect(theirs.status).toBe(404);
+    // A guest's order token on someone else's order: the same 404 again.
+    const byToken = await t.http
+      .get(`/api/orders/${alice.orderId}`)
+      .set('X-Order-Token', guestToken);
+    expect(strip(byToken)).toEqual(strip(nobodys));
   });
 
   it("ignores ?userId= from a customer: listOrders shows only the caller's orders", async () => {

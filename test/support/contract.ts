@@ -23,6 +23,7 @@ export const NOT_API_OPERATIONS: ReadonlyArray<{ method?: string; path: RegExp; 
   { path: /^\/health\/(live|ready)$/, why: 'probes for the orchestrator (excluded from the API)' },
   { path: /^\/metrics$/, why: 'Prometheus text format (excluded from the API)' },
   { path: /^\/docs(-json|-yaml)?(\/.*)?$/, why: 'Swagger UI and the document itself' },
+  { path: /^\/docs-asyncapi\.json$/, why: 'the AsyncAPI document (checked by its own suite)' },
   { path: /^\/media\/[^/]+$/, why: 'uploaded images, streamed as bytes' },
   { path: /^\/demo(\/.*)?$/, why: 'the demo page, its dev mailbox and the Socket.IO client' },
   { path: /^\/(reset-password|verify-email|orders\/[^/]+)$/, why: 'email links: the demo page' },

@@ -12,6 +12,8 @@ import { io, type Socket } from 'socket.io-client';
 export interface ConnectOptions {
   /** Sent as the handshake `auth: {token}`; omit for a handshake without one. */
   token?: string;
+  /** Other handshake `auth` fields, e.g. a guest's `{ orderToken }`. */
+  auth?: Record<string, string>;
   /** Handshake headers, e.g. `{ Authorization: 'Bearer …' }` (websocket transport in Node). */
   extraHeaders?: Record<string, string>;
   /** How long to wait for `connect` (or `connect_error`); default 5 s. */
@@ -26,7 +28,14 @@ function makeSocket(baseUrl: string, options: ConnectOptions): Socket {
     reconnection: false,
     forceNew: true,
     timeout: options.timeoutMs ?? 5_000,
-    ...(options.token === undefined ? {} : { auth: { token: options.token } }),
+    ...(options.token === undefined && !options.auth
+      ? {}
+      : {
+          auth: {
+            ...options.auth,
+            ...(options.token === undefined ? {} : { token: options.token }),
+          },
+        }),
     ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
   });
   open.add(socket);

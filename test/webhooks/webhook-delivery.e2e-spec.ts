@@ -45,7 +45,8 @@ describe('webhook delivery', () => {
       await Promise.resolve();
     });
     bus.onInTransaction(OrderCreated, async (event) => {
-      if (failInTransaction.has(event.userId)) throw new Error('injected in-transaction failure');
+      if (failInTransaction.has(event.userId ?? ''))
+        throw new Error('injected in-transaction failure');
       await Promise.resolve();
     });
   });

@@ -183,8 +183,22 @@ export class OrderDto {
   })
   number!: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The customer' })
-  userId!: string;
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description:
+      "The customer's account; null for a guest order until an account that verified the same address claims it",
+  })
+  userId!: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    format: 'email',
+    nullable: true,
+    description: "A guest order's contact address (kept once an account claims it); null otherwise",
+  })
+  guestEmail!: string | null;
 
   @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   status!: OrderStatus;

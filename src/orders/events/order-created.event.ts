@@ -4,7 +4,8 @@ export class OrderCreated extends DomainEvent {
   constructor(
     readonly orderId: string,
     readonly orderNumber: string,
-    readonly userId: string,
+    /** The customer's account; `null` for a guest order. */
+    readonly userId: string | null,
     readonly total: number,
     readonly currency: string,
   ) {

@@ -9,7 +9,8 @@ import type { PaymentStatus } from '../order-state-machine.js';
 export class OrderPaid extends DomainEvent {
   constructor(
     readonly orderId: string,
-    readonly userId: string,
+    /** `null` for a guest order. */
+    readonly userId: string | null,
     readonly previousPaymentStatus: PaymentStatus,
     /** Who takes the payment (`manual`, `stripe`). */
     readonly provider: string,

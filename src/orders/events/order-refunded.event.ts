@@ -4,7 +4,8 @@ import { DomainEvent } from '@/common/events/domain-event-bus.js';
 export class OrderRefunded extends DomainEvent {
   constructor(
     readonly orderId: string,
-    readonly userId: string,
+    /** `null` for a guest order. */
+    readonly userId: string | null,
     readonly refundId: string,
     /** This refund, minor units. */
     readonly amount: number,

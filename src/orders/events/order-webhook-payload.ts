@@ -39,8 +39,9 @@ export interface OrderLinePayloadV1 {
   lineTotal: number;
 }
 
+/** The buyer: an account (`id`), or a guest (`id: null`, `email` the address given at checkout). */
 export interface CustomerPayloadV1 {
-  id: string;
+  id: string | null;
   email: string;
 }
 
@@ -128,5 +129,16 @@ export function toOrderPayloadV1(
   };
 }
 
-export const changedBy = (byUserId: string | null, customerId: string): ChangedBy =>
-  byUserId === null ? 'system' : byUserId === customerId ? 'customer' : 'staff';
+/** A guest (the holder of the order token) counts as the customer. */
+export const changedBy = (
+  byUserId: string | null,
+  customerId: string | null,
+  byGuest = false,
+): ChangedBy =>
+  byGuest
+    ? 'customer'
+    : byUserId === null
+      ? 'system'
+      : byUserId === customerId
+        ? 'customer'
+        : 'staff';

@@ -103,10 +103,18 @@ export class OrderWebhookDto implements OrderPayloadV1 {
 }
 
 export class WebhookCustomerDto implements CustomerPayloadV1 {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description: 'The account; null for a guest order that no account has claimed',
+  })
+  id!: string | null;
 
-  @ApiProperty({ format: 'email' })
+  @ApiProperty({
+    format: 'email',
+    description: "The account's address, or a guest order's contact address",
+  })
   email!: string;
 }
 
