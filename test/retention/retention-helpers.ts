@@ -60,7 +60,7 @@ export function retentionRows(t: TestApp) {
     async notification(userId: string, options: { ago: string; read: boolean }): Promise<string> {
       const [row] = await t.dataSource.query<Array<{ id: string }>>(
         `INSERT INTO notifications (user_id, type, title, message, created_at, read_at)
-         VALUES ($1, 'order_status_changed', 'Order shipped', 'On its way',
+         VALUES ($1, 'order_status_update', 'Order shipped', 'On its way',
                  now() - $2::interval, CASE WHEN $3 THEN now() - $2::interval END)
          RETURNING id`,
         [userId, options.ago, options.read],
