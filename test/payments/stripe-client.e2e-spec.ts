@@ -132,6 +132,13 @@ describe('a generated client paying by card (Stripe)', () => {
         (i) => i.metadata.orderId === result.order.id,
       );
       expect(intents).toHaveLength(1);
+      // Asked twice (the failed try, then the read), with the same key: had Stripe made the
+      // intent before failing, the second ask would have answered it, not made another.
+      const creates = stripe.requestsFor('POST', /^\/v1\/payment_intents$/, result.order.id);
+      expect(creates.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(creates.map((r) => r.idempotencyKey))).toEqual(
+        new Set([`order-${result.order.id}-payment`]),
+      );
       expect(paidWith).toEqual([intents[0]?.client_secret]);
       expect(result.retried.payment.clientSecret).toBe(intents[0]?.client_secret);
       expect(result.paid).toMatchObject({ status: 'confirmed', paymentStatus: 'paid' });
