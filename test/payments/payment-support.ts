@@ -62,3 +62,16 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * The intent a browser pays with `clientSecret` (Stripe.js only ever sees the secret); throws
+ * when the stand-in made none with it.
+ */
+export function intentWithSecret(
+  stripe: StripeStandIn,
+  clientSecret: string,
+): ReturnType<StripeStandIn['intentOf']> & object {
+  const intent = [...stripe.intents.values()].find((i) => i.client_secret === clientSecret);
+  if (!intent) throw new Error('no PaymentIntent has that client secret');
+  return intent;
+}
