@@ -12,6 +12,7 @@ export default tseslint.config(
       '.data/',
       'bench/results/',
       'examples/**/generated/',
+      'examples/spa-client/heyapi/',
       '**/*.mjs',
       'jest.config.js',
       'eslint.config.js',
