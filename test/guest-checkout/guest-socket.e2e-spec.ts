@@ -17,7 +17,7 @@ interface StatusUpdate {
   orderId: string;
   oldStatus: string;
   newStatus: string;
-  notificationId: string;
+  notificationId: string | null;
 }
 
 /** A guest follows their order live: `auth: {orderToken}` joins that order's room, nothing else. */
@@ -52,7 +52,7 @@ describe('guest sockets', () => {
       orderId: order.id,
       oldStatus: 'pending',
       newStatus: 'confirmed',
-      notificationId: '',
+      notificationId: null,
     });
 
     // Another order's change, a new order, a customer's order: none reach it.
