@@ -88,7 +88,7 @@ describe('refunds and unpaid orders (Stripe)', () => {
       .requestsFor('POST', /^\/v1\/refunds$/)
       .filter((r) => r.body.payment_intent === intent.id);
     expect(sent).toHaveLength(3);
-  });
+  }, 120_000); // two apps, ten refunds each taking the order and payment locks: the no-env pass (embedded PostgreSQL) on a shared 2-core machine needed more than 30 s
 
   it('refuses refunds of unpaid orders (409), past what is left (422), bad amounts (400) and from customers (403)', async () => {
     const { order, customer } = await b.placeOrder();
