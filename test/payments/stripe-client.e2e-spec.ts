@@ -26,7 +26,7 @@ describe('a generated client paying by card (Stripe)', () => {
     // Guest checkouts are limited per IP in Redis, which other runs share: not this suite's subject.
     t = await createTestApp({ ...stripe.env(url), GUEST_CHECKOUT_RATE_LIMIT: '0' });
     b = await orderBuilders(t);
-  });
+  }, 120_000); // the no-env pass (embedded PostgreSQL, shared 2-core machine) once needed more than 30 s to start the app
   afterAll(async () => {
     await t.close();
     await stripe.stop();
