@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { catalogBuilders } from '../catalog/catalog-builders.js';
 import {
   isolatedRedisUrl,
@@ -8,7 +8,7 @@ import {
   warnWithoutRedis,
 } from '../catalog/catalog-cache-support.js';
 import { xCache } from '../catalog/catalog-expect.js';
-import { type Build, preparedBuild } from '../faults/fault-server.js';
+import { type Build, sharedBuild } from '../support/shared-build.js';
 import { createTestApp } from '../support/test-app.js';
 import { runCli } from './run-cli.js';
 
@@ -90,14 +90,12 @@ describe('cache-warmup CLI (built)', () => {
 
   beforeAll(async () => {
     warnWithoutRedis('the cache-warmup CLI test that fills Redis for another instance');
-    build = preparedBuild();
+    build = await sharedBuild();
     script = join(build.main, '..', 'cli', 'cache-warmup.js');
     // Migrates the run's database (the CLI, like the server on DATABASE_URL, expects that).
     const t = await createTestApp();
     await t.close();
   }, 300_000);
-  afterAll(() => build?.dispose());
-
   redisIt(
     'fills Redis, prints what it warmed with counts, and another instance answers HIT from it',
     async () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Build, preparedBuild } from '../faults/fault-server.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { type Build, sharedBuild } from '../support/shared-build.js';
 import { runCli } from './run-cli.js';
 
 /**
@@ -25,10 +25,9 @@ describe('CLI help (built)', () => {
   const cli = (name: string, args: string[]) =>
     runCli(join(build!.main, '..', 'cli', `${name}.js`), args, BROKEN, EXIT_BOUND_MS);
 
-  beforeAll(() => {
-    build = preparedBuild();
+  beforeAll(async () => {
+    build = await sharedBuild();
   }, 300_000);
-  afterAll(() => build?.dispose());
 
   it.each(CLIS.flatMap(([name, usage]) => ['--help', '-h'].map((flag) => [name, flag, usage])))(
     '%s %s prints its usage and options to stdout and exits 0, before reading the configuration',

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Build, preparedBuild } from '../faults/fault-server.js';
+import { type Build, sharedBuild } from '../support/shared-build.js';
 import { createTestApp, STRONG_PASSWORD, type TestApp, uniqueEmail } from '../support/test-app.js';
 import { runCli } from './run-cli.js';
 
@@ -64,14 +64,13 @@ describe('create-admin CLI (built)', () => {
     t.http.post('/api/auth/login').send({ email, password });
 
   beforeAll(async () => {
-    build = preparedBuild();
+    build = await sharedBuild();
     script = join(build.main, '..', 'cli', 'create-admin.js');
     // Migrates the run's database, which the CLI (like the server on DATABASE_URL) expects.
     t = await createTestApp();
   }, 300_000);
   afterAll(async () => {
     await t?.close();
-    build?.dispose();
   });
 
   it('creates an admin who can log in from CREATE_ADMIN_PASSWORD, exit 0, with stdin left open', async () => {

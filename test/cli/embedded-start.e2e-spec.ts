@@ -4,7 +4,8 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEMO_ACCOUNTS, DEMO_PRODUCTS } from '@/database/demo-shop.js';
-import { type Build, preparedBuild, send } from '../faults/fault-server.js';
+import { send } from '../faults/fault-server.js';
+import { type Build, sharedBuild } from '../support/shared-build.js';
 import {
   killLeftovers,
   processesOn,
@@ -95,8 +96,8 @@ describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)'
     return join(base, 'pg');
   };
 
-  beforeAll(() => {
-    build = preparedBuild();
+  beforeAll(async () => {
+    build = await sharedBuild();
   }, 300_000);
 
   // A failed test must leave no server and no PostgreSQL behind.
@@ -106,7 +107,6 @@ describe('npm start with no DATABASE_URL and no REDIS_URL (embedded PostgreSQL)'
     // eslint-disable-next-line no-console -- the start-up times are this suite's report
     if (timings.length > 0) console.log(`[embedded start] ${timings.join('; ')}`);
     for (const base of dirs) rmSync(base, { recursive: true, force: true });
-    build?.dispose();
   });
 
   it(

@@ -5,7 +5,7 @@ import { runMigrations } from '@/database/database.runtime.js';
 import { isolatedRedisUrl, redisIt, warnWithoutRedis } from '../catalog/catalog-cache-support.js';
 import { xCache } from '../catalog/catalog-expect.js';
 import { createScratchDatabase, type ScratchDatabase } from '../database/scratch-database.js';
-import { type Build, preparedBuild } from '../faults/fault-server.js';
+import { type Build, sharedBuild } from '../support/shared-build.js';
 import { createTestAppOn } from '../support/test-app.js';
 import { runCli } from './run-cli.js';
 
@@ -42,14 +42,13 @@ describe('seed CLI (built)', () => {
     runCli(script, args, env, timeoutMs);
 
   beforeAll(async () => {
-    build = preparedBuild();
+    build = await sharedBuild();
     script = join(build.main, '..', 'cli', 'seed.js');
     scratch = await createScratchDatabase('seed_cli');
     await runMigrations(scratch.url);
   }, 300_000);
   afterAll(async () => {
     await scratch?.drop();
-    build?.dispose();
   });
   warnWithoutRedis('the seed CLI case with a shared cache');
 

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEMO_ACCOUNTS } from '@/database/demo-shop.js';
 import { startEmbeddedPostgres } from '@/database/embedded-postgres.js';
 import { waitFor } from '../faults/fault-processes.js';
-import { type Build, preparedBuild, send } from '../faults/fault-server.js';
+import { send } from '../faults/fault-server.js';
+import { type Build, sharedBuild } from '../support/shared-build.js';
 import {
   killLeftovers,
   scratchBase,
@@ -23,7 +23,6 @@ import {
  * line per module and per route is at debug.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The bound: fewer lines than this before the banner. */
 const LINES_BEFORE_BANNER = 30;
 
@@ -63,9 +62,7 @@ describe('npm start output off a terminal', () => {
   };
 
   beforeAll(async () => {
-    build = preparedBuild();
-    // The demo page is served from public/demo/ beside the build's package.json, as in dist/.
-    symlinkSync(join(ROOT, 'public'), join(dirname(dirname(build.main)), 'public'));
+    build = await sharedBuild();
     template = dataDir();
     await (await startEmbeddedPostgres(template)).stop();
   }, 300_000);
@@ -74,7 +71,6 @@ describe('npm start output off a terminal', () => {
 
   afterAll(() => {
     for (const base of bases) rmSync(base, { recursive: true, force: true });
-    build?.dispose();
   });
 
   it(

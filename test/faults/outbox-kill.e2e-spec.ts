@@ -14,7 +14,8 @@ import {
   WebhookReceiver,
 } from '../webhooks/webhook-receiver.js';
 import { freePort, waitFor } from './fault-processes.js';
-import { preparedBuild, send, type ServerProcess, startServer } from './fault-server.js';
+import { type Build, sharedBuild } from '../support/shared-build.js';
+import { send, type ServerProcess, startServer } from './fault-server.js';
 import { ADDRESS } from './fault-shop.js';
 
 /**
@@ -28,7 +29,7 @@ const JWT_SECRET = 'faults-outbox-suite-secret-0123456789abcdef';
 
 describe('outbox: kill -9 between commit and delivery', () => {
   const databaseUrl = process.env.TEST_DATABASE_URL as string;
-  let build: ReturnType<typeof preparedBuild> | undefined;
+  let build: Build | undefined;
   let t: TestApp | undefined;
   let db: pg.Client | undefined;
   let receiver: WebhookReceiver;
@@ -90,7 +91,7 @@ describe('outbox: kill -9 between commit and delivery', () => {
     ).rows[0];
 
   beforeAll(async () => {
-    build = preparedBuild();
+    build = await sharedBuild();
     await migrateOnce(databaseUrl);
     // Set-up only: this app runs no workers, so only the child processes deliver.
     t = await createTestApp({
@@ -112,7 +113,6 @@ describe('outbox: kill -9 between commit and delivery', () => {
     await receiver?.close();
     await db?.end().catch(() => undefined);
     await t?.close();
-    build?.dispose();
     rmSync(mailDir, { recursive: true, force: true });
   });
 

@@ -5,7 +5,8 @@ import { createClient } from 'redis';
 import { migrateOnce } from '../support/migrate-once.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 import { freePort, sleep, waitFor } from './fault-processes.js';
-import { preparedBuild, type Sent, type ServerProcess, send, startServer } from './fault-server.js';
+import { type Build, sharedBuild } from '../support/shared-build.js';
+import { type Sent, type ServerProcess, send, startServer } from './fault-server.js';
 import {
   ADDRESS,
   closeSockets,
@@ -37,7 +38,7 @@ const JWT_SECRET = 'faults-sigterm-suite-secret-0123456789abcdef';
 
 describe('SIGTERM under load', () => {
   const databaseUrl = process.env.TEST_DATABASE_URL as string;
-  let build: ReturnType<typeof preparedBuild> | undefined;
+  let build: Build | undefined;
   let server: ServerProcess | undefined;
   let impatient: ServerProcess | undefined;
   let db: pg.Client | undefined;
@@ -92,7 +93,7 @@ describe('SIGTERM under load', () => {
   };
 
   beforeAll(async () => {
-    build = preparedBuild();
+    build = await sharedBuild();
     await migrateOnce(databaseUrl);
     // The shop is set up through an in-process app (same database, same JWT secret).
     t = await createTestApp({ JWT_SECRET });
@@ -140,7 +141,6 @@ describe('SIGTERM under load', () => {
     await db?.end().catch(() => undefined);
     await server?.kill();
     await impatient?.kill();
-    build?.dispose();
     await t?.close();
   });
 
