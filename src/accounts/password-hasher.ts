@@ -1,9 +1,11 @@
 import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '@/config/app-config.js';
+import { InjectConfig } from '@/config/config.module.js';
 
 const KEY_LENGTH = 32;
-/** OWASP's scrypt minimum (N=2^17, r=8, p=1: 128 MiB) halved in cost for a 2-core API node. */
-const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
-const MAX_MEMORY = 128 * PARAMS.N * PARAMS.r * 2;
+/** Memory scrypt may use: enough for the largest N the configuration accepts, r = 8. */
+const MAX_MEMORY = 128 * 2 ** 15 * 8 * 2;
 
 function derive(
   password: string,
@@ -23,19 +25,27 @@ function derive(
 
 /**
  * Memory-hard password hashing with Node's scrypt (no native add-on to build). The stored form
- * `scrypt$N$r$p$salt$hash` keeps its parameters so they can be raised later.
+ * `scrypt$N$r$p$salt$hash` keeps its parameters so they can be raised later. N is
+ * 2^PASSWORD_HASH_COST: 2^15 by default and at least that in production (OWASP's minimum,
+ * N=2^17 with r=8, halved in cost for a 2-core API node); the test suites use less.
  */
+@Injectable()
 export class PasswordHasher {
   private dummyHash: Promise<string> | undefined;
+  private readonly params: { N: number; r: number; p: number };
+
+  constructor(@InjectConfig() config: AppConfig) {
+    this.params = { N: 2 ** config.passwordHashCost, r: 8, p: 1 };
+  }
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
-    const key = await derive(password, salt, PARAMS);
+    const key = await derive(password, salt, this.params);
     return [
       'scrypt',
-      PARAMS.N,
-      PARAMS.r,
-      PARAMS.p,
+      this.params.N,
+      this.params.r,
+      this.params.p,
       salt.toString('base64'),
       key.toString('base64'),
     ].join('$');

@@ -46,6 +46,7 @@ describe('loadConfig: bad values', () => {
     ['CORS_ORIGINS', 'https://shop.example/path', /^CORS_ORIGINS entries must be origins/],
     ['TAX_RATE_PERCENT', '101', /^TAX_RATE_PERCENT must be a percentage from 0 to 100/],
     ['TAX_RATE_PERCENT', '8.255', /^TAX_RATE_PERCENT must be a percentage/],
+    ['PASSWORD_HASH_COST', '9', /^PASSWORD_HASH_COST must be an integer from 10 to 20/],
     ['JOBS_WORKERS', 'sometimes', /^JOBS_WORKERS must be true or false/],
     ['JOBS_POLL_INTERVAL', '0', /^JOBS_POLL_INTERVAL must be a duration/],
     ['JOBS_MONITOR_INTERVAL', 'often', /^JOBS_MONITOR_INTERVAL must be a duration/],
@@ -144,6 +145,14 @@ describe('loadConfig: production', () => {
       'JWT_SECRET must be at least 32 characters when NODE_ENV=production',
       expect.stringMatching(/^PORT /),
     ]);
+  });
+
+  it('refuses a password hashing cost below the production floor (fast hashes are for tests)', () => {
+    expect(problemsOf(production({ PASSWORD_HASH_COST: '14' }))).toEqual([
+      'PASSWORD_HASH_COST must be at least 15 when NODE_ENV=production (lower values are for test suites only)',
+    ]);
+    expect(loadConfig(production({ PASSWORD_HASH_COST: '16' })).passwordHashCost).toBe(16);
+    expect(loadConfig(production()).passwordHashCost).toBe(15);
   });
 
   it('accepts a valid production configuration', () => {

@@ -48,6 +48,11 @@ export interface AppConfig {
   readonly currency: string;
   /** Requests per minute per client IP (and per email for login); 0 disables. */
   readonly authRateLimit: number;
+  /**
+   * Password hashing work factor: scrypt's N is 2^this (15: 32 MiB and about 0.1 s a hash on one
+   * core). Stored hashes keep their own, so it can be raised at any time.
+   */
+  readonly passwordHashCost: number;
   /** New guest carts a minute per client IP; 0 = unlimited. */
   readonly guestCartRateLimit: number;
   /** Guest checkouts per minute per client address; 0 = off. */
@@ -192,6 +197,19 @@ export interface WebhooksConfig {
   readonly secretRotationGraceSeconds: number;
 }
 
+/** The production floor of PASSWORD_HASH_COST; lower values only make test suites fast. */
+export const MIN_PRODUCTION_HASH_COST = 15;
+
+function readPasswordHashCost(r: Reader, production: boolean): number {
+  const cost = r.int('PASSWORD_HASH_COST', MIN_PRODUCTION_HASH_COST, 10, 20);
+  if (production && cost < MIN_PRODUCTION_HASH_COST)
+    r.problems.push(
+      `PASSWORD_HASH_COST must be at least ${MIN_PRODUCTION_HASH_COST} when NODE_ENV=production ` +
+        '(lower values are for test suites only)',
+    );
+  return cost;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new Reader(env);
   const nodeEnv = r.oneOf(
@@ -269,6 +287,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     httpCacheSwr: r.int('HTTP_CACHE_SWR', 60, 0, 86400 * 7),
     currency,
     authRateLimit: r.int('AUTH_RATE_LIMIT', 20, 0, 1_000_000),
+    passwordHashCost: readPasswordHashCost(r, production),
     guestCartRateLimit: r.int('GUEST_CART_RATE_LIMIT', 30, 0, 1_000_000),
     guestCheckoutRateLimit: r.int('GUEST_CHECKOUT_RATE_LIMIT', 10, 0, 1_000_000),
     trustProxy,

@@ -167,6 +167,10 @@ export async function createTestAppOn(
     WEBHOOK_RETRY_BASE: '1s',
     WEBHOOK_TIMEOUT: '3s',
     JWT_SECRET: TEST_JWT_SECRET,
+    // scrypt at N=2^10 (about 3 ms a hash instead of 110): thousands of users are registered
+    // and signed in per run. The hashing itself is the production code; only its cost differs
+    // (production refuses a cost below 15, so an app started as production keeps the default).
+    PASSWORD_HASH_COST: env.NODE_ENV === 'production' ? undefined : '10',
     REDIS_URL: process.env.REDIS_URL,
     ...env,
     DATABASE_URL: databaseUrl,
