@@ -1,7 +1,7 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { InTransaction } from '@/common/events/domain-event-bus.js';
 import { OrderStatusChanged } from '@/orders/events/order-status-changed.event.js';
 import { checkCoupon } from './coupon-terms.js';
 import { Coupon } from './coupon.entity.js';
@@ -40,17 +40,8 @@ export interface CouponCustomer {
  * transaction.
  */
 @Injectable()
-export class CouponRedemptionsService implements OnModuleInit {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly events: DomainEventBus,
-  ) {}
-
-  onModuleInit(): void {
-    this.events.onInTransaction(OrderStatusChanged, (event, manager) =>
-      this.onOrderStatusChanged(event, manager),
-    );
-  }
+export class CouponRedemptionsService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
    * What `code` takes off a cart of `subtotal` for `userId`, without using it (a preview: the
@@ -135,10 +126,8 @@ export class CouponRedemptionsService implements OnModuleInit {
   }
 
   /** A cancelled order gives its coupon use back (idempotent: only a held use is released). */
-  private async onOrderStatusChanged(
-    event: OrderStatusChanged,
-    manager: EntityManager,
-  ): Promise<void> {
+  @InTransaction(OrderStatusChanged)
+  async releaseOnCancellation(event: OrderStatusChanged, manager: EntityManager): Promise<void> {
     if (event.newStatus !== 'cancelled') return;
     await manager.query(
       `UPDATE coupon_redemptions SET released_at = now() WHERE order_id = $1 AND released_at IS NULL`,

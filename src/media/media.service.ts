@@ -5,10 +5,9 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
-  type OnModuleInit,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { AfterCommit, DomainEventBus } from '@/common/events/domain-event-bus.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
 import { sanitizeImage } from './image-sanitizer.js';
@@ -35,7 +34,7 @@ const SWEEP_BATCH = 100;
  * behind. A rollback keeps both the reference and the file.
  */
 @Injectable()
-export class MediaService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class MediaService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MediaService.name);
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
@@ -47,8 +46,9 @@ export class MediaService implements OnModuleInit, OnApplicationBootstrap, OnApp
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
-    this.events.onAfterCommit(MediaFilesReleased, (event) => this.purge(event.keys));
+  @AfterCommit(MediaFilesReleased)
+  async purgeReleased(event: MediaFilesReleased): Promise<void> {
+    await this.purge(event.keys);
   }
 
   onApplicationBootstrap(): void {

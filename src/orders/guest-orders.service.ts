@@ -1,9 +1,9 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EmailVerified } from '@/accounts/events/email-verified.event.js';
 import { NotFoundError } from '@/common/domain-error.js';
-import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { InTransaction } from '@/common/events/domain-event-bus.js';
 import type { OrderDto } from './dto/order.dto.js';
 import { hashOrderToken, isWellFormedOrderToken } from './guest-order-token.js';
 import { OrderStatusService } from './order-status.service.js';
@@ -18,18 +18,17 @@ import { OrdersQueryService } from './orders-query.service.js';
  * address (email verification), the guest orders placed with it become the account's.
  */
 @Injectable()
-export class GuestOrdersService implements OnModuleInit {
+export class GuestOrdersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly orders: OrdersQueryService,
     private readonly statuses: OrderStatusService,
-    private readonly events: DomainEventBus,
   ) {}
 
-  onModuleInit(): void {
-    this.events.onInTransaction(EmailVerified, async (event, manager) => {
-      await this.claim(manager, event.userId, event.email);
-    });
+  /** The guest orders of a verified address join its account, in the verification's transaction. */
+  @InTransaction(EmailVerified)
+  async claimOnVerification(event: EmailVerified, manager: EntityManager): Promise<void> {
+    await this.claim(manager, event.userId, event.email);
   }
 
   async get(orderId: string, token: string): Promise<OrderDto> {

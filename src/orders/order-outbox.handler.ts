@@ -1,7 +1,7 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Address } from '@/common/address.js';
-import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { InTransaction } from '@/common/events/domain-event-bus.js';
 import { found } from '@/common/domain-error.js';
 import { OutboxService } from '@/outbox/outbox.service.js';
 import { OrderCreated } from './events/order-created.event.js';
@@ -25,64 +25,66 @@ import type { OrderStatus, PaymentStatus } from './order-state-machine.js';
  * it is at that moment (orders/events/order-webhook-payload.ts, version 1).
  */
 @Injectable()
-export class OrderOutboxHandler implements OnModuleInit {
-  constructor(
-    private readonly events: DomainEventBus,
-    private readonly outbox: OutboxService,
-  ) {}
+export class OrderOutboxHandler {
+  constructor(private readonly outbox: OutboxService) {}
 
-  onModuleInit(): void {
-    this.events.onInTransaction(OrderCreated, async (event, manager) => {
-      const data: OrderCreatedDataV1 = await this.snapshot(manager, event.orderId);
-      await this.outbox.record(manager, {
-        type: 'order.created',
-        aggregateType: 'order',
-        aggregateId: event.orderId,
-        userId: event.userId,
-        payload: { ...data },
-      });
+  @InTransaction(OrderCreated)
+  async recordCreated(event: OrderCreated, manager: EntityManager): Promise<void> {
+    const data: OrderCreatedDataV1 = await this.snapshot(manager, event.orderId);
+    await this.outbox.record(manager, {
+      type: 'order.created',
+      aggregateType: 'order',
+      aggregateId: event.orderId,
+      userId: event.userId,
+      payload: { ...data },
     });
-    this.events.onInTransaction(OrderStatusChanged, async (event, manager) => {
-      const data: OrderStatusChangedDataV1 = {
-        ...(await this.snapshot(manager, event.orderId)),
-        previousStatus: event.oldStatus,
-        changedBy: changedBy(event.byUserId, event.userId, event.byGuest),
-      };
-      await this.outbox.record(manager, {
-        type: 'order.status_changed',
-        aggregateType: 'order',
-        aggregateId: event.orderId,
-        userId: event.userId,
-        payload: { ...data },
-      });
+  }
+
+  @InTransaction(OrderStatusChanged)
+  async recordStatusChanged(event: OrderStatusChanged, manager: EntityManager): Promise<void> {
+    const data: OrderStatusChangedDataV1 = {
+      ...(await this.snapshot(manager, event.orderId)),
+      previousStatus: event.oldStatus,
+      changedBy: changedBy(event.byUserId, event.userId, event.byGuest),
+    };
+    await this.outbox.record(manager, {
+      type: 'order.status_changed',
+      aggregateType: 'order',
+      aggregateId: event.orderId,
+      userId: event.userId,
+      payload: { ...data },
     });
-    this.events.onInTransaction(OrderPaid, async (event, manager) => {
-      const snapshot = await this.snapshot(manager, event.orderId);
-      const data: OrderPaidDataV1 = {
-        ...snapshot,
-        payment: { provider: event.provider, amount: snapshot.order.total },
-      };
-      await this.outbox.record(manager, {
-        type: 'order.paid',
-        aggregateType: 'order',
-        aggregateId: event.orderId,
-        userId: event.userId,
-        payload: { ...data },
-      });
+  }
+
+  @InTransaction(OrderPaid)
+  async recordPaid(event: OrderPaid, manager: EntityManager): Promise<void> {
+    const snapshot = await this.snapshot(manager, event.orderId);
+    const data: OrderPaidDataV1 = {
+      ...snapshot,
+      payment: { provider: event.provider, amount: snapshot.order.total },
+    };
+    await this.outbox.record(manager, {
+      type: 'order.paid',
+      aggregateType: 'order',
+      aggregateId: event.orderId,
+      userId: event.userId,
+      payload: { ...data },
     });
-    this.events.onInTransaction(OrderRefunded, async (event, manager) => {
-      const data: OrderRefundedDataV1 = {
-        ...(await this.snapshot(manager, event.orderId)),
-        refund: { id: event.refundId, amount: event.amount, reason: event.reason },
-        refundedTotal: event.refundedTotal,
-      };
-      await this.outbox.record(manager, {
-        type: 'order.refunded',
-        aggregateType: 'order',
-        aggregateId: event.orderId,
-        userId: event.userId,
-        payload: { ...data },
-      });
+  }
+
+  @InTransaction(OrderRefunded)
+  async recordRefunded(event: OrderRefunded, manager: EntityManager): Promise<void> {
+    const data: OrderRefundedDataV1 = {
+      ...(await this.snapshot(manager, event.orderId)),
+      refund: { id: event.refundId, amount: event.amount, reason: event.reason },
+      refundedTotal: event.refundedTotal,
+    };
+    await this.outbox.record(manager, {
+      type: 'order.refunded',
+      aggregateType: 'order',
+      aggregateId: event.orderId,
+      userId: event.userId,
+      payload: { ...data },
     });
   }
 

@@ -1,13 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { AfterCommit } from '@/common/events/domain-event-bus.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InjectConfig } from '@/config/config.module.js';
 import { withTransactionRetry } from '@/database/transaction-retry.js';
@@ -33,7 +27,7 @@ export const TIMEOUT_NOTE = 'Not paid in time: cancelled automatically';
  * retries refunds whose request to the provider was lost.
  */
 @Injectable()
-export class PaymentTimeoutService implements OnModuleInit, OnApplicationBootstrap {
+export class PaymentTimeoutService implements OnApplicationBootstrap {
   private readonly logger = new Logger('PaymentTimeout');
 
   constructor(
@@ -42,14 +36,13 @@ export class PaymentTimeoutService implements OnModuleInit, OnApplicationBootstr
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly orders: OrderStatusService,
     private readonly refunds: RefundsService,
-    private readonly events: DomainEventBus,
     private readonly jobs: JobQueue,
   ) {}
 
-  onModuleInit(): void {
-    this.events.onAfterCommit(OrderStatusChanged, async (event) => {
-      if (event.newStatus === 'cancelled') await this.cancelAtProvider(event.orderId);
-    });
+  /** A cancelled order's payment is cancelled at the provider (however it was cancelled). */
+  @AfterCommit(OrderStatusChanged)
+  async cancelPaymentOfCancelledOrder(event: OrderStatusChanged): Promise<void> {
+    if (event.newStatus === 'cancelled') await this.cancelAtProvider(event.orderId);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,7 +1,7 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { found } from '@/common/domain-error.js';
-import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { AfterCommit, DomainEventBus } from '@/common/events/domain-event-bus.js';
 import { parseRef } from '@/common/refs.js';
 import { CatalogCache } from '../cache/catalog-cache.service.js';
 import { CatalogImagesChanged } from '../events/catalog-images-changed.event.js';
@@ -43,18 +43,16 @@ export const isUploadedImageUrl = (url: string | null | undefined): boolean =>
  * image. The affected catalog reads are invalidated once the transaction commits.
  */
 @Injectable()
-export class CatalogImageOwners implements OnModuleInit {
+export class CatalogImageOwners {
   constructor(
     private readonly events: DomainEventBus,
     private readonly cache: CatalogCache,
   ) {}
 
-  onModuleInit(): void {
-    this.events.onAfterCommit(CatalogImagesChanged, (event) =>
-      event.ownerKind === 'product'
-        ? this.cache.bump('productImages', event.ownerSlug)
-        : this.cache.bump('taxonomyImage', event.ownerKind),
-    );
+  @AfterCommit(CatalogImagesChanged)
+  async bumpCache(event: CatalogImagesChanged): Promise<void> {
+    if (event.ownerKind === 'product') await this.cache.bump('productImages', event.ownerSlug);
+    else await this.cache.bump('taxonomyImage', event.ownerKind);
   }
 
   /**

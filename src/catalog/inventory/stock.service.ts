@@ -1,6 +1,6 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { AfterCommit, DomainEventBus } from '@/common/events/domain-event-bus.js';
 import { CatalogCache } from '../cache/catalog-cache.service.js';
 import { StockChanged } from '../events/stock-changed.event.js';
 
@@ -67,14 +67,15 @@ interface VariantRow {
  * are invalidated, and the lists too when a product went in or out of stock.
  */
 @Injectable()
-export class StockService implements OnModuleInit {
+export class StockService {
   constructor(
     private readonly events: DomainEventBus,
     private readonly cache: CatalogCache,
   ) {}
 
-  onModuleInit(): void {
-    this.events.onAfterCommit(StockChanged, (event) => this.cache.bump('stock', event));
+  @AfterCommit(StockChanged)
+  async bumpCache(event: StockChanged): Promise<void> {
+    await this.cache.bump('stock', event);
   }
 
   /**

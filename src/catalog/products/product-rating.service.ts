@@ -1,6 +1,6 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DomainEventBus } from '@/common/events/domain-event-bus.js';
+import { AfterCommit, DomainEventBus } from '@/common/events/domain-event-bus.js';
 import { CatalogCache } from '../cache/catalog-cache.service.js';
 import { ProductRatingChanged } from '../events/product-rating-changed.event.js';
 
@@ -27,16 +27,15 @@ export interface RatingSummary {
  * product's cached detail and the lists (filtered and sorted by rating) are invalidated.
  */
 @Injectable()
-export class ProductRatingService implements OnModuleInit {
+export class ProductRatingService {
   constructor(
     private readonly events: DomainEventBus,
     private readonly cache: CatalogCache,
   ) {}
 
-  onModuleInit(): void {
-    this.events.onAfterCommit(ProductRatingChanged, (event) =>
-      this.cache.bump('rating', event.productSlug),
-    );
+  @AfterCommit(ProductRatingChanged)
+  async bumpCache(event: ProductRatingChanged): Promise<void> {
+    await this.cache.bump('rating', event.productSlug);
   }
 
   /**

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import {
   DataSource,
   type EntityManager,
@@ -12,8 +13,57 @@ export abstract class DomainEvent {
 }
 
 type EventClass<E extends DomainEvent> = abstract new (...args: never[]) => E;
-type InTransactionHandler<E> = (event: E, manager: EntityManager) => Promise<void>;
-type AfterCommitHandler<E> = (event: E) => Promise<void> | void;
+type InTransactionHandler<E> = (event: E, manager: EntityManager) => Promise<unknown>;
+type AfterCommitHandler<E> = (event: E) => Promise<unknown> | void;
+
+type Phase = 'inTransaction' | 'afterCommit';
+interface Declared {
+  type: EventClass<DomainEvent>;
+  phase: Phase;
+  method: string;
+}
+/** The handler methods a class declares with {@link InTransaction} / {@link AfterCommit}. */
+const DECLARED = Symbol('domain event handlers');
+type Declaring = { [DECLARED]?: Declared[] };
+
+function declare(target: object, method: string | symbol, type: unknown, phase: Phase): void {
+  const owner = target.constructor as Declaring;
+  if (!Object.hasOwn(owner, DECLARED)) owner[DECLARED] = [...(owner[DECLARED] ?? [])];
+  owner[DECLARED]!.push({ type: type as EventClass<DomainEvent>, phase, method: String(method) });
+}
+
+/**
+ * Marks a provider's method as a handler of `type` that runs inside the change's transaction,
+ * just before COMMIT, with its EntityManager: what it writes commits or rolls back with the
+ * change, and a throw rolls the change back. The method's name says what it does with the event
+ * (`recordHistory`, `storeNotification`); the bus finds it at start-up.
+ */
+export function InTransaction<E extends DomainEvent>(type: EventClass<E>) {
+  return <M extends (event: E, manager: EntityManager) => Promise<unknown>>(
+    target: object,
+    method: string | symbol,
+    _handler: TypedPropertyDescriptor<M>,
+  ): void => declare(target, method, type, 'inTransaction');
+}
+
+/**
+ * Marks a provider's method as a handler of `type` that runs once the change has committed
+ * (never after a rollback), before the request answers; a failure is logged with the handler's
+ * name and never reaches the request.
+ */
+export function AfterCommit<E extends DomainEvent>(type: EventClass<E>) {
+  return <M extends (event: E) => Promise<unknown> | void>(
+    target: object,
+    method: string | symbol,
+    _handler: TypedPropertyDescriptor<M>,
+  ): void => declare(target, method, type, 'afterCommit');
+}
+
+interface Registered<H> {
+  /** `Class.method`, for the log. */
+  name: string;
+  run: H;
+}
 
 interface Pending {
   /** Events whose in-transaction handlers have not run yet. */
@@ -28,34 +78,73 @@ interface Pending {
  * EntityManager, so what they write commits or rolls back with the change; *after-commit*
  * handlers run only after a successful COMMIT, and a rollback drops the events unseen.
  *
- * Handlers are registered by the modules that care (publishers do not know them). After-commit
- * handlers must not throw into the request: their failures are caught and logged here.
+ * Handlers are methods of the modules that care, marked {@link InTransaction} or
+ * {@link AfterCommit} (publishers do not know them); the bus collects them from every provider
+ * when the application starts, before any module's start-up work (its module is global, and
+ * global modules initialise first). After-commit handlers must not throw into the request: their
+ * failures are caught and logged here, with the handler's name.
  */
 @Injectable()
-export class DomainEventBus implements EntitySubscriberInterface {
+export class DomainEventBus implements EntitySubscriberInterface, OnModuleInit {
   private readonly logger = new Logger(DomainEventBus.name);
-  private readonly inTransaction = new Map<unknown, InTransactionHandler<DomainEvent>[]>();
-  private readonly afterCommit = new Map<unknown, AfterCommitHandler<DomainEvent>[]>();
+  private readonly inTransaction = new Map<
+    unknown,
+    Registered<InTransactionHandler<DomainEvent>>[]
+  >();
+  private readonly afterCommit = new Map<unknown, Registered<AfterCommitHandler<DomainEvent>>[]>();
   private readonly pending = new WeakMap<QueryRunner, Pending>();
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly discovery: DiscoveryService,
+  ) {
     // Transaction events of every query runner (DI subscriber: not listed in `subscribers`).
     dataSource.subscribers.push(this);
   }
 
+  /** Registers every provider's declared handler methods. */
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (!instance || typeof instance !== 'object') continue;
+      const owner = instance.constructor as Declaring & { name: string };
+      for (const { type, phase, method } of owner[DECLARED] ?? []) {
+        const name = `${owner.name}.${method}`;
+        const run = (instance as Record<string, (...args: never[]) => unknown>)[method].bind(
+          instance,
+        );
+        if (phase === 'inTransaction')
+          this.add(this.inTransaction, type, name, run as InTransactionHandler<DomainEvent>);
+        else this.add(this.afterCommit, type, name, run as AfterCommitHandler<DomainEvent>);
+      }
+    }
+  }
+
+  /** Registers a handler by hand (tests observing events); application code declares methods. */
   onInTransaction<E extends DomainEvent>(
     type: EventClass<E>,
     handler: InTransactionHandler<E>,
+    name = 'a registered handler',
   ): void {
-    const list = this.inTransaction.get(type) ?? [];
-    list.push(handler as InTransactionHandler<DomainEvent>);
-    this.inTransaction.set(type, list);
+    this.add(this.inTransaction, type, name, handler as InTransactionHandler<DomainEvent>);
   }
 
-  onAfterCommit<E extends DomainEvent>(type: EventClass<E>, handler: AfterCommitHandler<E>): void {
-    const list = this.afterCommit.get(type) ?? [];
-    list.push(handler as AfterCommitHandler<DomainEvent>);
-    this.afterCommit.set(type, list);
+  /** Registers a handler by hand (tests observing events); application code declares methods. */
+  onAfterCommit<E extends DomainEvent>(
+    type: EventClass<E>,
+    handler: AfterCommitHandler<E>,
+    name = 'a registered handler',
+  ): void {
+    this.add(this.afterCommit, type, name, handler as AfterCommitHandler<DomainEvent>);
+  }
+
+  private add<H>(
+    handlers: Map<unknown, Registered<H>[]>,
+    type: unknown,
+    name: string,
+    run: H,
+  ): void {
+    handlers.set(type, [...(handlers.get(type) ?? []), { name, run }]);
   }
 
   /** Records `event` on the transaction of `manager` (which must be inside one). No I/O. */
@@ -83,7 +172,7 @@ export class DomainEventBus implements EntitySubscriberInterface {
     // Handlers may record further events: run until none is left.
     for (let next = pending.toHandle.shift(); next; next = pending.toHandle.shift()) {
       for (const handler of this.inTransaction.get(next.constructor) ?? []) {
-        await handler(next, runner.manager);
+        await handler.run(next, runner.manager);
       }
       pending.committed.push(next);
     }
@@ -111,15 +200,15 @@ export class DomainEventBus implements EntitySubscriberInterface {
 
   private async deliver(event: DomainEvent): Promise<void> {
     const handlers = this.afterCommit.get(event.constructor) ?? [];
-    const results = await Promise.allSettled(handlers.map(async (handler) => handler(event)));
-    for (const result of results) {
+    const results = await Promise.allSettled(handlers.map(async (handler) => handler.run(event)));
+    results.forEach((result, i) => {
       if (result.status === 'rejected') {
         this.logger.error(
           { err: result.reason as unknown },
-          `after-commit handler of ${event.constructor.name} failed`,
+          `${handlers[i].name}, after the commit of ${event.constructor.name}, failed`,
         );
       }
-    }
+    });
   }
 }
 
