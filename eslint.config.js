@@ -35,6 +35,16 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
+      // The build rewrites the `@/` alias in static imports only: a dynamic import('@/…')
+      // works under jest and fails in dist/ ("Cannot find package '@/…'").
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression > Literal[value=/^@\\//]',
+          message:
+            'import() with a relative path: the build does not rewrite @/ in dynamic imports',
+        },
+      ],
     },
   },
   {

@@ -1,17 +1,5 @@
-import 'reflect-metadata';
-import { createApp } from '@/app.factory.js';
-import { warmCatalogCache } from '@/catalog/index.js';
-import { loadConfig } from '@/config/app-config.js';
-import { loadEnvFile } from '@/config/load-env-file.js';
-import { resolveDatabase } from '@/database/database.runtime.js';
-import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
-import {
-  asCliConfig,
-  assertDatabaseReachable,
-  parseCliArgs,
-  runMain,
-  UsageError,
-} from './cli-context.js';
+import type { RedisClient } from '@/redis/redis.module.js';
+import { parseCliArgs, runMain, UsageError } from './cli-args.js';
 
 const USAGE = [
   'usage: npm run cache:warmup -- [--pages N] [--details N]            (from a build)',
@@ -52,6 +40,23 @@ runMain(
       details > 10_000
     )
       throw new UsageError('--pages must be 1–100 and --details 0–10000');
+    // Imported after the arguments: `--help` and usage errors need no application.
+    const { asCliConfig, assertDatabaseReachable } = await import('./cli-app.js');
+    const [
+      { createApp },
+      { warmCatalogCache },
+      { loadConfig },
+      { loadEnvFile },
+      { resolveDatabase },
+      { REDIS_CLIENT },
+    ] = await Promise.all([
+      import('../app.factory.js'),
+      import('../catalog/index.js'),
+      import('../config/app-config.js'),
+      import('../config/load-env-file.js'),
+      import('../database/database.runtime.js'),
+      import('../redis/redis.module.js'),
+    ]);
     loadEnvFile();
     const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
     const database = await resolveDatabase(config, () => undefined);

@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline';
-import { UsersService } from '@/accounts/users.service.js';
-import { parseCliArgs, runCli, UsageError } from './cli-context.js';
+import { parseCliArgs, runCli, UsageError } from './cli-args.js';
 
 /**
  * The password's variable. Not `ADMIN_PASSWORD`: the configuration accepts that one only with
@@ -88,6 +87,8 @@ runCli({
     return { email: values.email.trim(), password };
   },
   run: async (app, _config, command) => {
+    // Imported here, after the arguments: `--help` and usage errors need no application.
+    const { UsersService } = await import('../accounts/users.service.js');
     const users = app.get(UsersService);
     const email = 'promoteExisting' in command ? command.promoteExisting : command.email;
     const outcome =

@@ -1,9 +1,5 @@
-import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@/config/app-config.js';
-import { loadEnvFile } from '@/config/load-env-file.js';
-import { runMigrations } from '@/database/database.runtime.js';
-import { installJobEngine } from '@/jobs/job-engine-install.js';
-import { parseCliArgs, runMain } from './cli-context.js';
+import { ConfigError } from '@/config/env-reader.js';
+import { parseCliArgs, runMain } from './cli-args.js';
 
 const USAGE = 'usage: node dist/src/cli/migrate.js';
 
@@ -25,6 +21,15 @@ runMain(
   { usage: USAGE, help: HELP },
   async () => {
     parseCliArgs({});
+    // Imported after the arguments: `--help` and usage errors need no application.
+    await import('reflect-metadata');
+    const [{ loadConfig }, { loadEnvFile }, { runMigrations }, { installJobEngine }] =
+      await Promise.all([
+        import('../config/app-config.js'),
+        import('../config/load-env-file.js'),
+        import('../database/database.runtime.js'),
+        import('../jobs/job-engine-install.js'),
+      ]);
     loadEnvFile();
     const config = loadConfig();
     if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run migrations']);

@@ -1,6 +1,4 @@
-import { DataSource } from 'typeorm';
-import { CatalogCache, seedDemoCatalog } from '@/catalog/index.js';
-import { parseCliArgs, runCli, UsageError } from './cli-context.js';
+import { parseCliArgs, runCli, UsageError } from './cli-args.js';
 
 const USAGE = 'usage: npm run seed -- [--products N] [--force]';
 
@@ -36,6 +34,11 @@ runCli({
       );
   },
   run: async (app, config, { count }) => {
+    // Imported here, after the arguments: `--help` and usage errors need no application.
+    const [{ DataSource }, { CatalogCache, seedDemoCatalog }] = await Promise.all([
+      import('typeorm'),
+      import('../catalog/index.js'),
+    ]);
     const started = performance.now();
     const bar = (done: number, total: number): void => {
       if (!process.stderr.isTTY && done !== total && done % 10_000 !== 0) return;

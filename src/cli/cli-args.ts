@@ -1,14 +1,15 @@
-import 'reflect-metadata';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { AppModule } from '@/app.module.js';
-import { type AppConfig, ConfigError, loadConfig } from '@/config/app-config.js';
-import { loadEnvFile } from '@/config/load-env-file.js';
+import type { AppConfig } from '@/config/app-config.js';
+import { ConfigError } from '@/config/env-reader.js';
 import { DomainError } from '@/common/domain-error.js';
-import { dataSourceOptions } from '@/database/data-source-options.js';
-import { resolveDatabase } from '@/database/database.runtime.js';
+
+/*
+ * What every CLI needs before it knows what to do: its arguments, its help, its exit codes. Only
+ * light modules are imported here; the application (Nest, TypeORM, every feature module) is
+ * imported once the arguments are read (cli-app.ts), so `--help` and usage errors answer at once
+ * instead of after a second and a half of module loading.
+ */
 
 /** A usage error: the CLI prints it with its usage lines and exits 2. */
 export class UsageError extends Error {}
@@ -20,24 +21,6 @@ class HelpRequested extends Error {}
 export interface CliText {
   usage: string;
   help: string;
-}
-
-/**
- * One connection attempt, bounded by the pool's connect timeout. The app's TypeOrmModule retries
- * ten times, 3 s apart (a server may start before its database); someone waiting on a CLI wants
- * the answer at once, not after ~30 s of stack traces.
- */
-export async function assertDatabaseReachable(url: string): Promise<void> {
-  const probe = new DataSource(dataSourceOptions({ url, poolSize: 1 }));
-  try {
-    await probe.initialize();
-  } catch (error) {
-    throw new Error(
-      `the database at DATABASE_URL cannot be reached (${(error as Error)?.message ?? String(error)})`,
-      { cause: error },
-    );
-  }
-  await probe.destroy();
 }
 
 /**
@@ -89,22 +72,6 @@ export function runMain(text: CliText, main: () => Promise<void>, failure = 'fai
     });
 }
 
-/**
- * The configuration a CLI's application runs with. A CLI is not a server: it runs its command
- * (which may enqueue jobs) and leaves scheduled work and job workers to the servers.
- */
-export function asCliConfig(
-  config: AppConfig,
-  databaseUrl: string,
-): AppConfig & { databaseUrl: string } {
-  return {
-    ...config,
-    databaseUrl,
-    retention: { ...config.retention, intervalSeconds: 0 },
-    jobs: { ...config.jobs, workers: false },
-  };
-}
-
 export interface CliCommand<Args> extends CliText {
   /** Reads the arguments (and stdin, if asked to), before any configuration or connection. */
   parse: () => Args | Promise<Args>;
@@ -122,26 +89,7 @@ export interface CliCommand<Args> extends CliText {
 export function runCli<Args>(cli: CliCommand<Args>): void {
   runMain(cli, async () => {
     const args = await cli.parse();
-    loadEnvFile();
-    const config = loadConfig();
-    cli.refuse?.(config, args);
-    const database = await resolveDatabase(config, () => undefined);
-    try {
-      await assertDatabaseReachable(database.url);
-      const app = await NestFactory.createApplicationContext(
-        AppModule.forRoot(asCliConfig(config, database.url)),
-        {
-          logger: ['error', 'warn'],
-          abortOnError: false,
-        },
-      );
-      try {
-        await cli.run(app, config, args);
-      } finally {
-        await app.close();
-      }
-    } finally {
-      await database.stop();
-    }
+    const { runInApp } = await import('./cli-app.js');
+    await runInApp(cli, args);
   });
 }
