@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { humanDuration } from './mail-composer.js';
 import {
+  assertTemplatesPresent,
   bundledTemplatesDir,
   formatMoney,
   MAIL_TEMPLATES,
@@ -87,6 +88,16 @@ describe('mail templates', () => {
     expect(mail.text).toMatch(/Shipping +free/);
     expect(mail.text).toMatch(/Tax +€3\.78/);
     expect(mail.text).toMatch(/Total +€41\.58/);
+  });
+
+  it('finds every email complete in the bundled directory, and names what a directory lacks', () => {
+    expect(() => assertTemplatesPresent(bundledTemplatesDir())).not.toThrow();
+    const dir = mkdtempSync(join(tmpdir(), 'shop-mail-templates-'));
+    for (const part of ['subject', 'txt', 'html'])
+      writeFileSync(join(dir, `password-reset.${part}.eta`), part);
+    expect(() => assertTemplatesPresent(dir)).toThrow(
+      `email templates missing in ${dir}: order-confirmation.subject.eta, order-confirmation.txt.eta`,
+    );
   });
 
   it('reads templates from MAIL_TEMPLATES_DIR: an operator changes an email without a build', () => {

@@ -54,6 +54,19 @@ export interface RenderedMail {
   html: string;
 }
 
+/**
+ * Throws unless `dir` holds every email's three templates: checked when the application starts,
+ * so a build or an image without them (a missing COPY, a wrong MAIL_TEMPLATES_DIR) fails at once
+ * instead of at its first email, in a background job, after the customer was promised one.
+ */
+export function assertTemplatesPresent(dir: string): void {
+  const missing = MAIL_TEMPLATES.flatMap((name) =>
+    ['subject', 'txt', 'html'].map((part) => `${name}.${part}.eta`),
+  ).filter((file) => !existsSync(join(dir, file)));
+  if (missing.length > 0)
+    throw new Error(`email templates missing in ${dir}: ${missing.join(', ')}`);
+}
+
 /** The project's `templates/mail` (from src/mail or dist/src/mail alike). */
 export function bundledTemplatesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

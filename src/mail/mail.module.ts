@@ -6,7 +6,7 @@ import { ProfilesModule } from '@/profiles/profiles.module.js';
 import { MailComposer } from './mail-composer.js';
 import { MailOutboxConsumer } from './mail-outbox.consumer.js';
 import { MailSendWorker } from './mail-send.worker.js';
-import { bundledTemplatesDir, MailTemplates } from './mail-templates.js';
+import { assertTemplatesPresent, bundledTemplatesDir, MailTemplates } from './mail-templates.js';
 import {
   FileMailbox,
   MAIL_TRANSPORT,
@@ -33,11 +33,11 @@ function createTransport(config: AppConfig): MailTransport {
     {
       provide: MailTemplates,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new MailTemplates(
-          config.mail.templatesDir ?? bundledTemplatesDir(),
-          config.nodeEnv === 'production',
-        ),
+      useFactory: (config: AppConfig) => {
+        const dir = config.mail.templatesDir ?? bundledTemplatesDir();
+        assertTemplatesPresent(dir);
+        return new MailTemplates(dir, config.nodeEnv === 'production');
+      },
     },
     MailService,
     MailComposer,
