@@ -7,15 +7,12 @@ import {
   type ProductBody,
   type ProductPage,
 } from './catalog-builders.js';
+import { PrivateRedis, REDIS_SERVER } from '../support/processes.js';
+import { isolatedRedisUrl, redisIt, warnWithoutRedis } from '../support/redis.js';
 import {
   allowFastifyInject,
-  isolatedRedisUrl,
-  PrivateRedis,
-  REDIS_SERVER,
   recordRecentSlugs,
-  redisIt,
   WARMUP_TIMEOUT_MS,
-  warnWithoutRedis,
 } from './catalog-cache-support.js';
 import { xCache } from './catalog-expect.js';
 
@@ -196,7 +193,7 @@ describe('catalog cache: a private Redis that dies and comes back', () => {
   });
   afterAll(async () => {
     await t?.close();
-    await redis?.kill();
+    await redis?.dispose();
   });
 
   serverIt(

@@ -8,9 +8,9 @@ import {
   uniqueWord,
 } from './catalog-builders.js';
 import { expectError, xCache } from './catalog-expect.js';
+import { isolatedRedisUrl } from '../support/redis.js';
 import {
   allowFastifyInject,
-  isolatedRedisUrl,
   recordRecentSlugs,
   WARMUP_TIMEOUT_MS,
 } from './catalog-cache-support.js';

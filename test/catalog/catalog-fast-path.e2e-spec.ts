@@ -4,7 +4,8 @@ import { ProductsService } from '@/catalog/products/products.service.js';
 import { REDIS_CLIENT, type RedisClient } from '@/redis/redis.module.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { type CatalogBuilders, catalogBuilders } from './catalog-builders.js';
-import { allowFastifyInject, isolatedRedisUrl } from './catalog-cache-support.js';
+import { isolatedRedisUrl } from '../support/redis.js';
+import { allowFastifyInject } from './catalog-cache-support.js';
 import { expectError, xCache } from './catalog-expect.js';
 
 /**

@@ -3,12 +3,8 @@ import type { Response } from 'supertest';
 import { ProductsService } from '@/catalog/products/products.service.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { type CatalogBuilders, catalogBuilders } from './catalog-builders.js';
-import {
-  allowFastifyInject,
-  isolatedRedisUrl,
-  redisIt,
-  warnWithoutRedis,
-} from './catalog-cache-support.js';
+import { isolatedRedisUrl, redisIt, warnWithoutRedis } from '../support/redis.js';
+import { allowFastifyInject } from './catalog-cache-support.js';
 import { xCache } from './catalog-expect.js';
 
 /**

@@ -1,12 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { catalogBuilders } from '../catalog/catalog-builders.js';
-import {
-  isolatedRedisUrl,
-  redisIt,
-  WARMUP_TIMEOUT_MS,
-  warnWithoutRedis,
-} from '../catalog/catalog-cache-support.js';
+import { WARMUP_TIMEOUT_MS } from '../catalog/catalog-cache-support.js';
+import { isolatedRedisUrl, redisIt, warnWithoutRedis } from '../support/redis.js';
 import { xCache } from '../catalog/catalog-expect.js';
 import { type Build, sharedBuild } from '../support/shared-build.js';
 import { createTestApp } from '../support/test-app.js';

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitFor } from '../faults/fault-processes.js';
+import { freePort, waitFor } from '../support/processes.js';
 import { send } from '../faults/fault-server.js';
 
 /**

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { runMigrations } from '@/database/database.runtime.js';
-import { isolatedRedisUrl, redisIt, warnWithoutRedis } from '../catalog/catalog-cache-support.js';
+import { isolatedRedisUrl, redisIt, warnWithoutRedis } from '../support/redis.js';
 import { xCache } from '../catalog/catalog-expect.js';
 import { createScratchDatabase, type ScratchDatabase } from '../database/scratch-database.js';
 import { type Build, sharedBuild } from '../support/shared-build.js';

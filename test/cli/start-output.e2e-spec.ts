@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEMO_ACCOUNTS } from '@/database/demo-shop.js';
 import { startEmbeddedPostgres } from '@/database/embedded-postgres.js';
-import { waitFor } from '../faults/fault-processes.js';
+import { waitFor } from '../support/processes.js';
 import { send } from '../faults/fault-server.js';
 import { type Build, sharedBuild } from '../support/shared-build.js';
 import {

@@ -13,7 +13,7 @@ import {
   verifySignature,
   WebhookReceiver,
 } from '../webhooks/webhook-receiver.js';
-import { freePort, waitFor } from './fault-processes.js';
+import { freePort, waitFor } from '../support/processes.js';
 import { type Build, sharedBuild } from '../support/shared-build.js';
 import { send, type ServerProcess, startServer } from './fault-server.js';
 import { ADDRESS } from './fault-shop.js';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type pg from 'pg';
 import type { Response } from 'supertest';
 import type { TestApp, TestUser } from '../support/test-app.js';
-import { PrivatePostgres, sleep, timed, waitFor } from './fault-processes.js';
+import { PrivatePostgres, sleep, timed, waitFor } from '../support/processes.js';
 import {
   createFaultApp,
   expectStatus,

@@ -8,7 +8,7 @@ import {
   requireBinary,
   timed,
   waitFor,
-} from './fault-processes.js';
+} from '../support/processes.js';
 import {
   closeSockets,
   connectSocket,

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { migrateOnce } from '../support/migrate-once.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
-import { freePort, sleep, waitFor } from './fault-processes.js';
+import { freePort, sleep, waitFor } from '../support/processes.js';
 import { type Build, sharedBuild } from '../support/shared-build.js';
 import { type Sent, type ServerProcess, send, startServer } from './fault-server.js';
 import {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MediaService } from '@/media/media.service.js';
 import { type CatalogBuilders, catalogBuilders } from '../catalog/catalog-builders.js';
 import { expectError, UUID } from '../catalog/catalog-expect.js';
-import { isolatedRedisUrl } from '../catalog/catalog-cache-support.js';
+import { isolatedRedisUrl } from '../support/redis.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { GIF, JPEG, PNG, WEBP } from './image-fixtures.js';
 import { eventually, keyOf, pixelsOf, storedFiles, tempMediaDir, upload } from './media-support.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
-import { isolatedRedisUrl } from '../catalog/catalog-cache-support.js';
+import { isolatedRedisUrl } from '../support/redis.js';
 import {
   closeSockets,
   connectSocket,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { installJobEngine } from '@/jobs/job-engine-install.js';
 import { OutboxService } from '@/outbox/outbox.service.js';
 import { OutboxSweeper } from '@/outbox/outbox-sweeper.js';
-import { waitFor } from '../faults/fault-processes.js';
+import { waitFor } from '../support/processes.js';
 import { expectError } from '../support/expect-error.js';
 import {
   createProduct,

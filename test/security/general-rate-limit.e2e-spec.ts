@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Response } from 'supertest';
 import { ProductsService } from '@/catalog/products/products.service.js';
-import { isolatedRedisUrl } from '../catalog/catalog-cache-support.js';
+import { isolatedRedisUrl } from '../support/redis.js';
 import { catalogBuilders } from '../catalog/catalog-builders.js';
 import { xCache } from '../catalog/catalog-expect.js';
 import { expectError } from '../support/expect-error.js';

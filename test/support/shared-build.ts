@@ -176,10 +176,11 @@ export async function sharedBuild(): Promise<Build> {
         const how = await buildInto(work, files);
         const out = join(work, 'out');
         // Runnable on its own: ESM, packages from the project's node_modules, and the demo page
-        // from public/ beside the build's package.json, as in dist/.
+        // and email templates beside the build's package.json, where the app looks for them
+        // (as in the project, and in the image).
         writeFileSync(join(out, 'package.json'), '{ "type": "module", "private": true }\n');
-        if (!existsSync(join(out, 'public')))
-          symlinkSync(join(ROOT, 'public'), join(out, 'public'));
+        for (const folder of ['public', 'templates'])
+          if (!existsSync(join(out, folder))) symlinkSync(join(ROOT, folder), join(out, folder));
         renameSync(work, entry); // the build appears complete or not at all
         prune(key);
         return { main, how };

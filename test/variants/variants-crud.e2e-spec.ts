@@ -7,7 +7,7 @@ import {
   UUID,
   xCache,
 } from '../catalog/catalog-expect.js';
-import { isolatedRedisUrl } from '../catalog/catalog-cache-support.js';
+import { isolatedRedisUrl } from '../support/redis.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import {
   type AttributeView,
