@@ -9,6 +9,7 @@ import {
   ASYNCAPI_DOCUMENT_PATH,
   buildAsyncApiDocument,
 } from '@/notifications/asyncapi-document.js';
+import pluginMetadata from '../metadata.js';
 
 export const API_TITLE = 'Shop API';
 
@@ -91,7 +92,21 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   return finished;
 }
 
-/** Builds the OpenAPI document: operationIds are the controller method names (API.md). */
+let pluginMetadataLoaded: Promise<void> | undefined;
+
+/**
+ * Applies src/metadata.ts (`npm run openapi:metadata`): the type, required, enum, nullable and
+ * validator limits of every DTO property, as the @nestjs/swagger CLI plugin reads them, under the
+ * explicit `@ApiProperty` options (those win). Once per process, before the first document.
+ */
+export function loadOpenApiMetadata(): Promise<void> {
+  return (pluginMetadataLoaded ??= SwaggerModule.loadPluginMetadata(pluginMetadata));
+}
+
+/**
+ * Builds the OpenAPI document: operationIds are the controller method names (API.md).
+ * `loadOpenApiMetadata()` must have finished first (both callers below await it).
+ */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     // 3.1: Nest writes a nullable `$ref` as `anyOf: [{$ref}, {type: 'null'}]` and a nullable
@@ -122,7 +137,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
  * Serves Swagger UI at /docs, the document at /docs-json, and the AsyncAPI document of the
  * Socket.IO notifications at /docs-asyncapi.json (app.factory: when DOCS_ENABLED).
  */
-export function setupOpenApi(app: INestApplication): void {
+export async function setupOpenApi(app: INestApplication): Promise<void> {
+  await loadOpenApiMetadata();
   const asyncApi = JSON.stringify(buildAsyncApiDocument());
   const http = app.getHttpAdapter();
   http.get(ASYNCAPI_DOCUMENT_PATH, (_request: unknown, reply: unknown) => {
