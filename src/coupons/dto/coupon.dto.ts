@@ -211,7 +211,6 @@ export class CouponDto {
   @ApiProperty({ type: 'integer', description: 'Uses held by orders (cancelled ones excluded)' })
   timesUsed!: number;
 
-  @ApiProperty()
   isActive!: boolean;
 
   @ApiProperty({ format: 'date-time' })

@@ -116,22 +116,18 @@ export class SavedAddressDto {
   @ApiProperty({ type: 'string', nullable: true })
   label!: string | null;
 
-  @ApiProperty()
   fullName!: string;
 
-  @ApiProperty()
   line1!: string;
 
   @ApiProperty({ type: 'string', nullable: true })
   line2!: string | null;
 
-  @ApiProperty()
   city!: string;
 
   @ApiProperty({ type: 'string', nullable: true })
   region!: string | null;
 
-  @ApiProperty()
   postalCode!: string;
 
   @ApiProperty({ description: 'ISO 3166-1 alpha-2' })

@@ -247,10 +247,8 @@ export class ProfileCompletenessDto {
   @ApiProperty({ minimum: 0, maximum: 100, description: 'Whole percent of the fields filled' })
   percentage!: number;
 
-  @ApiProperty()
   completedFields!: number;
 
-  @ApiProperty()
   totalFields!: number;
 
   @ApiProperty({
@@ -261,6 +259,5 @@ export class ProfileCompletenessDto {
   })
   missingFields!: string[];
 
-  @ApiProperty()
   isComplete!: boolean;
 }

@@ -122,10 +122,8 @@ export class ReviewProductDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty()
   slug!: string;
 
-  @ApiProperty()
   name!: string;
 }
 
@@ -145,10 +143,8 @@ export class ReviewDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 })
   rating!: number;
 
-  @ApiProperty()
   title!: string;
 
-  @ApiProperty()
   text!: string;
 
   @ApiProperty({

@@ -105,7 +105,6 @@ export class WebhookEndpointDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty()
   url!: string;
 
   @ApiProperty({ type: 'string', nullable: true })

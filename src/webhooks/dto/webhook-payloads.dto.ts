@@ -30,10 +30,8 @@ export class OrderLineWebhookDto implements OrderLinePayloadV1 {
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   variantId!: string | null;
 
-  @ApiProperty()
   sku!: string;
 
-  @ApiProperty()
   name!: string;
 
   @ApiProperty({ type: 'string', nullable: true, example: 'Red / L' })

@@ -54,7 +54,6 @@ export class BrandDto {
   @ApiProperty({ example: 'acme' })
   slug!: string;
 
-  @ApiProperty()
   name!: string;
 
   @ApiProperty({ type: 'string', nullable: true })
@@ -71,7 +70,6 @@ export class BrandDto {
   @ApiProperty({ type: 'string', format: 'uri', nullable: true })
   website!: string | null;
 
-  @ApiProperty()
   isActive!: boolean;
 
   @ApiProperty({ type: 'integer', description: 'Active products of this brand' })

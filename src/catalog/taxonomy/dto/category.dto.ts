@@ -59,7 +59,6 @@ export class CategoryDto {
   @ApiProperty({ example: 'running-shoes' })
   slug!: string;
 
-  @ApiProperty()
   name!: string;
 
   @ApiProperty({ type: 'string', nullable: true })
@@ -76,7 +75,6 @@ export class CategoryDto {
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   parentId!: string | null;
 
-  @ApiProperty()
   isActive!: boolean;
 
   @ApiProperty({ type: 'integer', description: 'Active products in this category' })
