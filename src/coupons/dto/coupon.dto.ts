@@ -178,7 +178,6 @@ export class CouponDto {
   @ApiProperty({ example: 'SPRING-25' })
   code!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   description!: string | null;
 
   @ApiProperty({ enum: DISCOUNT_TYPES, enumName: 'DiscountType' })

@@ -60,7 +60,6 @@ export class NotificationDto {
 }
 
 export class NotificationListDto {
-  @ApiProperty({ type: [NotificationDto] })
   items!: NotificationDto[];
 }
 

@@ -113,19 +113,16 @@ export class SavedAddressDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   label!: string | null;
 
   fullName!: string;
 
   line1!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   line2!: string | null;
 
   city!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   region!: string | null;
 
   postalCode!: string;
@@ -133,7 +130,6 @@ export class SavedAddressDto {
   @ApiProperty({ description: 'ISO 3166-1 alpha-2' })
   country!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   phone!: string | null;
 
   @ApiProperty({ description: 'Used by checkout when the order gives no shipping address' })

@@ -131,7 +131,6 @@ export class ReviewDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ type: () => ReviewProductDto })
   product!: ReviewProductDto;
 
   @ApiProperty({

@@ -261,16 +261,12 @@ export class ProductDto {
 
   isFeatured!: boolean;
 
-  @ApiProperty({ type: () => CategoryRefDto })
   category!: CategoryRefDto;
 
-  @ApiProperty({ type: () => BrandRefDto, nullable: true })
   brand!: BrandRefDto | null;
 
-  @ApiProperty({ type: [ProductImageDto] })
   images!: ProductImageDto[];
 
-  @ApiProperty({ type: 'string', nullable: true })
   barcode!: string | null;
 
   @ApiProperty({ type: 'integer', nullable: true })
@@ -285,10 +281,8 @@ export class ProductDto {
   @ApiProperty({ type: 'integer', nullable: true })
   heightMm!: number | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   seoTitle!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   seoDescription!: string | null;
 
   isDigital!: boolean;
@@ -339,6 +333,5 @@ export class ProductDto {
 }
 
 export class FeaturedProductsDto {
-  @ApiProperty({ type: [ProductDto] })
   items!: ProductDto[];
 }

@@ -56,7 +56,6 @@ export class BrandDto {
 
   name!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   description!: string | null;
 
   @ApiProperty({
@@ -83,7 +82,6 @@ export class BrandDto {
 }
 
 export class BrandListDto {
-  @ApiProperty({ type: [BrandDto] })
   items!: BrandDto[];
 }
 

@@ -61,7 +61,6 @@ export class CategoryDto {
 
   name!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   description!: string | null;
 
   @ApiProperty({
@@ -88,7 +87,6 @@ export class CategoryDto {
 }
 
 export class CategoryListDto {
-  @ApiProperty({ type: [CategoryDto] })
   items!: CategoryDto[];
 }
 

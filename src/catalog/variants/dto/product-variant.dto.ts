@@ -162,6 +162,5 @@ export class ProductVariantDto {
 }
 
 export class ProductVariantListDto {
-  @ApiProperty({ type: [ProductVariantDto] })
   items!: ProductVariantDto[];
 }
