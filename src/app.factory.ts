@@ -157,7 +157,7 @@ export async function createApp(
     app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config.corsOrigins));
   }
   if (config.demoEnabled) await registerDemoPage(app);
-  if (config.docsEnabled) setupOpenApi(app);
+  if (config.docsEnabled) await setupOpenApi(app);
   return app;
 }
 

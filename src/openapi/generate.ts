@@ -5,7 +5,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from '@/app.module.js';
 import { loadConfig } from '@/config/app-config.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { buildOpenApiDocument, loadOpenApiMetadata } from './openapi.js';
 
 /** Recursively sorts object keys, so the written document is stable and diffs are readable. */
 export function sortKeys(value: unknown): unknown {
@@ -25,6 +25,7 @@ export function sortKeys(value: unknown): unknown {
  * and reads controller metadata but instantiates no provider (so nothing connects anywhere).
  */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
+  await loadOpenApiMetadata();
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'openapi-preview-'.padEnd(40, 'x') });
   const app = await NestFactory.create(
     AppModule.forRoot({ ...config, databaseUrl: 'postgres://preview/none' }),

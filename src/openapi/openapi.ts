@@ -9,6 +9,7 @@ import {
   ASYNCAPI_DOCUMENT_PATH,
   buildAsyncApiDocument,
 } from '@/notifications/asyncapi-document.js';
+import pluginMetadata from '../metadata.js';
 
 export const API_TITLE = 'Shop API';
 
@@ -91,7 +92,70 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   return finished;
 }
 
-/** Builds the OpenAPI document: operationIds are the controller method names (API.md). */
+/** Where @nestjs/swagger keeps a model's property names (`:name`) and its plugin metadata. */
+const MODEL_PROPERTIES = 'swagger/apiModelPropertiesArray';
+const PLUGIN_FACTORY = '_OPENAPI_METADATA_FACTORY';
+
+type ModelClass = Partial<Record<typeof PLUGIN_FACTORY, () => Record<string, unknown>>> & {
+  prototype: object;
+};
+type PluginModels = Array<[Promise<Record<string, ModelClass>>, Record<string, unknown>]>;
+
+/**
+ * Swagger lists a model's properties in the order their `@ApiProperty` ran, and adds the plugin's
+ * other properties after those: a property without a decorator would move behind the decorated
+ * ones (and in the schema's `required` list). The model's properties are put back in source order
+ * (the plugin's metadata lists them so, ancestors' first); others (from a base class outside the
+ * DTO files) keep their places.
+ */
+function keepDeclarationOrder(model: ModelClass): void {
+  const declared: string[] = [];
+  for (
+    let c: ModelClass | null = model;
+    c && c !== Function.prototype;
+    c = Object.getPrototypeOf(c) as ModelClass | null
+  ) {
+    const own = Object.hasOwn(c, PLUGIN_FACTORY) ? Object.keys(c[PLUGIN_FACTORY]?.() ?? {}) : [];
+    declared.unshift(...own.filter((key) => !declared.includes(key)));
+  }
+  const listed = [...((Reflect.getMetadata(MODEL_PROPERTIES, model.prototype) ?? []) as string[])];
+  const position = (entry: string) => declared.indexOf(entry.slice(1));
+  // Those already listed (a mapped type such as PartialType lists its source's in the same way).
+  const slots = listed.flatMap((entry, i) => (position(entry) === -1 ? [] : [i]));
+  const sorted = slots.map((i) => listed[i]).sort((a, b) => position(a) - position(b));
+  slots.forEach((slot, i) => (listed[slot] = sorted[i]));
+  declared.forEach((key, i) => {
+    if (listed.includes(`:${key}`)) return;
+    const next = listed.findIndex((entry) => position(entry) > i);
+    listed.splice(next === -1 ? listed.length : next, 0, `:${key}`);
+  });
+  Reflect.defineMetadata(MODEL_PROPERTIES, listed, model.prototype);
+}
+
+let pluginMetadataLoaded: Promise<void> | undefined;
+
+async function applyPluginMetadata(): Promise<void> {
+  const metadata = await pluginMetadata();
+  await SwaggerModule.loadPluginMetadata(() => Promise.resolve(metadata));
+  for (const [module, classes] of metadata['@nestjs/swagger'].models as unknown as PluginModels) {
+    const exports = await module;
+    for (const name of Object.keys(classes)) keepDeclarationOrder(exports[name]);
+  }
+}
+
+/**
+ * Applies src/metadata.ts (`npm run openapi:metadata`): the type, required, enum, nullable and
+ * validator limits of every DTO property, as the @nestjs/swagger CLI plugin reads them, under the
+ * explicit `@ApiProperty` options (those win). Once per process, before the first document.
+ */
+export function loadOpenApiMetadata(): Promise<void> {
+  return (pluginMetadataLoaded ??= applyPluginMetadata());
+}
+
+/**
+ * Builds the OpenAPI document: operationIds are the controller method names (API.md).
+ * `loadOpenApiMetadata()` must have finished first (both callers below await it).
+ */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     // 3.1: Nest writes a nullable `$ref` as `anyOf: [{$ref}, {type: 'null'}]` and a nullable
@@ -122,7 +186,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
  * Serves Swagger UI at /docs, the document at /docs-json, and the AsyncAPI document of the
  * Socket.IO notifications at /docs-asyncapi.json (app.factory: when DOCS_ENABLED).
  */
-export function setupOpenApi(app: INestApplication): void {
+export async function setupOpenApi(app: INestApplication): Promise<void> {
+  await loadOpenApiMetadata();
   const asyncApi = JSON.stringify(buildAsyncApiDocument());
   const http = app.getHttpAdapter();
   http.get(ASYNCAPI_DOCUMENT_PATH, (_request: unknown, reply: unknown) => {

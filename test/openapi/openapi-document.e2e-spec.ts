@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generateOpenApiDocument, serializeDocument } from '@/openapi/generate.js';
 
@@ -172,6 +175,22 @@ describe('the OpenAPI document', () => {
     const generated = serializeDocument(await generateOpenApiDocument());
     const committed = readFileSync('openapi.json', 'utf8');
     expect(generated).toBe(committed);
+  });
+
+  it('is built from the committed src/metadata.ts, up to date (run `npm run openapi:metadata` after a DTO change)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'openapi-metadata-'));
+    try {
+      const run = spawnSync(process.execPath, ['scripts/openapi-metadata.mjs', out], {
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const fresh = readFileSync(join(out, 'metadata.ts'), 'utf8');
+      if (fresh !== readFileSync('src/metadata.ts', 'utf8'))
+        throw new Error('src/metadata.ts is stale: run npm run openapi:metadata');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('has every operation of API.md and of docs/api, with its own operationId and never Nest’s default form', async () => {

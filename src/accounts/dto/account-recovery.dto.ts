@@ -7,7 +7,7 @@ const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
 
 export class RequestPasswordResetDto {
-  @ApiProperty({ format: 'email', example: 'ada@example.com', maxLength: 254 })
+  @ApiProperty({ example: 'ada@example.com' })
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
@@ -18,7 +18,6 @@ export class ResetPasswordDto {
   @ApiProperty({
     description: 'The `token` query parameter of the link in the password reset email',
     example: 'q3Jt0b0c8Zk3y2nQ9m1xV5r7sT4uW6aB8cD0eF2gH4i',
-    maxLength: 100,
   })
   @IsString()
   @IsNotEmpty()
@@ -40,7 +39,6 @@ export class VerifyEmailDto {
   @ApiProperty({
     description: 'The `token` query parameter of the link in the verification email',
     example: 'Zk3y2nQ9m1xV5r7sT4uW6aB8cD0eF2gH4iq3Jt0b0c8',
-    maxLength: 100,
   })
   @IsString()
   @IsNotEmpty()

@@ -8,7 +8,7 @@ const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
 
 export class RegisterDto {
-  @ApiProperty({ format: 'email', example: 'ada@example.com', maxLength: 254 })
+  @ApiProperty({ example: 'ada@example.com' })
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
@@ -25,7 +25,7 @@ export class RegisterDto {
   @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 
-  @ApiProperty({ example: 'Ada Lovelace', maxLength: 120 })
+  @ApiProperty({ example: 'Ada Lovelace' })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -59,7 +59,6 @@ export class RefreshTokenDto {
 }
 
 export class AuthResponseDto {
-  @ApiProperty({ type: () => UserDto })
   user!: UserDto;
 
   @ApiProperty({

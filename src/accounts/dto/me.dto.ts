@@ -17,7 +17,7 @@ import { PASSWORD_MAX_LENGTH } from '../password-policy.js';
 import { ROLES, type Role } from '../user.entity.js';
 
 export class UpdateMeDto {
-  @ApiPropertyOptional({ example: 'Ada King', maxLength: 120 })
+  @ApiPropertyOptional({ example: 'Ada King' })
   // Not @IsOptional(): that lets null through, and a name cannot be cleared.
   @ValidateIf((_, value) => value !== undefined)
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
@@ -46,7 +46,6 @@ export class UpdateMeDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty()
   @IsString()
   @IsNotEmpty()
   @MaxLength(PASSWORD_MAX_LENGTH)
@@ -63,7 +62,7 @@ export class ChangePasswordDto {
 }
 
 export class ListUsersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Case-insensitive match on email or name', maxLength: 100 })
+  @ApiPropertyOptional({ description: 'Case-insensitive match on email or name' })
   @IsOptional()
   @IsString()
   @MaxLength(100)

@@ -15,16 +15,13 @@ export class UserDto {
   })
   emailVerified!: boolean;
 
-  @ApiProperty()
   name!: string;
 
   @ApiProperty({ enum: ROLES, enumName: 'Role' })
   role!: Role;
 
-  @ApiProperty({ type: 'string', nullable: true })
   phone!: string | null;
 
-  @ApiProperty({ type: () => AddressDto, nullable: true })
   defaultShippingAddress!: AddressDto | null;
 
   @ApiProperty({ format: 'date-time' })

@@ -178,7 +178,6 @@ export class CouponDto {
   @ApiProperty({ example: 'SPRING-25' })
   code!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   description!: string | null;
 
   @ApiProperty({ enum: DISCOUNT_TYPES, enumName: 'DiscountType' })
@@ -211,7 +210,6 @@ export class CouponDto {
   @ApiProperty({ type: 'integer', description: 'Uses held by orders (cancelled ones excluded)' })
   timesUsed!: number;
 
-  @ApiProperty()
   isActive!: boolean;
 
   @ApiProperty({ format: 'date-time' })

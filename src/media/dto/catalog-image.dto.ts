@@ -64,10 +64,8 @@ export class CatalogImageDto {
   @ApiProperty({ description: 'Bytes' })
   byteSize!: number;
 
-  @ApiProperty()
   width!: number;
 
-  @ApiProperty()
   height!: number;
 
   @ApiProperty({ type: 'string', format: 'date-time' })

@@ -42,7 +42,6 @@ export class NotificationDto {
   @ApiProperty({ example: 'Order #100042 shipped' })
   title!: string;
 
-  @ApiProperty()
   message!: string;
 
   @ApiProperty({
@@ -61,7 +60,6 @@ export class NotificationDto {
 }
 
 export class NotificationListDto {
-  @ApiProperty({ type: [NotificationDto] })
   items!: NotificationDto[];
 }
 

@@ -169,7 +169,6 @@ export class OrderHistoryEntryDto {
   })
   by!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   note!: string | null;
 }
 
@@ -206,7 +205,6 @@ export class OrderDto {
   @ApiProperty({ enum: PAYMENT_STATUSES, enumName: 'PaymentStatus' })
   paymentStatus!: PaymentStatus;
 
-  @ApiProperty({ type: [OrderItemDto] })
   items!: OrderItemDto[];
 
   @ApiProperty({ type: 'integer' })
@@ -237,16 +235,12 @@ export class OrderDto {
   @ApiProperty({ example: 'USD' })
   currency!: string;
 
-  @ApiProperty({ type: () => AddressDto })
   shippingAddress!: AddressDto;
 
-  @ApiProperty({ type: () => AddressDto })
   billingAddress!: AddressDto;
 
-  @ApiProperty({ type: 'string', nullable: true })
   notes!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   trackingNumber!: string | null;
 
   @ApiProperty({ type: [OrderHistoryEntryDto], description: 'Oldest first' })

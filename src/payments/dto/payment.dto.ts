@@ -22,7 +22,6 @@ export class RefundDto {
   })
   status!: RefundStatus;
 
-  @ApiProperty({ type: 'string', nullable: true })
   reason!: string | null;
 
   @ApiProperty({ format: 'date-time' })

@@ -113,31 +113,23 @@ export class SavedAddressDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   label!: string | null;
 
-  @ApiProperty()
   fullName!: string;
 
-  @ApiProperty()
   line1!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   line2!: string | null;
 
-  @ApiProperty()
   city!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   region!: string | null;
 
-  @ApiProperty()
   postalCode!: string;
 
   @ApiProperty({ description: 'ISO 3166-1 alpha-2' })
   country!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   phone!: string | null;
 
   @ApiProperty({ description: 'Used by checkout when the order gives no shipping address' })

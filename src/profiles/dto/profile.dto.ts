@@ -164,14 +164,12 @@ export class UpdateProfileDto {
   @MaxLength(254)
   secondaryEmail?: string | null;
 
-  @ApiPropertyOptional({ type: () => EmergencyContactDto, nullable: true })
   @ValidateIf(setting)
   @IsObject()
   @ValidateNested()
   @Type(() => EmergencyContactDto)
   emergencyContact?: EmergencyContactDto | null;
 
-  @ApiPropertyOptional({ type: () => UpdateNotificationPreferencesDto })
   @ValidateIf((_, value) => value !== undefined)
   @IsObject()
   @ValidateNested()
@@ -202,28 +200,20 @@ export class ProfileDto {
   @ApiProperty({ enum: GENDERS, enumName: 'Gender', nullable: true })
   gender!: Gender | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   bio!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   occupation!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   company!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   website!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   alternatePhone!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   secondaryEmail!: string | null;
 
-  @ApiProperty({ type: () => EmergencyContactDto, nullable: true })
   emergencyContact!: EmergencyContactDto | null;
 
-  @ApiProperty({ type: () => NotificationPreferencesDto })
   preferences!: NotificationPreferencesDto;
 
   @ApiProperty({
@@ -247,10 +237,8 @@ export class ProfileCompletenessDto {
   @ApiProperty({ minimum: 0, maximum: 100, description: 'Whole percent of the fields filled' })
   percentage!: number;
 
-  @ApiProperty()
   completedFields!: number;
 
-  @ApiProperty()
   totalFields!: number;
 
   @ApiProperty({
@@ -261,6 +249,5 @@ export class ProfileCompletenessDto {
   })
   missingFields!: string[];
 
-  @ApiProperty()
   isComplete!: boolean;
 }

@@ -122,10 +122,8 @@ export class ReviewProductDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty()
   slug!: string;
 
-  @ApiProperty()
   name!: string;
 }
 
@@ -133,7 +131,6 @@ export class ReviewDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ type: () => ReviewProductDto })
   product!: ReviewProductDto;
 
   @ApiProperty({
@@ -145,10 +142,8 @@ export class ReviewDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 })
   rating!: number;
 
-  @ApiProperty()
   title!: string;
 
-  @ApiProperty()
   text!: string;
 
   @ApiProperty({

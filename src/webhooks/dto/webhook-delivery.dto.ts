@@ -27,7 +27,6 @@ export class WebhookDeliveryAttemptDto {
   @ApiProperty({ type: 'integer', nullable: true, description: '`null`: no HTTP answer' })
   statusCode!: number | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   error!: string | null;
 
   @ApiProperty({
@@ -63,7 +62,6 @@ export class WebhookDeliveryDto {
   @ApiProperty({ type: 'integer', nullable: true })
   lastStatusCode!: number | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   lastError!: string | null;
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true })

@@ -105,10 +105,8 @@ export class WebhookEndpointDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty()
   url!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   description!: string | null;
 
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, enumName: 'WebhookEventType', isArray: true })

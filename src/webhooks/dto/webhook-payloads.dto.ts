@@ -30,10 +30,8 @@ export class OrderLineWebhookDto implements OrderLinePayloadV1 {
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   variantId!: string | null;
 
-  @ApiProperty()
   sku!: string;
 
-  @ApiProperty()
   name!: string;
 
   @ApiProperty({ type: 'string', nullable: true, example: 'Red / L' })
@@ -80,19 +78,14 @@ export class OrderWebhookDto implements OrderPayloadV1 {
   @ApiProperty({ type: 'integer' })
   total!: number;
 
-  @ApiProperty({ type: 'string', nullable: true })
   couponCode!: string | null;
 
-  @ApiProperty({ type: AddressDto })
   shippingAddress!: AddressDto;
 
-  @ApiProperty({ type: AddressDto })
   billingAddress!: AddressDto;
 
-  @ApiProperty({ type: 'string', nullable: true })
   trackingNumber!: string | null;
 
-  @ApiProperty({ type: [OrderLineWebhookDto] })
   items!: OrderLineWebhookDto[];
 
   @ApiProperty({ format: 'date-time' })
@@ -125,7 +118,6 @@ export class OrderCreatedWebhookDataDto implements OrderCreatedDataV1 {
   })
   order!: OrderWebhookDto;
 
-  @ApiProperty({ type: WebhookCustomerDto })
   customer!: WebhookCustomerDto;
 }
 
@@ -153,7 +145,6 @@ export class WebhookPaymentDto {
 }
 
 export class OrderPaidWebhookDataDto extends OrderCreatedWebhookDataDto implements OrderPaidDataV1 {
-  @ApiProperty({ type: WebhookPaymentDto })
   payment!: WebhookPaymentDto;
 }
 
@@ -164,7 +155,6 @@ export class WebhookRefundDto {
   @ApiProperty({ type: 'integer', description: 'This refund, minor units' })
   amount!: number;
 
-  @ApiProperty({ type: 'string', nullable: true })
   reason!: string | null;
 }
 
@@ -172,7 +162,6 @@ export class OrderRefundedWebhookDataDto
   extends OrderCreatedWebhookDataDto
   implements OrderRefundedDataV1
 {
-  @ApiProperty({ type: WebhookRefundDto })
   refund!: WebhookRefundDto;
 
   @ApiProperty({
@@ -206,7 +195,6 @@ export class OrderCreatedWebhookDto extends WebhookEnvelopeDto {
   @ApiProperty({ enum: ['order.created'] })
   type!: 'order.created';
 
-  @ApiProperty({ type: OrderCreatedWebhookDataDto })
   data!: OrderCreatedWebhookDataDto;
 }
 
@@ -214,7 +202,6 @@ export class OrderStatusChangedWebhookDto extends WebhookEnvelopeDto {
   @ApiProperty({ enum: ['order.status_changed'] })
   type!: 'order.status_changed';
 
-  @ApiProperty({ type: OrderStatusChangedWebhookDataDto })
   data!: OrderStatusChangedWebhookDataDto;
 }
 
@@ -222,7 +209,6 @@ export class OrderPaidWebhookDto extends WebhookEnvelopeDto {
   @ApiProperty({ enum: ['order.paid'] })
   type!: 'order.paid';
 
-  @ApiProperty({ type: OrderPaidWebhookDataDto })
   data!: OrderPaidWebhookDataDto;
 }
 
@@ -230,7 +216,6 @@ export class OrderRefundedWebhookDto extends WebhookEnvelopeDto {
   @ApiProperty({ enum: ['order.refunded'] })
   type!: 'order.refunded';
 
-  @ApiProperty({ type: OrderRefundedWebhookDataDto })
   data!: OrderRefundedWebhookDataDto;
 }
 

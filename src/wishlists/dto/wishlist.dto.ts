@@ -99,13 +99,11 @@ export class WishlistSummaryDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty()
   name!: string;
 
   @ApiProperty({ description: 'Exactly one of your wishlists is the default' })
   isDefault!: boolean;
 
-  @ApiProperty()
   isPublic!: boolean;
 
   @ApiProperty({
@@ -135,7 +133,6 @@ export class WishlistListDto {
 }
 
 export class SharedWishlistDto {
-  @ApiProperty()
   name!: string;
 
   @ApiProperty({

@@ -207,7 +207,6 @@ export class FeaturedQueryDto {
 }
 
 export class ProductPageDto {
-  @ApiProperty({ type: [ProductDto] })
   items!: ProductDto[];
 
   @ApiProperty({ type: 'integer' })

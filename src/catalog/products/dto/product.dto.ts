@@ -47,10 +47,8 @@ export class CategoryRefDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty()
   slug!: string;
 
-  @ApiProperty()
   name!: string;
 }
 
@@ -234,16 +232,12 @@ export class ProductDto {
   @ApiProperty({ example: 'trail-runner-2' })
   slug!: string;
 
-  @ApiProperty()
   name!: string;
 
-  @ApiProperty()
   sku!: string;
 
-  @ApiProperty()
   description!: string;
 
-  @ApiProperty()
   shortDescription!: string;
 
   @ApiProperty({ type: 'integer', description: 'Minor units (cents) of `currency`' })
@@ -258,28 +252,21 @@ export class ProductDto {
   @ApiProperty({ type: 'integer' })
   stock!: number;
 
-  @ApiProperty()
   inStock!: boolean;
 
   @ApiProperty({ description: 'stock > 0 and stock ≤ the low-stock threshold' })
   lowStock!: boolean;
 
-  @ApiProperty()
   isActive!: boolean;
 
-  @ApiProperty()
   isFeatured!: boolean;
 
-  @ApiProperty({ type: () => CategoryRefDto })
   category!: CategoryRefDto;
 
-  @ApiProperty({ type: () => BrandRefDto, nullable: true })
   brand!: BrandRefDto | null;
 
-  @ApiProperty({ type: [ProductImageDto] })
   images!: ProductImageDto[];
 
-  @ApiProperty({ type: 'string', nullable: true })
   barcode!: string | null;
 
   @ApiProperty({ type: 'integer', nullable: true })
@@ -294,16 +281,12 @@ export class ProductDto {
   @ApiProperty({ type: 'integer', nullable: true })
   heightMm!: number | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   seoTitle!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
   seoDescription!: string | null;
 
-  @ApiProperty()
   isDigital!: boolean;
 
-  @ApiProperty()
   requiresShipping!: boolean;
 
   @ApiProperty({
@@ -350,6 +333,5 @@ export class ProductDto {
 }
 
 export class FeaturedProductsDto {
-  @ApiProperty({ type: [ProductDto] })
   items!: ProductDto[];
 }

@@ -54,10 +54,8 @@ export class BrandDto {
   @ApiProperty({ example: 'acme' })
   slug!: string;
 
-  @ApiProperty()
   name!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   description!: string | null;
 
   @ApiProperty({
@@ -71,7 +69,6 @@ export class BrandDto {
   @ApiProperty({ type: 'string', format: 'uri', nullable: true })
   website!: string | null;
 
-  @ApiProperty()
   isActive!: boolean;
 
   @ApiProperty({ type: 'integer', description: 'Active products of this brand' })
@@ -85,7 +82,6 @@ export class BrandDto {
 }
 
 export class BrandListDto {
-  @ApiProperty({ type: [BrandDto] })
   items!: BrandDto[];
 }
 

@@ -59,10 +59,8 @@ export class CategoryDto {
   @ApiProperty({ example: 'running-shoes' })
   slug!: string;
 
-  @ApiProperty()
   name!: string;
 
-  @ApiProperty({ type: 'string', nullable: true })
   description!: string | null;
 
   @ApiProperty({
@@ -76,7 +74,6 @@ export class CategoryDto {
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   parentId!: string | null;
 
-  @ApiProperty()
   isActive!: boolean;
 
   @ApiProperty({ type: 'integer', description: 'Active products in this category' })
@@ -90,7 +87,6 @@ export class CategoryDto {
 }
 
 export class CategoryListDto {
-  @ApiProperty({ type: [CategoryDto] })
   items!: CategoryDto[];
 }
 

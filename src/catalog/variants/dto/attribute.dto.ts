@@ -126,7 +126,6 @@ export class AttributeDto {
 }
 
 export class AttributeListDto {
-  @ApiProperty({ type: [AttributeDto] })
   items!: AttributeDto[];
 }
 

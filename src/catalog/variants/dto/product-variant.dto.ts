@@ -132,7 +132,6 @@ export class ProductVariantDto {
   @ApiProperty({ example: 'Red / L' })
   name!: string;
 
-  @ApiProperty()
   sku!: string;
 
   @ApiProperty({ type: 'integer', description: 'Minor units of `currency`' })
@@ -144,7 +143,6 @@ export class ProductVariantDto {
   @ApiProperty({ type: 'integer' })
   stock!: number;
 
-  @ApiProperty()
   inStock!: boolean;
 
   @ApiProperty({ description: 'Inactive variants are shown to staff only' })
@@ -164,6 +162,5 @@ export class ProductVariantDto {
 }
 
 export class ProductVariantListDto {
-  @ApiProperty({ type: [ProductVariantDto] })
   items!: ProductVariantDto[];
 }
