@@ -15,67 +15,9 @@ import { join, resolve } from 'node:path';
 import { PluginMetadataGenerator } from '@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js';
 import { ReadonlyVisitor } from '@nestjs/swagger/plugin';
 import prettier from 'prettier';
-import ts from 'typescript';
 
 export const FILENAME = 'metadata.ts';
 export const DEFAULT_OUTPUT = 'src';
-
-/**
- * Limits the validators enforce that openapi.json does not state yet, so the plugin's reading of
- * them is left out here: stating them changes openapi.json and with it the committed hey-api client
- * (examples/spa-client/heyapi, `npm run client:generate:heyapi`, Node >= 22.18). Deleting an entry
- * is a documentation improvement of its own: do it with both regenerated. (Update… DTOs made with
- * PartialType inherit their Create… DTO's entries.)
- */
-export const NOT_DOCUMENTED_YET = {
-  CreateAttributeDto: { values: ['maxLength', 'uniqueItems'] },
-  CreateProductDto: { images: ['maxItems'], sku: ['pattern'] },
-  CreateProductVariantDto: { attributeValueIds: ['uniqueItems'], sku: ['pattern'] },
-  CreateWebhookEndpointDto: { events: ['minItems', 'uniqueItems'], url: ['format'] },
-  UpdateWebhookEndpointDto: { events: ['minItems', 'uniqueItems'], url: ['format'] },
-  LoginDto: { email: ['maxLength'] },
-  RefreshTokenDto: { refreshToken: ['maxLength'] },
-  RefundOrderDto: { amount: ['maximum'] },
-  ReorderCatalogImagesDto: { imageIds: ['uniqueItems'] },
-  UpdateAddressDto: { phone: ['pattern'] },
-  UpdateMeDto: { phone: ['pattern'] },
-  ProductFiltersDto: { cursor: ['pattern'] },
-};
-
-const nameOf = (node) => (node.name && ts.isIdentifier(node.name) ? node.name.text : undefined);
-
-/** The model metadata without the NOT_DOCUMENTED_YET keys. */
-function withoutPending(models) {
-  const f = ts.factory;
-  const unused = new Set(
-    Object.entries(NOT_DOCUMENTED_YET).flatMap(([cls, props]) =>
-      Object.keys(props).map((p) => `${cls}.${p}`),
-    ),
-  );
-  const result = models.map(([importExpr, classes]) => [
-    importExpr,
-    Object.fromEntries(
-      Object.entries(classes).map(([cls, literal]) => {
-        const pending = NOT_DOCUMENTED_YET[cls];
-        if (!pending) return [cls, literal];
-        const properties = literal.properties.map((property) => {
-          const drop = pending[nameOf(property)];
-          if (!drop || !ts.isObjectLiteralExpression(property.initializer)) return property;
-          unused.delete(`${cls}.${nameOf(property)}`);
-          const kept = property.initializer.properties.filter((p) => !drop.includes(nameOf(p)));
-          return f.updatePropertyAssignment(
-            property,
-            property.name,
-            f.updateObjectLiteralExpression(property.initializer, kept),
-          );
-        });
-        return [cls, f.updateObjectLiteralExpression(literal, properties)];
-      }),
-    ),
-  ]);
-  if (unused.size) throw new Error(`NOT_DOCUMENTED_YET names no property: ${[...unused]}`);
-  return result;
-}
 
 export async function generate(outputDir = DEFAULT_OUTPUT) {
   const out = resolve(outputDir);
@@ -92,11 +34,6 @@ export async function generate(outputDir = DEFAULT_OUTPUT) {
     // `= default` initialisers are server-side fallbacks, documented explicitly where meant.
     skipDefaultValues: true,
   });
-  const collect = visitor.collect.bind(visitor);
-  visitor.collect = () => {
-    const { models, controllers } = collect();
-    return { models: withoutPending(models), controllers };
-  };
   new PluginMetadataGenerator().generate({
     visitors: [visitor],
     outputDir: out,

@@ -60,10 +60,12 @@ export default async () => {
               name: { required: true, type: () => String, maxLength: 120 },
             },
             LoginDto: {
-              email: { required: true, type: () => String },
+              email: { required: true, type: () => String, maxLength: 254 },
               password: { required: true, type: () => String },
             },
-            RefreshTokenDto: { refreshToken: { required: true, type: () => String } },
+            RefreshTokenDto: {
+              refreshToken: { required: true, type: () => String, maxLength: 200 },
+            },
             AuthResponseDto: {
               user: { required: true, type: () => t['./accounts/dto/user.dto.js'].UserDto },
               accessToken: { required: true, type: () => String },
@@ -77,7 +79,12 @@ export default async () => {
           {
             UpdateMeDto: {
               name: { required: false, type: () => String, maxLength: 120 },
-              phone: { required: false, type: () => String, nullable: true },
+              phone: {
+                required: false,
+                type: () => String,
+                nullable: true,
+                pattern: '^\\+?[0-9 ()-]{5,32}$',
+              },
               defaultShippingAddress: {
                 required: false,
                 type: () => t['./common/address.js'].AddressDto,
@@ -116,7 +123,13 @@ export default async () => {
             CreateAttributeDto: {
               name: { required: true, type: () => String, maxLength: 60 },
               position: { required: false, type: () => Number, minimum: 0 },
-              values: { required: false, type: () => [String], maxItems: 100 },
+              values: {
+                required: false,
+                type: () => [String],
+                maxLength: 100,
+                uniqueItems: true,
+                maxItems: 100,
+              },
             },
             UpdateAttributeDto: {},
             AttributeValueDto: {
@@ -150,7 +163,11 @@ export default async () => {
           {
             CreateProductVariantDto: {
               name: { required: false, type: () => String, maxLength: 200 },
-              sku: { required: true, type: () => String },
+              sku: {
+                required: true,
+                type: () => String,
+                pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$',
+              },
               price: { required: true, type: () => Number, minimum: 0 },
               stock: { required: false, type: () => Number, minimum: 0 },
               isActive: { required: false, type: () => Boolean },
@@ -158,6 +175,7 @@ export default async () => {
               attributeValueIds: {
                 required: true,
                 type: () => [String],
+                uniqueItems: true,
                 format: 'uuid',
                 minItems: 1,
               },
@@ -214,7 +232,11 @@ export default async () => {
             BrandRefDto: {},
             CreateProductDto: {
               name: { required: true, type: () => String, maxLength: 200 },
-              sku: { required: true, type: () => String },
+              sku: {
+                required: true,
+                type: () => String,
+                pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$',
+              },
               price: { required: true, type: () => Number, minimum: 0 },
               categoryId: { required: true, type: () => String, format: 'uuid' },
               brandId: { required: false, type: () => String, nullable: true, format: 'uuid' },
@@ -267,6 +289,7 @@ export default async () => {
               images: {
                 required: false,
                 type: () => [t['./catalog/products/dto/product.dto.js'].ProductImageDto],
+                maxItems: 20,
               },
             },
             UpdateProductDto: {},
@@ -331,7 +354,7 @@ export default async () => {
           import('./catalog/products/dto/list-products-query.dto.js'),
           {
             ProductFiltersDto: {
-              cursor: { required: false, type: () => String, maxLength: 300 },
+              cursor: { required: false, type: () => String, maxLength: 300, pattern: '^[\\w-]+$' },
               q: { required: false, type: () => String, maxLength: 200 },
               minPrice: { required: false, type: () => Number, minimum: 0 },
               maxPrice: { required: false, type: () => Number, minimum: 0 },
@@ -497,7 +520,7 @@ export default async () => {
               isPrimary: { required: false, type: () => Boolean },
             },
             ReorderCatalogImagesDto: {
-              imageIds: { required: true, type: () => [String], format: 'uuid' },
+              imageIds: { required: true, type: () => [String], uniqueItems: true, format: 'uuid' },
             },
           },
         ],
@@ -518,7 +541,12 @@ export default async () => {
               region: { required: false, type: () => String, nullable: true, maxLength: 100 },
               postalCode: { required: false, type: () => String, maxLength: 20 },
               country: { required: false, type: () => String },
-              phone: { required: false, type: () => String, nullable: true },
+              phone: {
+                required: false,
+                type: () => String,
+                nullable: true,
+                pattern: '^\\+?[0-9 ()-]{5,32}$',
+              },
             },
             SavedAddressDto: {
               id: { required: true, type: () => String },
@@ -910,7 +938,7 @@ export default async () => {
               },
             },
             RefundOrderDto: {
-              amount: { required: false, type: () => Number, minimum: 1 },
+              amount: { required: false, type: () => Number, minimum: 1, maximum: 2147483647 },
               reason: { required: false, type: () => String, maxLength: 500 },
             },
             WebhookReceiptDto: {
@@ -1174,22 +1202,26 @@ export default async () => {
           import('./webhooks/dto/webhook-endpoint.dto.js'),
           {
             CreateWebhookEndpointDto: {
-              url: { required: true, type: () => String, maxLength: 2048 },
+              url: { required: true, type: () => String, maxLength: 2048, format: 'uri' },
               events: {
                 required: true,
                 type: () => [Object],
                 enum: ['order.created', 'order.status_changed', 'order.paid', 'order.refunded'],
                 isArray: true,
+                minItems: 1,
+                uniqueItems: true,
               },
               description: { required: false, type: () => String, nullable: true, maxLength: 500 },
             },
             UpdateWebhookEndpointDto: {
-              url: { required: false, type: () => String, maxLength: 2048 },
+              url: { required: false, type: () => String, maxLength: 2048, format: 'uri' },
               events: {
                 required: false,
                 type: () => [Object],
                 enum: ['order.created', 'order.status_changed', 'order.paid', 'order.refunded'],
                 isArray: true,
+                minItems: 1,
+                uniqueItems: true,
               },
               description: { required: false, type: () => String, nullable: true, maxLength: 500 },
               enabled: { required: false, type: () => Boolean },

@@ -178,7 +178,7 @@ export const zCreateAddress = z.object({
 export const zCreateAttribute = z.object({
     name: z.string().max(60),
     position: z.int().gte(0).lte(10000).optional().default(0),
-    values: z.array(z.string()).max(100).optional()
+    values: z.array(z.string().max(100)).max(100).optional()
 });
 
 export const zCreateAttributeValue = z.object({
@@ -208,7 +208,7 @@ export const zCreateProductVariant = z.object({
     name: z.string().max(200).optional(),
     position: z.int().gte(0).lte(10000).optional().default(0),
     price: z.int().gte(0).lte(2147483647),
-    sku: z.string().max(64),
+    sku: z.string().max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]{0,63}$/),
     stock: z.int().gte(0).lte(10000000).optional().default(0)
 });
 
@@ -706,7 +706,7 @@ export const zLastAdminError = zError.and(z.object({
 }));
 
 export const zLogin = z.object({
-    email: z.email(),
+    email: z.email().max(254),
     password: z.string()
 });
 
@@ -957,7 +957,7 @@ export const zCreateProduct = z.object({
     costPrice: z.int().gte(0).lte(2147483647).nullish(),
     description: z.string().max(20000).optional(),
     heightMm: z.int().gte(0).lte(100000).nullish(),
-    images: z.array(zProductImage).optional(),
+    images: z.array(zProductImage).max(20).optional(),
     isActive: z.boolean().optional().default(true),
     isDigital: z.boolean().optional().default(false),
     isFeatured: z.boolean().optional().default(false),
@@ -969,7 +969,7 @@ export const zCreateProduct = z.object({
     seoDescription: z.string().max(500).nullish(),
     seoTitle: z.string().max(200).nullish(),
     shortDescription: z.string().max(500).optional(),
-    sku: z.string().max(64),
+    sku: z.string().max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]{0,63}$/),
     stock: z.int().gte(0).lte(10000000).optional().default(0),
     weightGrams: z.int().gte(0).lte(10000000).nullish(),
     widthMm: z.int().gte(0).lte(100000).nullish()
@@ -1073,7 +1073,7 @@ export const zRateLimitedError = zError.and(z.object({
 }));
 
 export const zRefreshToken = z.object({
-    refreshToken: z.string()
+    refreshToken: z.string().max(200)
 });
 
 /**
@@ -1089,7 +1089,7 @@ export const zRefundExceedsPaidError = zError.and(z.object({
 }));
 
 export const zRefundOrder = z.object({
-    amount: z.int().gte(1).optional(),
+    amount: z.int().gte(1).lte(2147483647).optional(),
     reason: z.string().max(500).optional()
 });
 
@@ -1374,7 +1374,7 @@ export const zUpdateAddress = z.object({
     label: z.string().max(50).nullish(),
     line1: z.string().max(200).optional(),
     line2: z.string().max(200).nullish(),
-    phone: z.string().max(32).nullish(),
+    phone: z.string().max(32).regex(/^\+?[0-9 ()-]{5,32}$/).nullish(),
     postalCode: z.string().max(20).optional(),
     region: z.string().max(100).nullish()
 });
@@ -1431,7 +1431,7 @@ export const zUpdateCoupon = z.object({
 export const zUpdateMe = z.object({
     defaultShippingAddress: zAddress.nullish(),
     name: z.string().max(120).optional(),
-    phone: z.string().nullish()
+    phone: z.string().regex(/^\+?[0-9 ()-]{5,32}$/).nullish()
 });
 
 export const zUpdateNotificationPreferences = z.object({
@@ -1454,7 +1454,7 @@ export const zUpdateProduct = z.object({
     costPrice: z.int().gte(0).lte(2147483647).nullish(),
     description: z.string().max(20000).optional(),
     heightMm: z.int().gte(0).lte(100000).nullish(),
-    images: z.array(zProductImage).optional(),
+    images: z.array(zProductImage).max(20).optional(),
     isActive: z.boolean().optional().default(true),
     isDigital: z.boolean().optional().default(false),
     isFeatured: z.boolean().optional().default(false),
@@ -1466,7 +1466,7 @@ export const zUpdateProduct = z.object({
     seoDescription: z.string().max(500).nullish(),
     seoTitle: z.string().max(200).nullish(),
     shortDescription: z.string().max(500).optional(),
-    sku: z.string().max(64).optional(),
+    sku: z.string().max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]{0,63}$/).optional(),
     stock: z.int().gte(0).lte(10000000).optional().default(0),
     weightGrams: z.int().gte(0).lte(10000000).nullish(),
     widthMm: z.int().gte(0).lte(100000).nullish()
@@ -1478,7 +1478,7 @@ export const zUpdateProductVariant = z.object({
     name: z.string().max(200).optional(),
     position: z.int().gte(0).lte(10000).optional().default(0),
     price: z.int().gte(0).lte(2147483647).optional(),
-    sku: z.string().max(64).optional(),
+    sku: z.string().max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]{0,63}$/).optional(),
     stock: z.int().gte(0).lte(10000000).optional().default(0)
 });
 
@@ -1805,15 +1805,15 @@ export const zWebhookEventType = z.enum([
 
 export const zCreateWebhookEndpoint = z.object({
     description: z.string().max(500).nullish(),
-    events: z.array(zWebhookEventType),
-    url: z.string().max(2048)
+    events: z.array(zWebhookEventType).min(1),
+    url: z.url().max(2048)
 });
 
 export const zUpdateWebhookEndpoint = z.object({
     description: z.string().max(500).nullish(),
     enabled: z.boolean().optional(),
-    events: z.array(zWebhookEventType).optional(),
-    url: z.string().max(2048).optional()
+    events: z.array(zWebhookEventType).min(1).optional(),
+    url: z.url().max(2048).optional()
 });
 
 export const zWebhookEndpoint = z.object({
@@ -2174,7 +2174,7 @@ export const zListBrandProductsPath = z.object({
 export const zListBrandProductsQuery = z.object({
     page: z.int().gte(1).lte(1000000).optional().default(1),
     pageSize: z.int().gte(1).lte(100).optional().default(20),
-    cursor: z.string().max(300).optional(),
+    cursor: z.string().max(300).regex(/^[\w-]+$/).optional(),
     q: z.string().max(200).optional(),
     minPrice: z.int().gte(0).lte(2147483647).optional(),
     maxPrice: z.int().gte(0).lte(2147483647).optional(),
@@ -2335,7 +2335,7 @@ export const zListCategoryProductsPath = z.object({
 export const zListCategoryProductsQuery = z.object({
     page: z.int().gte(1).lte(1000000).optional().default(1),
     pageSize: z.int().gte(1).lte(100).optional().default(20),
-    cursor: z.string().max(300).optional(),
+    cursor: z.string().max(300).regex(/^[\w-]+$/).optional(),
     q: z.string().max(200).optional(),
     minPrice: z.int().gte(0).lte(2147483647).optional(),
     maxPrice: z.int().gte(0).lte(2147483647).optional(),
@@ -2568,7 +2568,7 @@ export const zListProductsHeaders = z.object({
 export const zListProductsQuery = z.object({
     page: z.int().gte(1).lte(1000000).optional().default(1),
     pageSize: z.int().gte(1).lte(100).optional().default(20),
-    cursor: z.string().max(300).optional(),
+    cursor: z.string().max(300).regex(/^[\w-]+$/).optional(),
     q: z.string().max(200).optional(),
     minPrice: z.int().gte(0).lte(2147483647).optional(),
     maxPrice: z.int().gte(0).lte(2147483647).optional(),
