@@ -69,6 +69,7 @@ type HeaderName = keyof typeof HEADERS;
  */
 const OPERATION_HEADERS: Record<string, Record<string, HeaderName[]>> = {
   checkout: { 201: ['Idempotent-Replayed'] },
+  checkoutGuestCart: { 201: ['Idempotent-Replayed'] },
   addCartItem: { 200: ['X-Cart-Token'] },
 };
 
