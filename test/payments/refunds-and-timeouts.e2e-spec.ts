@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PaymentTimeoutService } from '@/payments/payment-timeout.service.js';
-import { orderBuilders, type OrderBuilders } from '../orders/order-builders.js';
+import { couponBuilders } from '../coupons/coupon-builders.js';
+import { ADDRESS, orderBuilders, type OrderBuilders } from '../orders/order-builders.js';
 import { expectError, expectStatus } from '../orders/order-expect.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { eventually, outboxTypes, type PaidOrderView, sendEvent } from './payment-support.js';
@@ -168,6 +169,28 @@ describe('refunds and unpaid orders (Stripe)', () => {
     await eventually(() => stripe.intentOf(order.id)?.status === 'canceled');
     expect(stripe.requestsFor('POST', /\/cancel$/, order.id)).toHaveLength(1);
     expect(intent?.status).toBe('canceled');
+  });
+
+  it('gives the coupon use of an order cancelled for want of payment back: its one use is free again', async () => {
+    const c = couponBuilders(t, b);
+    const coupon = await c.coupon({ usageLimit: 1 });
+    const checkoutWithCoupon = async () => {
+      const customer = await b.customer();
+      await b.addToCart(customer, (await b.product()).id, 1);
+      return b.checkout(customer, { shippingAddress: ADDRESS, couponCode: coupon.code });
+    };
+    const placed = await checkoutWithCoupon();
+    expectStatus(placed, 201);
+    const orderId = (placed.body as { id: string }).id;
+    expect(await c.heldUses(coupon.id)).toBe(1);
+    expectError(await checkoutWithCoupon(), 422, 'COUPON_USAGE_LIMIT_REACHED');
+
+    await age(orderId, 31);
+    await t.app.get(PaymentTimeoutService).cancelExpired();
+
+    expect(await getOrder(orderId)).toMatchObject({ status: 'cancelled' });
+    expect(await c.heldUses(coupon.id)).toBe(0);
+    expectStatus(await checkoutWithCoupon(), 201);
   });
 
   it('leaves younger online orders alone, and manual orders without MANUAL_PAYMENT_TIMEOUT', async () => {
