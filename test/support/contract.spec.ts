@@ -239,4 +239,16 @@ describe('Contract', () => {
     );
     expect(message).toContain('listFeaturedProducts');
   });
+
+  it("checks a webhook body against the committed document's webhooks", () => {
+    const committed = Contract.load();
+    expect(
+      violation(() => committed.checkWebhook('order.created', { type: 'order.created' })),
+    ).toMatch(
+      /webhook order.created: the body does not match openapi.json:[\s\S]*required property/,
+    );
+    expect(violation(() => committed.checkWebhook('order.shipped', {}))).toBe(
+      'webhook order.shipped: not in the document',
+    );
+  });
 });

@@ -147,8 +147,11 @@ export class Contract {
     this.ajv.addVocabulary([...OPENAPI_SCHEMA_KEYWORDS, ...extensionKeywords(document)]);
     // The root Ajv compiles is only the two containers the `$ref`s point into; declared as
     // annotations so it compiles, their schemas are compiled (strictly) when referenced.
-    this.ajv.addVocabulary(['paths', 'components']);
-    this.ajv.addSchema({ paths: document.paths, components: document.components }, DOC_ID);
+    this.ajv.addVocabulary(['paths', 'components', 'webhooks']);
+    this.ajv.addSchema(
+      { paths: document.paths, components: document.components, webhooks: document.webhooks },
+      DOC_ID,
+    );
     const paths = (document.paths ?? {}) as Record<string, Json>;
     this.routes = Object.entries(paths).map(([template, item]) => {
       const segments = template.split('/').slice(1);
@@ -193,6 +196,22 @@ export class Contract {
           }
         }
     return count;
+  }
+
+  /**
+   * Checks a body the server POSTed to a webhook endpoint against the document's `webhooks`
+   * entry for `event` (`order.created`, …): receivers generate their types from it too.
+   */
+  checkWebhook(event: string, body: unknown): void {
+    const documented = (this.document.webhooks as Record<string, unknown> | undefined)?.[event];
+    if (!documented) throw new ContractViolation(`webhook ${event}: not in the document`);
+    const validate = this.validator(
+      `#/webhooks/${escapePointer(event)}/post/requestBody/content/application~1json/schema`,
+    );
+    if (!validate(body))
+      throw new ContractViolation(
+        `webhook ${event}: the body does not match openapi.json:\n${this.describe(validate, body)}`,
+      );
   }
 
   /** Why a request is outside the API (the allow-list above), or undefined. */

@@ -86,10 +86,15 @@ interface HookableTest {
  * sent (so it runs after the test's own `.expect`s and also when a test only awaits it), that
  * validates the response. The error's stack is the line that made the request.
  */
+/** openapi.json as the e2e suites check it (compiled once per test file). */
+export function theContract(): Contract {
+  contract ??= Contract.load();
+  return contract;
+}
+
 function contractChecked(baseUrl: string): ContractCheckedHttp {
   const raw = supertest(baseUrl);
-  contract ??= Contract.load();
-  const checked = contract;
+  const checked = theContract();
   const watch = <T>(test: T): T => {
     const hookable = test as unknown as HookableTest;
     const madeAt = new Error('made at').stack?.split('\n').slice(3).join('\n') ?? '';

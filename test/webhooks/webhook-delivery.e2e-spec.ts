@@ -10,7 +10,13 @@ import {
   quickUser,
   SHIPPING_ADDRESS,
 } from '../notifications/notification-builders.js';
-import { createTestApp, JOBS_SCHEMA, type TestApp, type TestUser } from '../support/test-app.js';
+import {
+  createTestApp,
+  JOBS_SCHEMA,
+  type TestApp,
+  type TestUser,
+  theContract,
+} from '../support/test-app.js';
 import {
   createEndpoint,
   type CreatedEndpoint,
@@ -112,6 +118,8 @@ describe('webhook delivery', () => {
     });
     expect(request.json.data.order.items).toHaveLength(1);
     expect(request.json.data.order.items[0]).toMatchObject({ quantity: 2 });
+    // What receivers generate their types from (openapi.json's webhooks) describes it exactly.
+    theContract().checkWebhook('order.created', request.json);
     // The body's id is the event's, the same for every endpoint; webhook-id is the delivery's.
     const [{ id: eventId }] = await t.dataSource.query<Array<{ id: string }>>(
       `SELECT id FROM outbox_events WHERE aggregate_id = $1 AND type = 'order.created'`,
@@ -145,6 +153,7 @@ describe('webhook delivery', () => {
         changedBy: 'staff',
       },
     });
+    theContract().checkWebhook('order.status_changed', request.json);
     // Subscribed to status changes only: its order.created never came.
     expect(receiver.forOrder(order.id, 'order.created')).toHaveLength(0);
   });
