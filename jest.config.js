@@ -59,4 +59,8 @@ export default {
   // overloaded 2-core machine. A hung test still fails, later.
   testTimeout: 90_000,
   maxWorkers: 2,
+  // Each test file re-imports the app into the worker (ESM in vm contexts), and not all of it is
+  // ever collected: a worker grew past 4 GB over a full run, and every later file paid for it in
+  // garbage collection. A worker above this after a file is replaced by a fresh one.
+  workerIdleMemoryLimit: '1500MB',
 };
