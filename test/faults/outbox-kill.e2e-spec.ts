@@ -164,9 +164,20 @@ describe('outbox: kill -9 between commit and delivery', () => {
     running.child.kill('SIGKILL');
     await running.exited;
 
-    await serve({});
-    // Back after the job's expiry (WEBHOOK_TIMEOUT + 10 s) and one supervision pass.
-    await receiver.waitFor('the retry', () => receiver.forOrder(order.id).length >= 2, 45_000);
+    const restarted = await serve({});
+    // Back after the job's expiry (WEBHOOK_TIMEOUT + 10 s) and a supervision pass of the restarted
+    // instance: about 15 s alone, longer on a loaded machine. On failure, say where the job is.
+    await receiver
+      .waitFor('the retry', () => receiver.forOrder(order.id).length >= 2, 75_000)
+      .catch(async (error: Error) => {
+        const jobs = await db!.query(
+          `SELECT state, retry_count, started_on, completed_on, start_after, expire_seconds, now()
+             FROM ${JOBS_SCHEMA}.job WHERE name = 'webhook-deliver' ORDER BY created_on`,
+        );
+        error.message += `\nwebhook-deliver jobs: ${JSON.stringify(jobs.rows)}`;
+        error.message += `\nthe restarted server said:\n${restarted.output().slice(-4000)}`;
+        throw error;
+      });
     const [first, second] = receiver.forOrder(order.id);
     expect(second.webhookId).toBe(first.webhookId);
     verifySignature(endpoint!.secret, second);
@@ -189,5 +200,5 @@ describe('outbox: kill -9 between commit and delivery', () => {
     expect(delivery.value.attempts).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, 2_000));
     expect(receiver.forOrder(order.id)).toHaveLength(2);
-  }, 120_000);
+  }, 180_000);
 });

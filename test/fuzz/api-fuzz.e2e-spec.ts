@@ -138,6 +138,10 @@ describe('API fuzzing from openapi.json', () => {
         `only), plus ${setupRequests.count} building and restoring the dataset, in ${seconds} s ` +
         `(seed ${SEED}, ${RUNS} runs per operation)\n${table}\n`,
     );
+    if (madeEndpoints.length > 0)
+      await t.dataSource.query('DELETE FROM webhook_endpoints WHERE id = ANY($1::uuid[])', [
+        madeEndpoints,
+      ]);
     await t?.close();
     destroyAgent();
     rmSync(mediaDir, { recursive: true, force: true });
@@ -219,10 +223,14 @@ describe('API fuzzing from openapi.json', () => {
     return undefined;
   }
 
-  const tally = (op: Operation, status: number): void => {
+  /** Webhook endpoints the fuzzer made: removed at the end, or every later order in the run would fan out to them. */
+  const madeEndpoints: string[] = [];
+  const tally = (op: Operation, res: { status: number; text: string }): void => {
     const counts = statuses.get(op.operationId) ?? new Map<number, number>();
-    counts.set(status, (counts.get(status) ?? 0) + 1);
+    counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
     statuses.set(op.operationId, counts);
+    if (op.operationId === 'createWebhookEndpoint' && res.status === 201)
+      madeEndpoints.push((JSON.parse(res.text) as { id: string }).id);
   };
 
   it('reads the staff and admin operations from the document', () => {
@@ -264,7 +272,7 @@ describe('API fuzzing from openapi.json', () => {
           if (carriesBigInteger(sentText(req))) counted.bigRandom += 1;
           if (process.env.FUZZ_TRACE === op.operationId)
             process.stdout.write(`TRACE ${describeCase(actor, req, res, 120)}\n`);
-          tally(op, res.status);
+          tally(op, res);
           if (
             op.operationId === 'getOrder' &&
             actor === 'customer' &&
@@ -329,7 +337,7 @@ describe('API fuzzing from openapi.json', () => {
           const res = await send(t.baseUrl, req, authorization(actor, ''));
           counted.sweep += 1;
           if (carriesBigInteger(sentText(req))) counted.bigSweep += 1;
-          tally(op, res.status);
+          tally(op, res);
           const problem = check(op, actor, req, res);
           if (problem) throw new Error(`${problem}\n${describeCase(actor, req, res)}`);
         }

@@ -138,6 +138,8 @@ describe('resource limits', () => {
         .expect(201);
       webhookId = String((created.body as { id: string }).id);
     });
+    // Gone at the end: every later order in the run would be delivered to it.
+    afterAll(() => t.dataSource.query('DELETE FROM webhook_endpoints WHERE id = $1', [webhookId]));
     const pathOf = (path: string) =>
       path
         .replace('{id}', webhookId)

@@ -71,7 +71,7 @@ export class WebhookReceiver {
     );
   }
 
-  async waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  async waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
       if (Date.now() > deadline)
