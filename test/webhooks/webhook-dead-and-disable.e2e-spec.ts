@@ -45,7 +45,7 @@ describe('dead deliveries and disabled endpoints', () => {
     webhookId: string,
     until: (d: DeliveryView) => boolean,
   ): Promise<DeliveryView> {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 200; i++) {
       const delivery = (await listDeliveries(app, appAdmin, endpointId)).find(
         (d) => d.webhookId === webhookId,
       );

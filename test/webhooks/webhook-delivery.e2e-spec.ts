@@ -82,8 +82,10 @@ describe('webhook delivery', () => {
     request: Received,
     until: (d: DeliveryView) => boolean = () => true,
   ): Promise<DeliveryView | undefined> {
+    // The attempt's outcome is written after the receiver answered: on a loaded machine that can
+    // take seconds, so look for up to 20 s (the last view is returned, for the assertion to show).
     let delivery: DeliveryView | undefined;
-    for (let i = 0; i < 50; i++) {
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
       delivery = (await listDeliveries(t, admin, endpointId)).find(
         (d) => d.webhookId === request.webhookId,
       );
