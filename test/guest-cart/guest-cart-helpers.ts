@@ -49,9 +49,33 @@ export function guestCart(t: TestApp) {
         [sha256(token)],
       );
     },
-    async guestCartCount(): Promise<number> {
+    /** The database's clock, for {@link emptyGuestCartsSince}. */
+    async now(): Promise<Date> {
+      const [row] = await t.dataSource.query<Array<{ now: Date }>>(
+        'SELECT clock_timestamp() AS now',
+      );
+      return row.now;
+    },
+    /**
+     * Guest carts made since `since` that hold nothing. A read or a refused add must leave none; a
+     * successful add makes its cart and its line in one transaction, so other suites' guests
+     * adding at the same time are never counted (a count of all guest carts was: it flaked).
+     */
+    async emptyGuestCartsSince(since: Date): Promise<number> {
       const [row] = await t.dataSource.query<Array<{ n: number }>>(
-        'SELECT count(*)::int AS n FROM carts WHERE user_id IS NULL',
+        `SELECT count(*)::int AS n FROM carts c
+          WHERE c.user_id IS NULL AND c.created_at >= $1
+            AND NOT EXISTS (SELECT 1 FROM cart_items i WHERE i.cart_id = c.id)`,
+        [since],
+      );
+      return row?.n ?? 0;
+    },
+    /** Guest carts holding `productId` (a product of the test's own). */
+    async guestCartsWith(productId: string): Promise<number> {
+      const [row] = await t.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(DISTINCT c.id)::int AS n FROM carts c JOIN cart_items i ON i.cart_id = c.id
+          WHERE c.user_id IS NULL AND i.product_id = $1`,
+        [productId],
       );
       return row?.n ?? 0;
     },
