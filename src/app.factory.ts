@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastif
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { registerClientRateLimit } from './common/client-rate-limit.js';
+import { addEarlyHook } from './common/early-hooks.js';
 import { keepRawBody } from './common/raw-body.js';
 import { toErrorBody } from './common/error-response.js';
 import { registerDefaultCacheControl } from './common/default-cache-control.js';
@@ -17,6 +18,7 @@ import type { AppConfig } from './config/app-config.js';
 import { registerDemoPage } from './demo/demo-static.js';
 import { registerMediaHttp } from './media/media-http.js';
 import { ConfiguredIoAdapter, RedisIoAdapter } from './notifications/redis-io.adapter.js';
+import { logEarlyAnswers } from './observability/logger.js';
 import { instrumentHttp } from './observability/metrics.js';
 import { setupOpenApi } from './openapi/openapi.js';
 
@@ -79,14 +81,15 @@ function configureFastify(fastify: FastifyInstance): void {
       );
     });
   });
-  fastify.addHook('onRequest', (request, reply, done) => {
+  addEarlyHook(fastify, (request, reply, next) => {
     void reply.header('x-request-id', request.id);
-    done();
+    next();
   });
   // Text PostgreSQL cannot store (NUL, unpaired surrogates) is a 400 wherever it is, not a 500.
   fastify.addHook('preValidation', (request, _reply, done) => done(unstorableTextError(request)));
   registerDefaultCacheControl(fastify);
   instrumentHttp(fastify);
+  logEarlyAnswers(fastify);
 }
 
 /** Builds the whole HTTP (and Socket.IO) application for a resolved configuration. */

@@ -47,6 +47,32 @@ export const STAFF_ROLES: readonly Role[] = ['staff', 'admin'];
 export const isStaff = (user: Pick<AuthUser, 'role'> | undefined): boolean =>
   user !== undefined && STAFF_ROLES.includes(user.role);
 
+const BEARER_JWT = /^bearer +([\w-]+)\.([\w-]+)\.([\w-]+)$/i;
+
+/**
+ * Whether a request with this `Authorization` header might be answered as staff on a public
+ * (`@OptionalAuth`) route. `false` when there is no header, or when it is a bearer JWT whose
+ * payload claims a role other than staff's: on a public route a bad token is ignored, so such a
+ * caller gets the anonymous answer whether the token is valid or not, and the token need not be
+ * verified to know it (the catalog's fast path serves signed-in customers this way, without the
+ * Nest pipeline). `true` for a staff claim and for anything it cannot read: Nest decides those.
+ */
+export function mayBeStaff(authorization: string | undefined): boolean {
+  if (authorization === undefined) return false;
+  const payload = BEARER_JWT.exec(authorization)?.[2];
+  if (payload === undefined) return true;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const role =
+      typeof claims === 'object' && claims !== null
+        ? (claims as { role?: unknown }).role
+        : undefined;
+    return typeof role !== 'string' || STAFF_ROLES.includes(role as Role);
+  } catch {
+    return true;
+  }
+}
+
 /** Injects the authenticated caller. */
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
   const request = ctx.switchToHttp().getRequest<{ user: AuthUser }>();

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RateLimitedError } from './domain-error.js';
+import { addEarlyHook } from './early-hooks.js';
 import { toErrorBody } from './error-response.js';
 
 const WINDOW_MS = 60_000;
@@ -63,10 +64,10 @@ export function clientKey(ip: string): string {
 }
 
 /**
- * `RATE_LIMIT`: requests a minute per client on every route (0 = off), as one `onRequest` hook
- * registered after the request id and security headers hooks (so a 429 carries them, and CORS,
- * whose hook the adapter runs first) and before everything else: the catalog's fast path, the
- * body parser, Nest. The client is its address as Fastify sees it (`TRUST_PROXY` decides which
+ * `RATE_LIMIT`: requests a minute per client on every route (0 = off), as a step of the early
+ * chain (`early-hooks.ts`) after the request id and security headers (so a 429 carries them, and
+ * CORS, whose hook the adapter runs first) and before everything else: the catalog's fast path,
+ * the request logger, the body parser, Nest. The client is its address as Fastify sees it (`TRUST_PROXY` decides which
  * `X-Forwarded-For` hop that is), not the signed-in user: a bearer token would have to be verified
  * before the count (an unverified one is a free new key), which costs more than the read the
  * fast path saves. Counted in this process's memory: no Redis round trip on any request, and a
@@ -77,9 +78,9 @@ export function clientKey(ip: string): string {
 export function registerClientRateLimit(fastify: FastifyInstance, limit: number): void {
   if (limit === 0) return;
   const counter = new FixedWindowCounter(limit);
-  fastify.addHook('onRequest', (request, reply, done) => {
+  addEarlyHook(fastify, (request, reply, next) => {
     const retryAfter = isExempt(request) ? undefined : counter.hit(clientKey(request.ip));
-    if (retryAfter === undefined) return done();
+    if (retryAfter === undefined) return next();
     const body = toErrorBody(new RateLimitedError(retryAfter), String(request.id));
     void reply
       .status(429)

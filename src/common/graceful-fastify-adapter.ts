@@ -1,6 +1,7 @@
 import { type Server, STATUS_CODES } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyServerOptions } from 'fastify';
+import { installEarlyHooks } from './early-hooks.js';
 import type { ErrorBody } from './error-response.js';
 
 /** How often a closing server closes the keep-alive connections that fell idle. */
@@ -17,6 +18,9 @@ const IDLE_SWEEP_MS = 250;
  * - a request that arrives is refused with a 503 in the one error shape, with `Retry-After`;
  * - every response (the in-flight requests finish as usual) ends its connection (`Connection: close`);
  * - connections that fall idle are closed.
+ *
+ * It also installs the early hook chain (`installEarlyHooks`): the constructor is the last moment
+ * a hook can be registered ahead of Nest's middleware.
  */
 export class GracefulFastifyAdapter extends FastifyAdapter {
   private closing = false;
@@ -46,6 +50,7 @@ export class GracefulFastifyAdapter extends FastifyAdapter {
       if (this.closing) void reply.header('connection', 'close');
       done(null, payload);
     });
+    installEarlyHooks(fastify);
   }
 
   override beforeClose(): void {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
+import { addEarlyHook } from './early-hooks.js';
 
 /**
  * The headers helmet sets for `options`, computed once. helmet's headers do not depend on the
@@ -28,8 +29,8 @@ export function helmetHeaders(options: HelmetOptions): Readonly<Record<string, s
 /** Sets helmet's headers on every response, including Fastify's own errors (404, 413, 415). */
 export function registerSecurityHeaders(fastify: FastifyInstance, options: HelmetOptions): void {
   const headers = helmetHeaders(options);
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  addEarlyHook(fastify, (_request, reply, next) => {
     void reply.headers(headers);
-    done();
+    next();
   });
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import { Logger, type Params, PinoLogger } from 'nestjs-pino';
-import type { LoggerOptions } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Level, Logger as Pino, LoggerOptions } from 'pino';
 import type { AppConfig } from '@/config/app-config.js';
 
 /** Never logged: credentials, tokens, passwords. */
@@ -80,6 +81,14 @@ const PRETTY_OPTIONS = {
   messageFormat: '{if context}[{context}] {end}{msg}',
 };
 
+/** The level of a request's line: error for a 5xx, warn for a 4xx, info otherwise. */
+const requestLogLevel = (_req: IncomingMessage, res: ServerResponse, err?: Error): Level =>
+  err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+
+/** Probes and scrapes: frequent, uninteresting, never logged. */
+const unlogged = (req: IncomingMessage): boolean =>
+  req.url === '/health/live' || req.url === '/metrics';
+
 /** Logs in `LOG_FORMAT` (JSON or pino-pretty text), one line a request, secrets redacted. */
 export function loggerOptions(config: AppConfig): Params {
   const pretty = effectiveLogFormat(config.logFormat) === 'pretty';
@@ -93,11 +102,8 @@ export function loggerOptions(config: AppConfig): Params {
       hooks,
       // Fastify assigns the id (from X-Request-Id or a new UUID) and stores it on the raw request.
       genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: {
-        ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics',
-      },
+      customLogLevel: requestLogLevel,
+      autoLogging: { ignore: unlogged },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
@@ -126,4 +132,32 @@ export function installProcessLogger(config: AppConfig): AppConfig['logFormat'] 
       'LOG_FORMAT=pretty needs pino-pretty, a devDependency this install leaves out: logging JSON',
     );
   return format;
+}
+
+/**
+ * The request line of every answer given before the request logger ran — the catalog's fast path,
+ * a 429 of the rate limit, a 503 while shutting down (see `early-hooks.ts`) — in the shape and at
+ * the level of the logger's own lines. Nothing is built when that level is off (a cached read in
+ * production at `LOG_LEVEL=warn` costs one level check); the per-request child logger the
+ * middleware makes for every request is what the early chain exists to avoid.
+ */
+export function logEarlyAnswers(fastify: FastifyInstance): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const req = request.raw as IncomingMessage & { log?: unknown };
+    const root: Pino | undefined = PinoLogger.root;
+    if (req.log === undefined && root !== undefined && !unlogged(req)) {
+      const level = requestLogLevel(req, reply.raw);
+      if (root.isLevelEnabled(level)) {
+        const log = root.child({ req });
+        const responseTime = Math.round(reply.elapsedTime);
+        if (reply.statusCode < 500)
+          log[level]({ res: reply.raw, responseTime }, 'request completed');
+        else {
+          const err = new Error(`failed with status code ${reply.statusCode}`);
+          log[level]({ res: reply.raw, err, responseTime }, 'request errored');
+        }
+      }
+    }
+    done();
+  });
 }

@@ -46,6 +46,8 @@ describe('catalog fast path', () => {
     expect(second.headers['content-type']).toBe('application/json; charset=utf-8');
     for (const header of ['x-request-id', 'content-security-policy', 'x-content-type-options'])
       expect(second.headers[header]).toBeDefined();
+    // Every header Nest's answer had (security, CORS, caching), and no other, whatever is added later.
+    expect(Object.keys(second.headers).sort()).toEqual(Object.keys(first.headers).sort());
   });
 
   it('answers from one Redis round trip, and loads its script again after SCRIPT FLUSH', async () => {
@@ -66,21 +68,49 @@ describe('catalog fast path', () => {
     expect(slugOf).not.toHaveBeenCalled(); // the fast path answered, script or no script
   });
 
-  it('still takes the full path for a request with a token, valid or not', async () => {
+  it('answers a signed-in customer too, and leaves a staff token (or one it cannot read) to Nest', async () => {
     const product = await newProduct();
     const url = `/api/products/${product.slug}`;
-    await t.http.get(url).expect(200);
-    await t.http.get(url).expect(200);
-    slugOf.mockClear();
     const customer = await t.createUser();
+    // A URL only ever read by a customer is remembered as well.
+    const first = await t.http.get(url).set('Authorization', customer.auth).expect(200);
+    expect(xCache(first)).toBe('MISS');
+    slugOf.mockClear();
     const asCustomer = await t.http.get(url).set('Authorization', customer.auth).expect(200);
     expect(xCache(asCustomer)).toBe('HIT');
-    expect(slugOf).toHaveBeenCalledTimes(1);
+    expect(asCustomer.text).toBe(first.text);
+    expect(slugOf).not.toHaveBeenCalled();
+    const anonymous = await t.http.get(url).expect(200);
+    expect(anonymous.text).toBe(first.text);
+    expect(slugOf).not.toHaveBeenCalled();
+
     const asStaff = await t.http.get(url).set('Authorization', b.staff.auth).expect(200);
     expect(xCache(asStaff)).toBe('BYPASS');
+    expect(slugOf).toHaveBeenCalledTimes(1);
     slugOf.mockClear();
-    // An optional-auth read treats a bad token as none, but only Nest can tell: full path.
-    await t.http.get(url).set('Authorization', 'Bearer not-a-token').expect(200);
+    // An optional-auth read treats a bad token as none; one it cannot read goes to Nest.
+    const unreadable = await t.http.get(url).set('Authorization', 'Bearer not-a-token');
+    expect(unreadable.status).toBe(200);
+    expect(unreadable.text).toBe(first.text);
+    expect(slugOf).toHaveBeenCalledTimes(1);
+    slugOf.mockClear();
+    // A forged token: claiming a customer, it gets what anyone gets, from the fast path; claiming
+    // staff, it goes to Nest, which refuses the signature and answers it as anonymous.
+    const forged = (role: string): string =>
+      `Bearer ${[
+        { alg: 'HS256', typ: 'JWT' },
+        { sub: 'x', email: 'x@example.com', role },
+      ]
+        .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+        .join('.')}.c2lnbmF0dXJl`;
+    const forgedCustomer = await t.http.get(url).set('Authorization', forged('customer'));
+    expect(forgedCustomer.status).toBe(200);
+    expect(forgedCustomer.text).toBe(first.text);
+    expect(slugOf).not.toHaveBeenCalled();
+    const forgedStaff = await t.http.get(url).set('Authorization', forged('admin'));
+    expect(forgedStaff.status).toBe(200);
+    expect(forgedStaff.text).toBe(first.text);
+    expect(xCache(forgedStaff)).toBe('HIT');
     expect(slugOf).toHaveBeenCalledTimes(1);
   });
 

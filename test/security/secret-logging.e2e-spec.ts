@@ -21,6 +21,7 @@ const JWT = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/;
 describe('secrets are never logged', () => {
   let t: TestApp;
   const logs: string[] = [];
+  const CATALOG_PROBE = '/api/products?pageSize=3&sort=price';
   const secrets: string[] = [PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, IDEMPOTENCY_KEY, JWT_SECRET];
 
   beforeAll(async () => {
@@ -73,6 +74,9 @@ describe('secrets are never logged', () => {
       .expect(401);
     const auth = `Bearer ${first.accessToken}`;
     await http.get('/api/me').set('Authorization', auth).expect(200);
+    // A catalog read twice: the second is answered by the fast path, before the request logger.
+    for (let i = 0; i < 2; i += 1)
+      await http.get(CATALOG_PROBE).set('Authorization', auth).expect(200);
     await http
       .post('/api/me/password')
       .set('Authorization', auth)
@@ -133,6 +137,23 @@ describe('secrets are never logged', () => {
     expect(text).toMatch(/request completed/);
     expect(text).toMatch(/unhandled error|request failed/);
     expect(logs.length).toBeGreaterThan(10);
+  });
+
+  it('logs an answer of the catalog fast path like any other: one line a request', () => {
+    const lines = logs
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes(`"url":"${CATALOG_PROBE}"`));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      expect(entry).toMatchObject({
+        level: 30,
+        msg: 'request completed',
+        res: { statusCode: 200 },
+      });
+      expect(entry.req).toEqual({ id: expect.any(String), method: 'GET', url: CATALOG_PROBE });
+    }
   });
 
   it('never logs a password, token, JWT, refresh secret, idempotency key, hash or SQL parameter', () => {
