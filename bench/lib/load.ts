@@ -100,14 +100,24 @@ export async function alternate(
   app: (durationS?: number) => Promise<LoadResult>,
   bare: (durationS?: number) => Promise<LoadResult>,
 ): Promise<Alternated> {
-  if (warmupS > 0) {
-    await app(warmupS);
-    await bare(warmupS);
-  }
-  const runs: Alternated = { app: [], bare: [] };
-  for (let round = 0; round < rounds; round += 1) {
-    runs.app.push(await app());
-    runs.bare.push(await bare());
-  }
+  return alternateSides(rounds, warmupS, { app, bare });
+}
+
+/** `alternate` for any number of sides: each round runs every side once, in the order given. */
+export async function alternateSides<Side extends string>(
+  rounds: number,
+  warmupS: number,
+  sides: Record<Side, (durationS?: number) => Promise<LoadResult>>,
+): Promise<Record<Side, LoadResult[]>> {
+  const entries = Object.entries(sides) as Array<
+    [Side, (durationS?: number) => Promise<LoadResult>]
+  >;
+  if (warmupS > 0) for (const [, run] of entries) await run(warmupS);
+  const runs = Object.fromEntries(entries.map(([side]) => [side, []])) as unknown as Record<
+    Side,
+    LoadResult[]
+  >;
+  for (let round = 0; round < rounds; round += 1)
+    for (const [side, run] of entries) runs[side].push(await run());
   return runs;
 }

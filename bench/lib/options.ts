@@ -31,10 +31,11 @@ export interface BenchOptions {
   keepDatabase: boolean;
 }
 
-export const USAGE = `usage: npm run bench [-- --quick | --large] [--keep-db]
-  (default)  100,000 products, 10,000 sockets, 10 s runs (about 10 minutes)
+export const USAGE = `usage: npm run bench [-- --quick | --large | --products N] [--keep-db]
+  (default)  100,000 products, 10,000 sockets, 10 s runs (about 15 minutes)
   --quick    CI smoke test: 5,000 products, 200 sockets, 1 s runs; asserts no request failed
-  --large    1,000,000 products (seeding alone takes minutes)
+  --products N  the full run on a catalog of N products (1,000 to 2,000,000)
+  --large    the same as --products 1000000 (seeding alone takes minutes)
   --keep-db  leave the bench database in place afterwards (debugging)
   --budget S fail (and clean up) when the run takes longer than S seconds (default: quick 100,
              full 2400, large 5400; the build before it is not counted)
@@ -47,6 +48,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     options: {
       quick: { type: 'boolean', default: false },
       large: { type: 'boolean', default: false },
+      products: { type: 'string' },
       'keep-db': { type: 'boolean', default: false },
       budget: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -57,7 +59,15 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     console.log(USAGE);
     process.exit(0);
   }
-  if (values.quick && values.large) throw new Error('--quick and --large exclude each other');
+  if ([values.quick, values.large, values.products !== undefined].filter(Boolean).length > 1)
+    throw new Error('--quick, --large and --products exclude each other');
+  const products = values.large
+    ? 1_000_000
+    : values.products === undefined
+      ? 100_000
+      : Number(values.products);
+  if (!Number.isInteger(products) || products < 1_000 || products > 2_000_000)
+    throw new Error('--products takes a whole number from 1000 to 2000000');
   const budget = values.budget === undefined ? undefined : Number(values.budget);
   if (budget !== undefined && !(budget > 0)) throw new Error('--budget takes seconds');
   const databaseUrl = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shop_bench';
@@ -88,8 +98,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   }
   return withBudget({
     ...common,
-    mode: values.large ? 'large' : 'full',
-    products: values.large ? 1_000_000 : 100_000,
+    mode: products > 100_000 ? 'large' : 'full',
+    products,
     durationS: 10,
     warmupS: 2,
     rounds: 3,
@@ -101,6 +111,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     socketCounts: [1_000, 10_000],
     crossSockets: 10_000,
     notificationSamples: 300,
-    budgetS: values.large ? 5_400 : 2_400,
+    budgetS: products > 100_000 ? 5_400 : 2_400,
   });
 }
