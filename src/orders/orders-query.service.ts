@@ -100,8 +100,9 @@ export class OrdersQueryService {
   }
 
   /**
-   * The DTO of an order already loaded (or just saved) through `manager`: its history read, and
-   * its lines too unless given (in position order).
+   * The DTO of an order already loaded through `manager`: its lines, history and payment read.
+   * With `items`, the order was placed in `manager`'s transaction and these are its lines: only
+   * its history is read (it has no payment row yet: checkout makes it after commit).
    */
   async dtoOf(
     order: Order,
@@ -109,11 +110,11 @@ export class OrdersQueryService {
     items?: OrderItem[],
   ): Promise<OrderDto> {
     if (!items) return (await this.toDtos([order], manager))[0];
-    const [history, [payment]] = await Promise.all([
-      manager.find(OrderStatusHistory, { where: { orderId: order.id }, order: { id: 'ASC' } }),
-      this.payments.viewsOf([order], manager),
-    ]);
-    return toOrderDto(order, items, history, payment);
+    const history = await manager.find(OrderStatusHistory, {
+      where: { orderId: order.id },
+      order: { id: 'ASC' },
+    });
+    return toOrderDto(order, items, history, this.payments.viewOfNewOrder(order));
   }
 
   /**

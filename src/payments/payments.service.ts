@@ -32,6 +32,25 @@ function manualState(paymentStatus: string): PaymentRecordStatus {
   return paymentStatus === 'voided' ? 'canceled' : 'pending';
 }
 
+/** What an order's `payment` object is made of, from its payment row. */
+type PaymentRow = Pick<Payment, 'provider' | 'status' | 'amount' | 'amountRefunded'>;
+
+/** The `payment` object of `order`, from its payment row (if any yet) and its refunds. */
+function paymentView(
+  order: PaymentOrder,
+  payment: PaymentRow | undefined,
+  refunds: Refund[],
+): PaymentDto {
+  const provider = payment?.provider ?? order.paymentProvider ?? 'manual';
+  return {
+    provider,
+    status: provider === 'manual' || !payment ? manualState(order.paymentStatus) : payment.status,
+    amount: payment?.amount ?? order.total,
+    amountRefunded: payment?.amountRefunded ?? 0,
+    refunds: refunds.map(toRefundDto),
+  };
+}
+
 const toRefundDto = (refund: Refund): RefundDto => ({
   id: refund.id,
   amount: refund.amount,
@@ -67,8 +86,11 @@ export class PaymentsService {
   async forCheckout(order: PaymentOrder): Promise<PaymentDto> {
     const ordered = { ...order, paymentProvider: order.paymentProvider ?? this.provider.name };
     let clientSecret: string | null = null;
+    // The view of a payment row made just now: no refunds yet, so nothing to read back.
+    let fresh: PaymentDto | undefined;
+    const made = (row: PaymentRow): void => void (fresh = paymentView(ordered, row, []));
     try {
-      clientSecret = await this.start(ordered);
+      clientSecret = await this.start(ordered, made);
     } catch (error) {
       paymentsTotal.inc({ provider: this.provider.name, outcome: 'create_failed' });
       this.logger.warn(
@@ -76,7 +98,8 @@ export class PaymentsService {
         'creating the payment failed: the order stays pending, its next read tries again',
       );
     }
-    const view = (await this.viewsOf([ordered]))[0];
+    // A replayed checkout (its row was there already) or a failed insert reads the row.
+    const view = fresh ?? (await this.viewsOf([ordered]))[0];
     return clientSecret ? { ...view, clientSecret } : view;
   }
 
@@ -107,30 +130,40 @@ export class PaymentsService {
       manager.find(Payment, { where: { orderId: In(ids) } }),
       manager.find(Refund, { where: { orderId: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } }),
     ]);
-    return orders.map((order) => {
-      const payment = payments.find((p) => p.orderId === order.id);
-      const provider = payment?.provider ?? order.paymentProvider ?? 'manual';
-      return {
-        provider,
-        status:
-          provider === 'manual' || !payment ? manualState(order.paymentStatus) : payment.status,
-        amount: payment?.amount ?? order.total,
-        amountRefunded: payment?.amountRefunded ?? 0,
-        refunds: refunds.filter((r) => r.orderId === order.id).map(toRefundDto),
-      };
-    });
+    return orders.map((order) =>
+      paymentView(
+        order,
+        payments.find((p) => p.orderId === order.id),
+        refunds.filter((r) => r.orderId === order.id),
+      ),
+    );
+  }
+
+  /**
+   * The `payment` object of an order placed in the current transaction: it has no payment row
+   * yet (checkout makes it after commit) and so no refunds, and nothing need be read.
+   */
+  viewOfNewOrder(order: PaymentOrder): PaymentDto {
+    return paymentView(order, undefined, []);
   }
 
   /**
    * Makes sure the order has its payment row and, with an online provider, its payment at the
    * provider; the client secret while it can be paid.
    */
-  private async start(order: PaymentOrder & { paymentProvider: string }): Promise<string | null> {
-    await this.db.query(
+  private async start(
+    order: PaymentOrder & { paymentProvider: string },
+    made: (row: PaymentRow) => void = () => undefined,
+  ): Promise<string | null> {
+    const [inserted] = await this.db.query<Array<{ status: PaymentRecordStatus }>>(
       `INSERT INTO payments (order_id, provider, amount, currency) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (order_id) DO NOTHING`,
+       ON CONFLICT (order_id) DO NOTHING RETURNING status`,
       [order.id, order.paymentProvider, order.total, order.currency],
     );
+    if (inserted) {
+      const { paymentProvider: provider, total: amount } = order;
+      made({ provider, status: inserted.status, amount, amountRefunded: 0 });
+    }
     if (!this.provider.paysOnline || order.paymentProvider !== this.provider.name) return null;
     const payment = await this.db.manager.findOneByOrFail(Payment, { orderId: order.id });
     if (payment.providerReference) {
