@@ -1,8 +1,16 @@
 import { PgError, isPgError } from './pg-errors.js';
 
 /**
+ * Thrown inside a transaction run by `withTransactionRetry` when something it read at the start
+ * changed before it could commit (e.g. a coupon's terms, found again under its lock): the whole
+ * transaction is rolled back and run again, as for a serialization failure.
+ */
+export class RetryTransaction extends Error {}
+
+/**
  * Runs `work` (a whole transaction) again when PostgreSQL aborted it for a serialization
- * failure or a deadlock, with a short jittered backoff; other errors pass through.
+ * failure or a deadlock, or it threw `RetryTransaction`, with a short jittered backoff; other
+ * errors pass through.
  */
 export async function withTransactionRetry<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
@@ -10,6 +18,7 @@ export async function withTransactionRetry<T>(work: () => Promise<T>, attempts =
       return await work();
     } catch (error) {
       const retryable =
+        error instanceof RetryTransaction ||
         isPgError(error, PgError.SERIALIZATION_FAILURE) ||
         isPgError(error, PgError.DEADLOCK_DETECTED);
       if (!retryable || attempt >= attempts) throw error;

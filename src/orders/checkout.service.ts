@@ -95,12 +95,13 @@ export interface CheckoutResult {
  * Turns the cart into an order in one transaction: products, then the lines' variants, locked
  * in id order, stock checked (the variant's for a variant line) and decremented (guarded,
  * CHECK-backed), lines snapshotted (with the variant's SKU, name and price), the coupon (if any)
- * applied (locked only when it has a limit, which is then counted) and its use recorded, totals
- * priced in minor units, the cart emptied, and the Idempotency-Key stored under a unique key
- * with the response (the body hashed includes the coupon code), so a retry — even a concurrent
- * one — answers the same order instead of making a second. A limited coupon's row is locked
- * after the products: every checkout takes its locks in the same order (cart, products by id,
- * coupon), so none deadlock.
+ * applied, totals priced in minor units, the cart emptied, the coupon's use recorded (its row
+ * locked only when it has a limit, which is then counted: the last lock taken, so that one hot
+ * coupon serializes checkouts for the few statements before commit only), and the
+ * Idempotency-Key stored under a unique key with the response (the body hashed includes the
+ * coupon code), so a retry — even a concurrent one — answers the same order instead of making a
+ * second. Every checkout takes its locks in the same order (cart, products by id, coupon), so
+ * none deadlock.
  */
 @Injectable()
 export class CheckoutService {
@@ -263,13 +264,13 @@ export class CheckoutService {
         requiresShipping: product.requiresShipping,
       };
     });
-    // Locked (if limited) last, see the class comment; an unusable coupon fails the checkout.
+    // Its terms now (an unusable coupon fails the checkout); its limits last, see recordUse below.
     const customer: CouponCustomer =
       buyer.kind === 'user'
         ? { userId: buyer.user.id, email: buyer.user.email }
         : { userId: null, email: buyer.email };
     const coupon: AppliedCoupon | undefined = dto.couponCode
-      ? await this.coupons.applyForCheckout(manager, dto.couponCode, customer, subtotalOf(priced))
+      ? await this.coupons.applyForCheckout(manager, dto.couponCode, subtotalOf(priced))
       : undefined;
     const totals = priceOrder(priced, this.shipping, this.tax, coupon?.discountAmount);
     const amounts = [totals.subtotal, totals.total, ...priced.map((p) => p.unitPrice * p.quantity)];
@@ -297,7 +298,6 @@ export class CheckoutService {
       couponCode: coupon?.code ?? null,
     });
     await manager.save(order);
-    if (coupon) await this.coupons.recordUse(manager, coupon, order.id, customer);
     const items = priced.map((p, position) =>
       manager.create(OrderItem, {
         orderId: order.id,
@@ -318,6 +318,8 @@ export class CheckoutService {
       lines.map((l) => l.id),
     ]);
     await this.events.flush(manager); // the history row belongs in the response
+    // Last: a limited coupon's row stays locked from here to commit (see the class comment).
+    if (coupon) await this.coupons.recordUse(manager, coupon, order.id, customer);
     // The saved order carries every column (the number and the generated ones through
     // RETURNING) and the lines are those just inserted: only the history is read back.
     return this.orders.dtoOf(order, manager, items);

@@ -81,8 +81,8 @@ describe('coupon row locks at checkout', () => {
       `SELECT i.id FROM cart_items i JOIN carts c ON c.id = i.cart_id WHERE c.user_id = $1`,
       [customer.id],
     );
-    // The checkout has applied the coupon and recorded its use (the foreign key key-share locks
-    // the coupon row) and queues on emptying the cart line held here.
+    // The checkout has applied the coupon and queues on emptying the cart line held here (its use
+    // is recorded after that, under no lock of the coupon's).
     const lock = await holdRowLock(t, 'SELECT 1 FROM cart_items WHERE id = $1 FOR UPDATE', [
       line?.id,
     ]);
@@ -104,5 +104,32 @@ describe('coupon row locks at checkout', () => {
     // The checkout read the coupon before the change: it keeps it, later ones do not.
     expectStatus(await checkout, 201);
     expectError(await checkoutWith(await buyer(), coupon), 404, 'COUPON_NOT_FOUND');
+  });
+
+  it('prices a checkout again when a limited coupon changed between its first read and its lock', async () => {
+    const coupon = await c.coupon({ usageLimit: 5, discountValue: 10 }); // 10 % of 1000
+    const customer = await buyer();
+    // Staff's change, uncommitted: the checkout reads the old terms, prices the order with
+    // them, and queues on the coupon's lock (taken last); the change commits meanwhile.
+    const change = await holdRowLock(t, 'UPDATE coupons SET discount_value = 20 WHERE id = $1', [
+      coupon.id,
+    ]);
+    let checkout: Promise<Response> | undefined;
+    try {
+      checkout = checkoutWith(customer, coupon);
+      await change.waitForWaiters(1);
+    } finally {
+      await change.release();
+    }
+    const res = await checkout;
+    expectStatus(res, 201);
+    // Found again under the lock with another discount: the whole checkout ran again.
+    expect(res.body).toMatchObject({ couponCode: coupon.code, discountAmount: 200 });
+    expect(await c.heldUses(coupon.id)).toBe(1);
+    const [orders] = await t.dataSource.query<Array<{ n: number }>>(
+      'SELECT count(*)::int AS n FROM orders WHERE user_id = $1',
+      [customer.id],
+    );
+    expect(orders?.n).toBe(1);
   });
 });
