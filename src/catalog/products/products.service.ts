@@ -23,7 +23,9 @@ import {
   type ListScope,
   pageOf,
   SEARCH_MATCH,
+  SEARCH_QUERY_SQL,
   SEARCH_RANK,
+  SEARCH_RANK_OF,
 } from './product-page.js';
 import { decodeCursor, type NormalizedProductQuery, sortSpec } from './product-query.js';
 import { Product } from './product.entity.js';
@@ -32,6 +34,9 @@ import { SkuTakenError } from './products.errors.js';
 /** How many id → slug mappings are remembered (a few MB at most). */
 const SLUG_MEMORY = 50_000;
 
+/** Matches of a plain search counted exactly and ranked together: see `rankedSearch`. */
+export const SEARCH_WINDOW = 1000;
+
 /** Static routes beside `GET /api/products/:slug`: a product with such a slug is unreachable. */
 const RESERVED_SLUGS = new Set(['featured']);
 
@@ -39,6 +44,11 @@ const RESERVED_SLUGS = new Set(['featured']);
 @Injectable()
 export class ProductsService {
   private readonly slugById = new Map<string, string>();
+  /**
+   * How many matches a search with `q` alone counts exactly and ranks together (see
+   * `rankedSearch`); tests lower it to reach an estimated total with a few products.
+   */
+  searchWindow = SEARCH_WINDOW;
 
   constructor(
     @InjectRepository(Product) private readonly products: Repository<Product>,
@@ -73,11 +83,8 @@ export class ProductsService {
     const rows = filtered().innerJoinAndSelect('p.category', 'c').leftJoinAndSelect('p.brand', 'b');
     if (query.sort === 'relevance' && query.tsquery) {
       if (plainSearch) {
-        const [items, total] = await Promise.all([
-          this.rankedSearch(query.tsquery, offset, query.pageSize + 1),
-          countCache(count),
-        ]);
-        return pageOf(items, query, total, staff);
+        const found = await this.rankedSearch(query.tsquery, offset, query.pageSize + 1);
+        return pageOf(found.items, query, found.total, staff, found.totalIsEstimate);
       }
       rows.addSelect(SEARCH_RANK, 'rank').orderBy('rank', 'DESC').addOrderBy('p.id', 'ASC');
     } else {
@@ -105,27 +112,73 @@ export class ProductsService {
   }
 
   /**
-   * A page (plus one) of the active products matching `tsquery`, best first: ranked in
-   * `product_search` alone, then only those products read.
+   * A page (plus one) of the active products matching `tsquery`, best first, and how many match:
+   * ranked and counted in `product_search` alone, in windows of `searchWindow` matches, then
+   * only the page's products read.
+   *
+   * A common word matches a large share of the catalog (12 % for `trail`), and counting and
+   * ranking every match cost work in proportion to the catalog. So the matches are taken in the
+   * table's physical order (a sequential or bitmap scan, which stops early) and split into
+   * windows of `searchWindow`: results are ordered by window, then by rank (`SEARCH_RANK`), then
+   * by id. When everything matching fits in the windows a page needs, this is the exact
+   * relevance order and `total` is exact; otherwise page 1 is the best of the first
+   * `searchWindow` matches, later pages continue window by window (the same order on every page
+   * while the catalog does not change), and `total` is estimated from how much of the table the
+   * scan read to find them (matches × table blocks ÷ blocks read).
    */
-  private async rankedSearch(tsquery: string, offset: number, limit: number): Promise<Product[]> {
-    const ranked = await this.activeMatches(tsquery)
-      .select('s.product_id', 'id')
-      .addSelect(SEARCH_RANK, 'rank')
-      .orderBy('rank', 'DESC')
-      .addOrderBy('s.product_id', 'ASC')
-      .offset(offset)
-      .limit(limit)
-      .getRawMany<{ id: string }>();
-    if (ranked.length === 0) return [];
+  private async rankedSearch(
+    tsquery: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ items: Product[]; total: number; totalIsEstimate: boolean }> {
+    const window = this.searchWindow;
+    const ranked = Math.ceil((offset + limit) / window) * window;
+    const row = await this.products.manager.transaction(async (manager) => {
+      // The windows must be the same on every request: no scan may start mid-table to follow
+      // another (synchronized scans), nor be split between workers (their rows interleave).
+      await manager.query(
+        `SELECT set_config('synchronize_seqscans', 'off', true),
+                set_config('max_parallel_workers_per_gather', '0', true)`,
+      );
+      const rows: Array<{ seen: number; lastBlock: number | null; blocks: number; ids: string[] }> =
+        await manager.query(
+          `WITH m AS MATERIALIZED (
+             SELECT s.product_id AS id, ${SEARCH_RANK_OF('q.q')} AS rank, s.ctid AS at,
+                    row_number() OVER () AS n
+               FROM product_search s, (SELECT ${SEARCH_QUERY_SQL('$1')} AS q) q
+              WHERE s.is_active AND s.document @@ q.q
+              LIMIT $2
+           )
+           SELECT count(*)::int AS seen,
+                  max((at::text::point)[0])::int AS "lastBlock",
+                  (pg_relation_size('product_search') / current_setting('block_size')::int)::int
+                    AS blocks,
+                  ARRAY(SELECT id FROM m WHERE n <= $3
+                         ORDER BY (n - 1) / $4, rank DESC, id LIMIT $5 OFFSET $6)::text[] AS ids
+             FROM m`,
+          [tsquery, ranked + 1, ranked, window, limit, offset],
+        );
+      return rows[0];
+    });
+    const { seen, lastBlock, blocks, ids } = row ?? {
+      seen: 0,
+      lastBlock: null,
+      blocks: 0,
+      ids: [],
+    };
+    const totalIsEstimate = seen > ranked;
+    const total = totalIsEstimate
+      ? Math.max(seen, Math.round((seen * blocks) / ((lastBlock ?? 0) + 1)))
+      : seen;
+    if (ids.length === 0) return { items: [], total, totalIsEstimate };
     const products = await this.products
       .createQueryBuilder('p')
       .innerJoinAndSelect('p.category', 'c')
       .leftJoinAndSelect('p.brand', 'b')
-      .where('p.id IN (:...ids) AND p.isActive = true', { ids: ranked.map((r) => r.id) })
+      .where('p.id IN (:...ids) AND p.isActive = true', { ids })
       .getMany();
     const byId = new Map(products.map((p) => [p.id, p]));
-    return ranked.flatMap((r) => byId.get(r.id) ?? []);
+    return { items: ids.flatMap((id) => byId.get(id) ?? []), total, totalIsEstimate };
   }
 
   /** How many active products match `tsquery`: counted in `product_search` alone. */
