@@ -37,6 +37,13 @@ const SLUG_MEMORY = 50_000;
 /** Matches of a plain search counted exactly and ranked together: see `rankedSearch`. */
 export const SEARCH_WINDOW = 1000;
 
+/**
+ * `document @@ tsquery` (a prefix query) through `product_search_prefixes_idx`: the same query
+ * with exact words, on every prefix of the document's words (migration ProductSearchPrefixes).
+ */
+const PREFIX_MATCH = (document: string, tsquery: string): string =>
+  `product_search_prefixes(${document}) @@ replace(${tsquery}::text, ':*', '')::tsquery`;
+
 /** Static routes beside `GET /api/products/:slug`: a product with such a slug is unreachable. */
 const RESERVED_SLUGS = new Set(['featured']);
 
@@ -118,7 +125,8 @@ export class ProductsService {
    *
    * A common word matches a large share of the catalog (12 % for `trail`), and counting and
    * ranking every match cost work in proportion to the catalog. So the matches are taken in the
-   * table's physical order (a sequential or bitmap scan, which stops early) and split into
+   * table's physical order (a bitmap scan of the prefix index, whose heap part stops early) and
+   * split into
    * windows of `searchWindow`: results are ordered by window, then by rank (`SEARCH_RANK`), then
    * by id. When everything matching fits in the windows a page needs, this is the exact
    * relevance order and `total` is exact; otherwise page 1 is the best of the first
@@ -136,9 +144,13 @@ export class ProductsService {
     const row = await this.products.manager.transaction(async (manager) => {
       // The windows must be the same on every request: no scan may start mid-table to follow
       // another (synchronized scans), nor be split between workers (their rows interleave).
+      // Matches come from the prefix index (a sequential scan would compute every row's
+      // prefixes), whose bitmap must stay exact (a lossy page is rechecked the same way).
       await manager.query(
         `SELECT set_config('synchronize_seqscans', 'off', true),
-                set_config('max_parallel_workers_per_gather', '0', true)`,
+                set_config('max_parallel_workers_per_gather', '0', true),
+                set_config('enable_seqscan', 'off', true),
+                set_config('work_mem', '32MB', true)`,
       );
       const rows: Array<{ seen: number; lastBlock: number | null; blocks: number; ids: string[] }> =
         await manager.query(
@@ -146,7 +158,7 @@ export class ProductsService {
              SELECT s.product_id AS id, ${SEARCH_RANK_OF('q.q')} AS rank, s.ctid AS at,
                     row_number() OVER () AS n
                FROM product_search s, (SELECT ${SEARCH_QUERY_SQL('$1')} AS q) q
-              WHERE s.is_active AND s.document @@ q.q
+              WHERE s.is_active AND ${PREFIX_MATCH('s.document', 'q.q')}
               LIMIT $2
            )
            SELECT count(*)::int AS seen,
