@@ -86,7 +86,7 @@ export class ProductsService {
     const offset = query.cursor ? 0 : (query.page - 1) * query.pageSize;
     const plainSearch = isPlainSearch(query, scope);
     const count = (): Promise<number> =>
-      plainSearch ? this.countSearch(query.tsquery) : filtered().getCount();
+      plainSearch ? this.countSearch(query.tsquery) : this.countRows(filtered());
     const rows = filtered().innerJoinAndSelect('p.category', 'c').leftJoinAndSelect('p.brand', 'b');
     if (query.sort === 'relevance' && query.tsquery) {
       if (plainSearch) {
@@ -191,6 +191,16 @@ export class ProductsService {
       .getMany();
     const byId = new Map(products.map((p) => [p.id, p]));
     return { items: ids.flatMap((id) => byId.get(id) ?? []), total, totalIsEstimate };
+  }
+
+  /**
+   * How many rows `qb` finds: `count(*)`, where `getCount` counts `DISTINCT p.id` and so sorts or
+   * hashes every id (61,000 for a brand at 1M products: 31 ms instead of 15). A list's filters
+   * join only one row per product (`product_search`) or test others with `IN`, so ids are unique.
+   */
+  private async countRows(qb: SelectQueryBuilder<Product>): Promise<number> {
+    const row = await qb.select('count(*)::int', 'n').getRawOne<{ n: number }>();
+    return row?.n ?? 0;
   }
 
   /** How many active products match `tsquery`: counted in `product_search` alone. */
