@@ -39,10 +39,15 @@ export const SEARCH_WINDOW = 1000;
 
 /**
  * `document @@ tsquery` (a prefix query) through `product_search_prefixes_idx`: the same query
- * with exact words, on every prefix of the document's words (migration ProductSearchPrefixes).
+ * with exact words, on every prefix of the document's words (migration ProductSearchPrefixes),
+ * then the document itself for the rows found. The prefixes hold no positions, so a phrase (a word
+ * the parser splits, `a½b` → `a:* <-> b:*`) is asked of them as `&`, a wider match the document
+ * narrows; otherwise both are the same.
  */
 const PREFIX_MATCH = (document: string, tsquery: string): string =>
-  `product_search_prefixes(${document}) @@ replace(${tsquery}::text, ':*', '')::tsquery`;
+  `product_search_prefixes(${document}) @@
+     replace(replace(${tsquery}::text, ':*', ''), '<->', '&')::tsquery
+   AND ts_match_vq(${document}, ${tsquery})`;
 
 /** Blocks of `product_search` a plain search reads first, to tell a common query from a rare one. */
 const PROBE_BLOCKS = 100;
