@@ -343,6 +343,15 @@ describe('listProducts: filters, sorts and search', () => {
       expect(await list(`q=${word}`)).toMatchObject({ items: [{ id: inSku.id, stock: 42 }] });
     });
 
+    it('finds a word that PostgreSQL reads as a phrase with q alone', async () => {
+      // `½` is a number to the API (one word) and a separator to the parser: `w:* <-> x:*`.
+      const word = uniqueWord(8);
+      const { id: categoryId } = await b.category();
+      const product = await b.product({ categoryId, name: `${word}½x Lamp` });
+      expect(idsOf(await list(`q=${encodeURIComponent(`${word}½x`)}`))).toEqual([product.id]);
+      expect(idsOf(await list(`q=${encodeURIComponent(`${word}½y`)}`))).toEqual([]);
+    });
+
     it('estimates the total of a search with q alone above the window, and pages it whole', async () => {
       const word = uniqueWord(8);
       const { id: categoryId } = await b.category();
