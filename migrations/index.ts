@@ -20,6 +20,7 @@ import { OutboxWebhooks1764141400000 } from './1764141400000-outbox-webhooks.js'
 import { AccountRecovery1764141420000 } from './1764141420000-account-recovery.js';
 import { GuestOrders1764141500000 } from './1764141500000-guest-orders.js';
 import { Payments1764141520000 } from './1764141520000-payments.js';
+import { ProductSearchPrefixes1764141600000 } from './1764141600000-product-search-prefixes.js';
 
 /**
  * Every migration, in order. Listed rather than globbed so each runner (tsc output, swc-jest,
@@ -48,4 +49,5 @@ export const migrations = [
   AccountRecovery1764141420000,
   GuestOrders1764141500000,
   Payments1764141520000,
+  ProductSearchPrefixes1764141600000,
 ];

@@ -398,6 +398,7 @@ export default async () => {
               page: { required: true, type: () => Number },
               pageSize: { required: true, type: () => Number },
               total: { required: true, type: () => Number },
+              totalIsEstimate: { required: true, type: () => Boolean },
               totalPages: { required: true, type: () => Number },
               nextCursor: { required: true, type: () => String, nullable: true },
             },

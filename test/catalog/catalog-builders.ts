@@ -62,6 +62,7 @@ export interface ProductPage {
   page: number;
   pageSize: number;
   total: number;
+  totalIsEstimate: boolean;
   totalPages: number;
   nextCursor: string | null;
 }

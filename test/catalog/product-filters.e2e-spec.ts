@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SEARCH_WINDOW, ProductsService } from '@/catalog/products/products.service.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import {
   type CatalogBuilders,
@@ -78,6 +79,7 @@ describe('listProducts: filters, sorts and search', () => {
       page: 1,
       pageSize: 20,
       total: 4,
+      totalIsEstimate: false,
       totalPages: 1,
       nextCursor: null,
     });
@@ -168,7 +170,15 @@ describe('listProducts: filters, sorts and search', () => {
 
   it('answers an unknown category or brand slug with an empty page', async () => {
     const missing = `no-such-${uniqueWord()}`;
-    const empty = { items: [], page: 1, pageSize: 20, total: 0, totalPages: 0, nextCursor: null };
+    const empty = {
+      items: [],
+      page: 1,
+      pageSize: 20,
+      total: 0,
+      totalIsEstimate: false,
+      totalPages: 0,
+      nextCursor: null,
+    };
     expect(await list(`category=${missing}`)).toEqual(empty);
     expect(await list(`brand=${missing}`)).toEqual(empty);
   });
@@ -290,7 +300,12 @@ describe('listProducts: filters, sorts and search', () => {
       // match (once), above the description-only match.
       const first = await list(`q=${word}&pageSize=2`);
       expect(idsOf(first)).toEqual([inName.id, inSku.id]);
-      expect(first).toMatchObject({ total: 3, totalPages: 2, nextCursor: null });
+      expect(first).toMatchObject({
+        total: 3,
+        totalIsEstimate: false,
+        totalPages: 2,
+        nextCursor: null,
+      });
       const second = await list(`q=${word}&pageSize=2&page=2`);
       expect(idsOf(second)).toEqual([inDescription.id]);
       expect(idsOf(await list(`q=${word}&page=3&pageSize=2`))).toEqual([]);
@@ -326,6 +341,47 @@ describe('listProducts: filters, sorts and search', () => {
         .send({ stock: 42 })
         .expect(200);
       expect(await list(`q=${word}`)).toMatchObject({ items: [{ id: inSku.id, stock: 42 }] });
+    });
+
+    it('finds a word that PostgreSQL reads as a phrase with q alone', async () => {
+      // `½` is a number to the API (one word) and a separator to the parser: `w:* <-> x:*`.
+      const word = uniqueWord(8);
+      const { id: categoryId } = await b.category();
+      const product = await b.product({ categoryId, name: `${word}½x Lamp` });
+      expect(idsOf(await list(`q=${encodeURIComponent(`${word}½x`)}`))).toEqual([product.id]);
+      expect(idsOf(await list(`q=${encodeURIComponent(`${word}½y`)}`))).toEqual([]);
+    });
+
+    it('estimates the total of a search with q alone above the window, and pages it whole', async () => {
+      const word = uniqueWord(8);
+      const { id: categoryId } = await b.category();
+      const made: string[] = [];
+      for (let i = 0; i < 5; i++)
+        made.push((await b.product({ categoryId, name: `${word} Lamp ${i}` })).id);
+      const search = t.app.get(ProductsService);
+      search.searchWindow = 2;
+      try {
+        // More than the window matches: the total is estimated, from the share of the table read.
+        const first = await list(`q=${word}&pageSize=2`);
+        expect(first.totalIsEstimate).toBe(true);
+        expect(first.total).toBeGreaterThanOrEqual(3);
+        expect(first.totalPages).toBe(Math.ceil(first.total / 2));
+        // Pages follow one order: together they hold every match once.
+        const pages = [first];
+        for (const page of [2, 3, 4]) pages.push(await list(`q=${word}&pageSize=2&page=${page}`));
+        const seen = pages.flatMap((page) => idsOf(page));
+        expect([...seen].sort()).toEqual([...made].sort());
+        // The last page's scan found the end: its total is exact.
+        expect(pages[3]).toMatchObject({ items: [], total: 5, totalIsEstimate: false });
+      } finally {
+        search.searchWindow = SEARCH_WINDOW;
+      }
+      // Within the window, the total is exact.
+      expect(await list(`q=${word}&pageSize=3`)).toMatchObject({
+        total: 5,
+        totalIsEstimate: false,
+        totalPages: 2,
+      });
     });
 
     it('treats a q with no words as no search at all', async () => {

@@ -92,6 +92,7 @@ describe('listProducts: paging, keyset cursors, featured', () => {
         page: 7,
         pageSize: 2,
         total: 3,
+        totalIsEstimate: false,
         totalPages: 2,
         nextCursor: null,
       });

@@ -20,14 +20,17 @@ import type { Product } from './product.entity.js';
  * `q`'s prefix terms against stemmed words (`runs` finds `running`) or plain ones (`runn` finds
  * `running`, `demo-000001` finds that SKU); the search vector holds both forms of every field.
  */
-const SEARCH_QUERY = "(to_tsquery('english', :tsquery) || to_tsquery('simple', :tsquery))";
+export const SEARCH_QUERY_SQL = (param: string): string =>
+  `(to_tsquery('english', ${param}) || to_tsquery('simple', ${param}))`;
+const SEARCH_QUERY = SEARCH_QUERY_SQL(':tsquery');
 /**
  * Search runs on `product_search` (alias `s`, one narrow row per product: see its migration):
  * `q` matches the whole text (`document`, through its GIN index), results rank by name and SKU
  * (`title`, a name match above a description-only one).
  */
 export const SEARCH_MATCH = `s.document @@ ${SEARCH_QUERY}`;
-export const SEARCH_RANK = `ts_rank(s.title, ${SEARCH_QUERY})`;
+export const SEARCH_RANK_OF = (tsquery: string): string => `ts_rank(s.title, ${tsquery})`;
+export const SEARCH_RANK = SEARCH_RANK_OF(SEARCH_QUERY);
 
 /** Restricts a list to one category or brand (by id), resolved by the caller. */
 export interface ListScope {
@@ -105,6 +108,7 @@ export function pageOf(
   query: NormalizedProductQuery,
   total: number,
   staff: boolean,
+  totalIsEstimate = false,
 ): ProductPageDto {
   const hasMore = items.length > query.pageSize;
   const pageItems = items.slice(0, query.pageSize);
@@ -119,6 +123,7 @@ export function pageOf(
     page: query.page,
     pageSize: query.pageSize,
     total,
+    totalIsEstimate,
     totalPages: total === 0 ? 0 : Math.ceil(total / query.pageSize),
     nextCursor,
   };
@@ -130,6 +135,7 @@ export function emptyPage(query: NormalizedProductQuery): ProductPageDto {
     page: query.page,
     pageSize: query.pageSize,
     total: 0,
+    totalIsEstimate: false,
     totalPages: 0,
     nextCursor: null,
   };

@@ -215,8 +215,18 @@ export class ProductPageDto {
   @ApiProperty({ type: 'integer' })
   pageSize!: number;
 
-  @ApiProperty({ type: 'integer', description: 'Matching products across all pages' })
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Matching products across all pages: exact, or an estimate when `totalIsEstimate` is true',
+  })
   total!: number;
+
+  @ApiProperty({
+    description:
+      'True when `total` (and so `totalPages`) is an estimate: only a search with `q` alone that matches more than 1,000 products is estimated; every other total is exact',
+  })
+  totalIsEstimate!: boolean;
 
   @ApiProperty({ type: 'integer', description: '0 when nothing matches' })
   totalPages!: number;
