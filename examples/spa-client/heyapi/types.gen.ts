@@ -1615,9 +1615,13 @@ export type ProductPage = {
     page: number;
     pageSize: number;
     /**
-     * Matching products across all pages
+     * Matching products across all pages: exact, or an estimate when `totalIsEstimate` is true
      */
     total: number;
+    /**
+     * True when `total` (and so `totalPages`) is an estimate: only a search with `q` alone that matches more than 1,000 products is estimated; every other total is exact
+     */
+    totalIsEstimate: boolean;
     /**
      * 0 when nothing matches
      */

@@ -1652,6 +1652,7 @@ export const zProductPage = z.object({
     page: z.int(),
     pageSize: z.int(),
     total: z.int(),
+    totalIsEstimate: z.boolean(),
     totalPages: z.int()
 });
 
