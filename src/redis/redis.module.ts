@@ -1,9 +1,9 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { createClient } from 'redis';
+import { createClient, type RedisClientType } from '@redis/client';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
 
-export type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = RedisClientType;
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 /** Injects the shared Redis client, or `null` when `REDIS_URL` is unset. */
