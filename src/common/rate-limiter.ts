@@ -5,11 +5,11 @@ import {
   RateLimiterRes,
   RLWrapperTimeouts,
 } from 'rate-limiter-flexible';
-import type { createClient } from 'redis';
+import type { RedisClientType } from '@redis/client';
 import { RateLimitedError } from './domain-error.js';
 
 /** The shared client's type, from the library itself: `common/` imports no other module. */
-type RedisClient = ReturnType<typeof createClient>;
+type RedisClient = RedisClientType;
 
 const WINDOW_SECONDS = 60;
 /** A Redis that hangs (up, but not answering) must not hold a request: memory counts instead. */

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@/config/app-config.js';
+import { migrations } from '../../migrations/index.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 
@@ -40,6 +41,9 @@ export async function runMigrations(
       log('another instance is applying migrations: waiting for it');
       await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     }
+    // The usual start finds nothing to do: the migrations table says so, without a second
+    // TypeORM data source (its metadata, its pool) that would run nothing.
+    if (await upToDate(lock)) return [];
     const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 2 }));
     await dataSource.initialize();
     try {
@@ -52,6 +56,29 @@ export async function runMigrations(
     // Ending the session releases the lock, also when the unlock itself fails.
     await lock.end().catch(() => undefined);
   }
+}
+
+/** The names TypeORM records the build's migrations under (an instance's `name`, or its class's). */
+const migrationNames = (): string[] =>
+  migrations.map((Migration) => {
+    const migration = new Migration() as { name?: string };
+    return migration.name ?? Migration.name;
+  });
+
+/** Whether the database has applied every migration of this build (read only: no DDL). */
+async function upToDate(client: pg.Client): Promise<boolean> {
+  const [{ present }] = (
+    await client.query<{ present: boolean }>(
+      `SELECT to_regclass('typeorm_migrations') IS NOT NULL AS present`,
+    )
+  ).rows;
+  if (!present) return false;
+  const applied = new Set(
+    (await client.query<{ name: string }>('SELECT name FROM typeorm_migrations')).rows.map(
+      (row) => row.name,
+    ),
+  );
+  return migrationNames().every((name) => applied.has(name));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** One email, ready to send. */
 export interface MailMessage {
@@ -16,6 +16,23 @@ export interface MailMessage {
 }
 
 export const MAIL_TRANSPORT = Symbol('MAIL_TRANSPORT');
+
+let nodemailerLoaded: Promise<typeof import('nodemailer').default> | undefined;
+
+/**
+ * nodemailer, imported with the first email rather than at start: ~40 modules and ~4 MB of heap
+ * that an instance sending no email never needs (a failed import is tried again next time).
+ */
+function loadNodemailer(): Promise<typeof import('nodemailer').default> {
+  nodemailerLoaded ??= import('nodemailer').then(
+    (module) => module.default,
+    (error: unknown) => {
+      nodemailerLoaded = undefined;
+      throw error;
+    },
+  );
+  return nodemailerLoaded;
+}
 
 /** Where emails go: an SMTP server, or files a developer reads (the file mailbox). */
 export interface MailTransport {
@@ -32,23 +49,26 @@ export interface MailTransport {
  */
 export class SmtpTransport implements MailTransport {
   readonly kind = 'smtp';
-  private readonly transporter: Transporter;
+  /** Made on the first email (nodemailer is imported then). */
+  private transporter: Transporter | undefined;
 
-  constructor(url: string) {
-    this.transporter = nodemailer.createTransport({
-      url,
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
-    });
-  }
+  constructor(private readonly url: string) {}
 
   async send(message: MailMessage): Promise<void> {
+    if (!this.transporter) {
+      const nodemailer = await loadNodemailer();
+      this.transporter ??= nodemailer.createTransport({
+        url: this.url,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      });
+    }
     await this.transporter.sendMail(message);
   }
 
   close(): void {
-    this.transporter.close();
+    this.transporter?.close();
   }
 }
 
@@ -76,15 +96,20 @@ const STORED_ID = /^[\w.-]{1,120}$/;
  */
 export class FileMailbox implements MailTransport {
   readonly kind = 'file';
-  private readonly stream = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'unix',
-  });
+  /** nodemailer's stream transport, which composes the `.eml`: made on the first email. */
+  private stream: Transporter | undefined;
 
   constructor(readonly dir: string) {}
 
   async send(message: MailMessage): Promise<void> {
+    if (!this.stream) {
+      const nodemailer = await loadNodemailer();
+      this.stream ??= nodemailer.createTransport({
+        streamTransport: true,
+        buffer: true,
+        newline: 'unix',
+      });
+    }
     const info = await this.stream.sendMail(message);
     const sentAt = new Date();
     // Sortable by name, unique whatever the clock does.
@@ -134,6 +159,6 @@ export class FileMailbox implements MailTransport {
   }
 
   close(): void {
-    this.stream.close();
+    this.stream?.close();
   }
 }

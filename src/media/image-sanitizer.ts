@@ -1,4 +1,4 @@
-import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import type { ImageType, SniffedImage } from './image-sniffer.js';
 import { ImageDimensionsTooLargeError, InvalidImageError } from './media.errors.js';
 
@@ -13,6 +13,24 @@ const ENCODE: Record<ImageType, (pipeline: Sharp) => Sharp> = {
   'image/webp': (p) => p.webp({ quality: 90 }),
   'image/gif': (p) => p.gif(),
 };
+
+let sharpLoaded: Promise<typeof import('sharp').default> | undefined;
+
+/**
+ * sharp, imported with the first image rather than at start: its native libvips adds several MB
+ * of resident memory to every instance, most of which never processes an upload (a failed
+ * import is tried again next time).
+ */
+function loadSharp(): Promise<typeof import('sharp').default> {
+  sharpLoaded ??= import('sharp').then(
+    (module) => module.default,
+    (error: unknown) => {
+      sharpLoaded = undefined;
+      throw error;
+    },
+  );
+  return sharpLoaded;
+}
 
 /** An image as it is stored and served: decoded, upright, re-encoded without its metadata. */
 export interface SanitizedImage {
@@ -38,7 +56,8 @@ export async function sanitizeImage(
     failOn: 'error',
     limitInputPixels: maxPixels,
   };
-  const header = await readHeader(data);
+  const sharp = await loadSharp();
+  const header = await readHeader(sharp, data);
   const pages = header.pages ?? 1;
   if (header.width * header.height * pages > maxPixels)
     throw new ImageDimensionsTooLargeError(
@@ -63,6 +82,7 @@ export async function sanitizeImage(
 
 /** Dimensions and frame count from the header only (no pixel data is decoded). */
 async function readHeader(
+  sharp: typeof import('sharp').default,
   data: Buffer,
 ): Promise<{ width: number; height: number; pages?: number }> {
   try {

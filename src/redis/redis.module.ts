@@ -1,9 +1,9 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { createClient } from 'redis';
+import { createClient, type RedisClientOptions, type RedisClientType } from '@redis/client';
 import type { AppConfig } from '@/config/app-config.js';
 import { APP_CONFIG } from '@/config/config.module.js';
 
-export type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = RedisClientType;
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 /** Injects the shared Redis client, or `null` when `REDIS_URL` is unset. */
@@ -11,12 +11,26 @@ export const InjectRedis = (): ParameterDecorator => Inject(REDIS_CLIENT);
 
 const logger = new Logger('Redis');
 
+let template: RedisClient | undefined;
+
+/**
+ * node-redis builds a client class (its ~500 command methods, and its MULTI's) for each options
+ * object that differs from the previous one (a cache of one entry, keyed by every option, the
+ * name and URL included): ~10 MB allocated at start per class. A duplicate shares its
+ * original's class, so every client here is a duplicate of one never-connected template.
+ */
+function newClient(options: RedisClientOptions): RedisClient {
+  template ??= createClient();
+  // The same options type as createClient infers them (RESP 2, no modules, scripts or functions).
+  return template.duplicate(options) as RedisClient;
+}
+
 /**
  * A client that never makes a request wait on a Redis outage: commands fail at once while it
  * is disconnected (no offline queue) and callers fall back; it reconnects with backoff by itself.
  */
 export async function connectRedis(url: string, name: string): Promise<RedisClient> {
-  const client = createClient({
+  const client = newClient({
     url,
     name,
     disableOfflineQueue: true,
