@@ -404,11 +404,15 @@ async function loadProducts() {
     if (load !== catalog.loads) return;
     catalog.totalPages = page.totalPages;
     list.replaceChildren(...page.items.map(productCard));
+    // A broad search estimates its total (totalIsEstimate): say "about".
+    const about = page.totalIsEstimate ? 'about ' : '';
     $('#catalog-summary').textContent =
       page.total === 0
         ? 'No products match.'
-        : `${page.total} product${page.total === 1 ? '' : 's'}`;
-    $('#page-info').textContent = page.totalPages ? `Page ${page.page} of ${page.totalPages}` : '';
+        : `${about}${page.total} product${page.total === 1 ? '' : 's'}`;
+    $('#page-info').textContent = page.totalPages
+      ? `Page ${page.page} of ${about}${page.totalPages}`
+      : '';
     $('#page-prev').disabled = page.page <= 1;
     $('#page-next').disabled = page.page >= page.totalPages;
   } catch (error) {
