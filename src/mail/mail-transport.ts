@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Transporter } from 'nodemailer';
+import { onFirstUse } from '@/common/on-first-use.js';
 
 /** One email, ready to send. */
 export interface MailMessage {
@@ -17,22 +18,11 @@ export interface MailMessage {
 
 export const MAIL_TRANSPORT = Symbol('MAIL_TRANSPORT');
 
-let nodemailerLoaded: Promise<typeof import('nodemailer').default> | undefined;
-
 /**
  * nodemailer, imported with the first email rather than at start: ~40 modules and ~4 MB of heap
- * that an instance sending no email never needs (a failed import is tried again next time).
+ * that an instance sending no email never needs.
  */
-function loadNodemailer(): Promise<typeof import('nodemailer').default> {
-  nodemailerLoaded ??= import('nodemailer').then(
-    (module) => module.default,
-    (error: unknown) => {
-      nodemailerLoaded = undefined;
-      throw error;
-    },
-  );
-  return nodemailerLoaded;
-}
+const loadNodemailer = onFirstUse(async () => (await import('nodemailer')).default);
 
 /** Where emails go: an SMTP server, or files a developer reads (the file mailbox). */
 export interface MailTransport {

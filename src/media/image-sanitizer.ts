@@ -1,4 +1,5 @@
 import type { Sharp, SharpOptions } from 'sharp';
+import { onFirstUse } from '@/common/on-first-use.js';
 import type { ImageType, SniffedImage } from './image-sniffer.js';
 import { ImageDimensionsTooLargeError, InvalidImageError } from './media.errors.js';
 
@@ -14,23 +15,11 @@ const ENCODE: Record<ImageType, (pipeline: Sharp) => Sharp> = {
   'image/gif': (p) => p.gif(),
 };
 
-let sharpLoaded: Promise<typeof import('sharp').default> | undefined;
-
 /**
  * sharp, imported with the first image rather than at start: its native libvips adds several MB
- * of resident memory to every instance, most of which never processes an upload (a failed
- * import is tried again next time).
+ * of resident memory to every instance, most of which never processes an upload.
  */
-function loadSharp(): Promise<typeof import('sharp').default> {
-  sharpLoaded ??= import('sharp').then(
-    (module) => module.default,
-    (error: unknown) => {
-      sharpLoaded = undefined;
-      throw error;
-    },
-  );
-  return sharpLoaded;
-}
+const loadSharp = onFirstUse(async () => (await import('sharp')).default);
 
 /** An image as it is stored and served: decoded, upright, re-encoded without its metadata. */
 export interface SanitizedImage {

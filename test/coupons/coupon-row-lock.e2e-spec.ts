@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { ADDRESS, orderBuilders, type OrderBuilders } from '../orders/order-builders.js';
 import { expectError, expectStatus } from '../orders/order-expect.js';
-import { holdRowLock } from '../orders/row-lock.js';
+import { type HeldLock, holdRowLock } from '../orders/row-lock.js';
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.js';
 import { couponBuilders, type CouponBuilders, type CouponView } from './coupon-builders.js';
 
@@ -35,6 +35,20 @@ describe('coupon row locks at checkout', () => {
     b.checkout(customer, { shippingAddress: ADDRESS, couponCode: coupon.code });
   const holdCoupon = (coupon: CouponView) =>
     holdRowLock(t, 'SELECT 1 FROM coupons WHERE id = $1 FOR NO KEY UPDATE', [coupon.id]);
+  /** A checkout started while `lock` is held, queued on it, then let go: its answer. */
+  const checkoutQueuedOn = async (
+    lock: HeldLock,
+    customer: TestUser,
+    coupon: CouponView,
+  ): Promise<Response> => {
+    try {
+      const checkout = checkoutWith(customer, coupon);
+      await lock.waitForWaiters(1);
+      return checkout;
+    } finally {
+      await lock.release();
+    }
+  };
   const settledWithin = <T>(ms: number, promise: Promise<T>): Promise<T | 'still waiting'> =>
     Promise.race([
       promise,
@@ -62,15 +76,7 @@ describe('coupon row locks at checkout', () => {
   ])('makes a checkout with a coupon that has %s wait for its row', async (_name, limit) => {
     const coupon = await c.coupon(limit);
     const customer = await buyer();
-    const lock = await holdCoupon(coupon);
-    let checkout: Promise<Response> | undefined;
-    try {
-      checkout = checkoutWith(customer, coupon);
-      await lock.waitForWaiters(1);
-    } finally {
-      await lock.release();
-    }
-    expectStatus(await checkout, 201);
+    expectStatus(await checkoutQueuedOn(await holdCoupon(coupon), customer, coupon), 201);
     expect(await c.heldUses(coupon.id)).toBe(1);
   });
 
@@ -114,14 +120,7 @@ describe('coupon row locks at checkout', () => {
     const change = await holdRowLock(t, 'UPDATE coupons SET discount_value = 20 WHERE id = $1', [
       coupon.id,
     ]);
-    let checkout: Promise<Response> | undefined;
-    try {
-      checkout = checkoutWith(customer, coupon);
-      await change.waitForWaiters(1);
-    } finally {
-      await change.release();
-    }
-    const res = await checkout;
+    const res = await checkoutQueuedOn(change, customer, coupon);
     expectStatus(res, 201);
     // Found again under the lock with another discount: the whole checkout ran again.
     expect(res.body).toMatchObject({ couponCode: coupon.code, discountAmount: 200 });
