@@ -8,12 +8,19 @@ import { median } from '../lib/stats.js';
 /** The cached reads measured: a small answer, a small page and the default page. */
 const TARGETS = [
   {
+    key: 'cached_detail',
     kind: 'detail',
     figure: 'cached product detail (1 KB)',
     path: (slug: string) => `/api/products/${slug}`,
   },
-  { kind: 'list', figure: 'cached product list, 5 items', path: () => '/api/products?pageSize=5' },
   {
+    key: 'cached_list_small',
+    kind: 'list',
+    figure: 'cached product list, 5 items',
+    path: () => '/api/products?pageSize=5',
+  },
+  {
+    key: 'cached_list',
     kind: 'list',
     figure: 'cached product list, default page (20 items)',
     path: () => '/api/products',
@@ -37,11 +44,7 @@ export async function cachedReads(ctx: BenchContext): Promise<void> {
     const path = target.path(ctx.products.detail.slug);
     const barePath = await prepare(ctx, target.kind, path);
     if (!barePath) continue;
-    const key = target.figure.startsWith('cached product detail')
-      ? 'cached_detail'
-      : path === '/api/products'
-        ? 'cached_list'
-        : 'cached_list_small';
+    const { key } = target;
     const before = await cacheLookups(ctx, target.kind);
     const cpu: Record<Side, number[]> = { app: [], signedIn: [], bare: [] };
     const run =

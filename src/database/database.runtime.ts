@@ -67,18 +67,25 @@ const migrationNames = (): string[] =>
 
 /** Whether the database has applied every migration of this build (read only: no DDL). */
 async function upToDate(client: pg.Client): Promise<boolean> {
-  const [{ present }] = (
-    await client.query<{ present: boolean }>(
-      `SELECT to_regclass('typeorm_migrations') IS NOT NULL AS present`,
-    )
-  ).rows;
-  if (!present) return false;
-  const applied = new Set(
-    (await client.query<{ name: string }>('SELECT name FROM typeorm_migrations')).rows.map(
-      (row) => row.name,
-    ),
+  const query = async <R>(sql: string): Promise<R[]> =>
+    (await client.query<R & pg.QueryResultRow>(sql)).rows;
+  return (await unapplied(query, migrationNames())).length === 0;
+}
+
+/** Which of `names` the database's `typeorm_migrations` lacks, read without DDL. */
+async function unapplied(
+  query: <R>(sql: string) => Promise<R[]>,
+  names: string[],
+): Promise<string[]> {
+  const [table] = await query<{ present: boolean }>(
+    `SELECT to_regclass('typeorm_migrations') IS NOT NULL AS present`,
   );
-  return migrationNames().every((name) => applied.has(name));
+  const applied = new Set(
+    table?.present
+      ? (await query<{ name: string }>('SELECT name FROM typeorm_migrations')).map((r) => r.name)
+      : [],
+  );
+  return names.filter((name) => !applied.has(name));
 }
 
 /**
@@ -86,19 +93,10 @@ async function upToDate(client: pg.Client): Promise<boolean> {
  * own check creates its table): an app that may not migrate uses it to stay unready until they are.
  */
 export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
-  const [{ present }] = await dataSource.query<Array<{ present: boolean }>>(
-    `SELECT to_regclass('typeorm_migrations') IS NOT NULL AS present`,
+  return unapplied(
+    (sql) => dataSource.query(sql),
+    dataSource.migrations.map((migration) => migration.name ?? migration.constructor.name),
   );
-  const applied = new Set(
-    present
-      ? (
-          await dataSource.query<Array<{ name: string }>>('SELECT name FROM typeorm_migrations')
-        ).map((row) => row.name)
-      : [],
-  );
-  return dataSource.migrations
-    .map((migration) => migration.name ?? migration.constructor.name)
-    .filter((name) => !applied.has(name));
 }
 
 /**
