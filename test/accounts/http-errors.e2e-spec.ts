@@ -107,9 +107,9 @@ describe('errors the HTTP layer raises, and headers', () => {
     for (const res of [ok, notFound, tooBig]) {
       expect(res.headers).toMatchObject({
         'x-content-type-options': 'nosniff',
-        'x-frame-options': 'SAMEORIGIN',
+        'x-frame-options': 'DENY',
         'strict-transport-security': expect.stringContaining('max-age='),
-        'content-security-policy': expect.stringContaining("default-src 'self'"),
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
       });
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
