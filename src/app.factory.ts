@@ -160,7 +160,7 @@ export async function createApp(
     app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config.corsOrigins));
   }
   if (config.demoEnabled) await registerDemoPage(app);
-  if (config.docsEnabled) await setupOpenApi(app);
+  if (config.docsEnabled) setupOpenApi(app);
   return app;
 }
 

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorDto, FieldErrorDto, OPTIONAL_AUTH_EXTENSION } from '@/common/openapi.js';
 import { documentErrors } from './error-responses.js';
@@ -154,7 +155,8 @@ export function loadOpenApiMetadata(): Promise<void> {
 
 /**
  * Builds the OpenAPI document: operationIds are the controller method names (API.md).
- * `loadOpenApiMetadata()` must have finished first (both callers below await it).
+ * `loadOpenApiMetadata()` must have finished first (generate.ts awaits it; `setupOpenApi`
+ * holds every /docs request until it has).
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
@@ -185,12 +187,22 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 /**
  * Serves Swagger UI at /docs, the document at /docs-json, and the AsyncAPI document of the
  * Socket.IO notifications at /docs-asyncapi.json (app.factory: when DOCS_ENABLED).
+ *
+ * Nothing is built at start: the plugin metadata is applied before the first /docs request is
+ * routed, and each document is built on its first request (Swagger's factory; the AsyncAPI
+ * text memoized here). Applying the metadata at start cost every instance ~2 MB and part of its
+ * start-up for a page most of them never serve (bench/README.md, round 3).
  */
-export async function setupOpenApi(app: INestApplication): Promise<void> {
-  await loadOpenApiMetadata();
-  const asyncApi = JSON.stringify(buildAsyncApiDocument());
+export function setupOpenApi(app: INestApplication): void {
   const http = app.getHttpAdapter();
+  const fastify = http.getInstance() as FastifyInstance;
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (!request.url.startsWith('/docs')) return done();
+    loadOpenApiMetadata().then(() => done(), done);
+  });
+  let asyncApi: string | undefined;
   http.get(ASYNCAPI_DOCUMENT_PATH, (_request: unknown, reply: unknown) => {
+    asyncApi ??= JSON.stringify(buildAsyncApiDocument());
     http.setHeader(reply, 'Content-Type', 'application/json; charset=utf-8');
     http.reply(reply, asyncApi, 200);
   });
