@@ -55,4 +55,4 @@ LABEL org.opencontainers.image.title="shop-api" \
 # PostgreSQL advisory lock, so replicas started at once migrate in turn. Exec form, no shell:
 # node is the container's first process and `docker stop`'s SIGTERM reaches it (it drains
 # in-flight requests for up to SHUTDOWN_GRACE, 8 s by default, within Docker's 10 s).
-CMD ["node", "--enable-source-maps", "dist/src/main.js"]
+CMD ["node", "dist/src/main.js"]

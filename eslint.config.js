@@ -52,6 +52,7 @@ export default tseslint.config(
     files: [
       'src/cli/**',
       'src/main.ts',
+      'src/serve.ts',
       'src/openapi/generate.ts',
       'bench/**',
       'scripts/**',

@@ -45,7 +45,7 @@ if (!existsSync(join(root, 'dist/src/main.js')) || changed > built) {
   console.error(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-const app = spawn(process.execPath, ['--enable-source-maps', 'dist/src/main.js'], {
+const app = spawn(process.execPath, ['dist/src/main.js'], {
   cwd: root,
   stdio: 'inherit',
 });

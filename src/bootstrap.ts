@@ -10,6 +10,7 @@ import {
   runMigrations,
 } from './database/database.runtime.js';
 import { seedDemoShop } from './database/demo-shop.js';
+import { releaseStartupMemory } from './observability/startup-memory.js';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -42,12 +43,23 @@ async function prepareExternalDatabase(
   log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database is up to date');
 }
 
+export interface StartOptions {
+  /**
+   * Collect start-up's garbage before listening ({@link releaseStartupMemory}): what the process
+   * of `node dist/src/main.js` does; tests that start many servers in one process skip it.
+   */
+  releaseStartupMemory?: boolean;
+}
+
 /**
  * Starts the server the way `node dist/src/main.js` does — database, migrations, app, demo seed,
  * listening on `config.host:config.port` — and hands back what stops it. Signals and exit codes
- * are the caller's (src/main.ts), so tests can start several servers in one process.
+ * are the caller's (src/serve.ts), so tests can start several servers in one process.
  */
-export async function startServer(config: AppConfig): Promise<RunningServer> {
+export async function startServer(
+  config: AppConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const logger = new Logger('Bootstrap');
   const log = (line: string): void => logger.log(line);
   const database = await resolveDatabase(config, log);
@@ -65,6 +77,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
         );
     }
     if (demoShop) await seedDemoShop(app, config, log);
+    if (options.releaseStartupMemory) releaseStartupMemory();
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close().catch(() => undefined);

@@ -143,7 +143,7 @@ async function startServer(
   readyPath: string,
   port: number,
 ): Promise<Server> {
-  const child = env.processes.start(name, ['--enable-source-maps', join(env.build, script)], vars);
+  const child = env.processes.start(name, [join(env.build, script)], vars);
   const url = `http://127.0.0.1:${port}`;
   const startupMs = await waitReady(child, `${url}${readyPath}`, 120_000);
   await sleep(env.options.mode === 'quick' ? SETTLE_MS / 2 : SETTLE_MS);

@@ -91,7 +91,7 @@ export async function setup(
   const port = await freePort();
   const app = processes.start(
     'app',
-    ['--enable-source-maps', '--trace-gc', join(build, 'src/main.js')],
+    ['--trace-gc', join(build, 'src/main.js')],
     {
       ...env,
       PORT: String(port),
