@@ -93,6 +93,29 @@ export function isPlainSearch(query: NormalizedProductQuery, scope: ListScope): 
   );
 }
 
+/** A list's `total`, and whether it is an estimate (`ProductsService.countRows`). */
+export interface ListTotal {
+  total: number;
+  totalIsEstimate: boolean;
+}
+
+/**
+ * An estimated total corrected by the page read at `offset` (`fetched` rows: the page and one
+ * more when a next page exists): a page that is not full is the last, so the total is exact;
+ * a full one has rows after it, so the total is at least the rows up to them. Exact totals and
+ * empty pages (past the end: the total is somewhere before) are kept as they are.
+ */
+export function boundedByPage(
+  counted: ListTotal,
+  offset: number,
+  fetched: number,
+  pageSize: number,
+): ListTotal {
+  if (!counted.totalIsEstimate || fetched === 0) return counted;
+  if (fetched <= pageSize) return { total: offset + fetched, totalIsEstimate: false };
+  return { total: Math.max(counted.total, offset + fetched), totalIsEstimate: true };
+}
+
 /** A product's value of each sort column, as a keyset cursor carries it. */
 const SORT_VALUE: Record<SortSpec['column'], (p: Product) => string | number> = {
   'p.price': (p) => p.price,
