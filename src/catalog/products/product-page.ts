@@ -32,7 +32,10 @@ export const SEARCH_MATCH = `s.document @@ ${SEARCH_QUERY}`;
 export const SEARCH_RANK_OF = (tsquery: string): string => `ts_rank(s.title, ${tsquery})`;
 export const SEARCH_RANK = SEARCH_RANK_OF(SEARCH_QUERY);
 
-/** Restricts a list to one category or brand (by id), resolved by the caller. */
+/**
+ * Restricts a list to one category or brand by id (the category's and brand's own product
+ * lists); otherwise `category` and `brand` are slugs, resolved in the list's statements.
+ */
 export interface ListScope {
   categoryId?: string;
   brandId?: string;
@@ -45,8 +48,19 @@ export function applyListFilters(
   scope: ListScope,
 ): SelectQueryBuilder<Product> {
   if (!query.includeInactive) qb.andWhere('p.isActive = true');
+  // A slug is looked up in the statement itself, not by one of its own first (a round trip of
+  // four per uncached list, where the statement costs more than its answer); an unknown slug
+  // matches no id, so the list is empty.
   if (scope.categoryId) qb.andWhere('p.categoryId = :categoryId', { categoryId: scope.categoryId });
+  else if (query.category)
+    qb.andWhere('p.categoryId = (SELECT id FROM categories WHERE slug = :categorySlug)', {
+      categorySlug: query.category,
+    });
   if (scope.brandId) qb.andWhere('p.brandId = :brandId', { brandId: scope.brandId });
+  else if (query.brand)
+    qb.andWhere('p.brandId = (SELECT id FROM brands WHERE slug = :brandSlug)', {
+      brandSlug: query.brand,
+    });
   if (query.tsquery)
     qb.innerJoin('product_search', 's', 's.product_id = p.id').andWhere(SEARCH_MATCH, {
       tsquery: query.tsquery,
@@ -149,17 +163,5 @@ export function pageOf(
     totalIsEstimate,
     totalPages: total === 0 ? 0 : Math.ceil(total / query.pageSize),
     nextCursor,
-  };
-}
-
-export function emptyPage(query: NormalizedProductQuery): ProductPageDto {
-  return {
-    items: [],
-    page: query.page,
-    pageSize: query.pageSize,
-    total: 0,
-    totalIsEstimate: false,
-    totalPages: 0,
-    nextCursor: null,
   };
 }
