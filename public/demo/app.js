@@ -404,7 +404,7 @@ async function loadProducts() {
     if (load !== catalog.loads) return;
     catalog.totalPages = page.totalPages;
     list.replaceChildren(...page.items.map(productCard));
-    // A broad search estimates its total (totalIsEstimate): say "about".
+    // A broad search or filter estimates its total (totalIsEstimate): say "about".
     const about = page.totalIsEstimate ? 'about ' : '';
     $('#catalog-summary').textContent =
       page.total === 0

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { EXACT_COUNT_LIMIT, ProductsService } from '@/catalog/products/products.service.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import {
   type CatalogBuilders,
@@ -128,6 +129,51 @@ describe('listProducts: paging, keyset cursors, featured', () => {
         expectFieldError(await get(`${base}/products?minPrice=9&maxPrice=1`), 'minPrice');
         expectFieldError(await get(`${base}/products?category=x`), 'category');
       }
+    });
+  });
+
+  describe('estimated totals', () => {
+    it('estimates the total of a list above the exact count; its last page knows it exactly', async () => {
+      const { category, products } = await productsInCategory(7);
+      const base = `/api/products?category=${category.slug}&sort=name`;
+      const url = `${base}&pageSize=2`;
+      const lists = t.app.get(ProductsService);
+      lists.exactCountLimit = 3;
+      try {
+        // More rows than are counted: the planner's estimate, never below the rows counted.
+        const first = await page(`${url}&page=1`);
+        expect(first.totalIsEstimate).toBe(true);
+        expect(first.total).toBeGreaterThanOrEqual(4);
+        expect(first.totalPages).toBe(Math.ceil(first.total / 2));
+        expect(idsOf(first)).toEqual([products[0]?.id, products[1]?.id]);
+        // A full page has a row after it: the total is at least the rows up to that one.
+        const third = await page(`${url}&page=3`);
+        expect(third.totalIsEstimate).toBe(true);
+        expect(third.total).toBeGreaterThanOrEqual(7);
+        expect(third.totalPages).toBeGreaterThan(3);
+        // The last page is not full: the rows before it and on it are all there are.
+        expect(await page(`${url}&page=4`)).toMatchObject({
+          items: [{ id: products[6]?.id }],
+          total: 7,
+          totalIsEstimate: false,
+          totalPages: 4,
+          nextCursor: null,
+        });
+        // A cursor page has no position in the list: it answers the estimate.
+        const next = await page(`${url}&cursor=${first.nextCursor ?? ''}`);
+        expect(idsOf(next)).toEqual([products[2]?.id, products[3]?.id]);
+        expect(next).toMatchObject({ total: first.total, totalIsEstimate: true });
+        // Every row is still listed once, by offset and by cursor.
+        expect(await walkByCursor(base, 2)).toEqual(products.map((p) => p.id));
+      } finally {
+        lists.exactCountLimit = EXACT_COUNT_LIMIT;
+      }
+      // Within the exact count (another filter: totals are cached per filter), exact.
+      expect(await page(`${url}&minPrice=0`)).toMatchObject({
+        total: 7,
+        totalIsEstimate: false,
+        totalPages: 4,
+      });
     });
   });
 

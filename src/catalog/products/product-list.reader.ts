@@ -4,7 +4,7 @@ import { CatalogNamespace as NS } from '../cache/catalog-cache.keys.js';
 import { privateBody } from '../cache/cached-response.js';
 import { type CachedBody, CatalogCache } from '../cache/catalog-cache.service.js';
 import type { ListProductsQueryDto } from './dto/list-products-query.dto.js';
-import type { ListScope } from './product-page.js';
+import type { ListScope, ListTotal } from './product-page.js';
 import { filterOf, normalizeProductQuery } from './product-query.js';
 import { ProductsService } from './products.service.js';
 
@@ -35,8 +35,16 @@ export class ProductListReader {
     const keyQuery = { ...normalized, q: undefined, ...scope };
     const countQuery = { ...filterOf(normalized), ...scope };
     const cached = await this.cache.getOrLoad([NS.products], kind, keyQuery, () =>
-      this.products.list(normalized, scope, false, async (count) =>
-        Number((await this.cache.getOrLoad([NS.products], 'count', countQuery, count)).body),
+      this.products.list(
+        normalized,
+        scope,
+        false,
+        // `total`, not `count`: the entries hold `{total, totalIsEstimate}`, where `count` held
+        // a bare number (a key of the old kind is never read as the new one).
+        async (count) =>
+          JSON.parse(
+            (await this.cache.getOrLoad([NS.products], 'total', countQuery, count)).body,
+          ) as ListTotal,
       ),
     );
     // A category's or brand's list was found by a lookup (slug → id) that a taxonomy write can

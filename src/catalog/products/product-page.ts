@@ -32,7 +32,10 @@ export const SEARCH_MATCH = `s.document @@ ${SEARCH_QUERY}`;
 export const SEARCH_RANK_OF = (tsquery: string): string => `ts_rank(s.title, ${tsquery})`;
 export const SEARCH_RANK = SEARCH_RANK_OF(SEARCH_QUERY);
 
-/** Restricts a list to one category or brand (by id), resolved by the caller. */
+/**
+ * Restricts a list to one category or brand by id (the category's and brand's own product
+ * lists); otherwise `category` and `brand` are slugs, resolved in the list's statements.
+ */
 export interface ListScope {
   categoryId?: string;
   brandId?: string;
@@ -45,8 +48,19 @@ export function applyListFilters(
   scope: ListScope,
 ): SelectQueryBuilder<Product> {
   if (!query.includeInactive) qb.andWhere('p.isActive = true');
+  // A slug is looked up in the statement itself, not by one of its own first (a round trip of
+  // four per uncached list, where the statement costs more than its answer); an unknown slug
+  // matches no id, so the list is empty.
   if (scope.categoryId) qb.andWhere('p.categoryId = :categoryId', { categoryId: scope.categoryId });
+  else if (query.category)
+    qb.andWhere('p.categoryId = (SELECT id FROM categories WHERE slug = :categorySlug)', {
+      categorySlug: query.category,
+    });
   if (scope.brandId) qb.andWhere('p.brandId = :brandId', { brandId: scope.brandId });
+  else if (query.brand)
+    qb.andWhere('p.brandId = (SELECT id FROM brands WHERE slug = :brandSlug)', {
+      brandSlug: query.brand,
+    });
   if (query.tsquery)
     qb.innerJoin('product_search', 's', 's.product_id = p.id').andWhere(SEARCH_MATCH, {
       tsquery: query.tsquery,
@@ -93,6 +107,29 @@ export function isPlainSearch(query: NormalizedProductQuery, scope: ListScope): 
   );
 }
 
+/** A list's `total`, and whether it is an estimate (`ProductsService.countRows`). */
+export interface ListTotal {
+  total: number;
+  totalIsEstimate: boolean;
+}
+
+/**
+ * An estimated total corrected by the page read at `offset` (`fetched` rows: the page and one
+ * more when a next page exists): a page that is not full is the last, so the total is exact;
+ * a full one has rows after it, so the total is at least the rows up to them. Exact totals and
+ * empty pages (past the end: the total is somewhere before) are kept as they are.
+ */
+export function boundedByPage(
+  counted: ListTotal,
+  offset: number,
+  fetched: number,
+  pageSize: number,
+): ListTotal {
+  if (!counted.totalIsEstimate || fetched === 0) return counted;
+  if (fetched <= pageSize) return { total: offset + fetched, totalIsEstimate: false };
+  return { total: Math.max(counted.total, offset + fetched), totalIsEstimate: true };
+}
+
 /** A product's value of each sort column, as a keyset cursor carries it. */
 const SORT_VALUE: Record<SortSpec['column'], (p: Product) => string | number> = {
   'p.price': (p) => p.price,
@@ -126,17 +163,5 @@ export function pageOf(
     totalIsEstimate,
     totalPages: total === 0 ? 0 : Math.ceil(total / query.pageSize),
     nextCursor,
-  };
-}
-
-export function emptyPage(query: NormalizedProductQuery): ProductPageDto {
-  return {
-    items: [],
-    page: query.page,
-    pageSize: query.pageSize,
-    total: 0,
-    totalIsEstimate: false,
-    totalPages: 0,
-    nextCursor: null,
   };
 }

@@ -224,7 +224,7 @@ export class ProductPageDto {
 
   @ApiProperty({
     description:
-      'True when `total` (and so `totalPages`) is an estimate: only a search with `q` alone that matches more than 1,000 products is estimated; every other total is exact',
+      'True when `total` (and so `totalPages`) is an estimate: a list of more than 1,000 products is estimated (a page that reaches the end of the list knows its exact total); smaller lists are counted exactly',
   })
   totalIsEstimate!: boolean;
 
