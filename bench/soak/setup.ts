@@ -89,14 +89,10 @@ export async function setup(
   );
 
   const port = await freePort();
-  const app = processes.start(
-    'app',
-    ['--trace-gc', join(build, 'src/main.js')],
-    {
-      ...env,
-      PORT: String(port),
-    },
-  );
+  const app = processes.start('app', ['--trace-gc', join(build, 'src/main.js')], {
+    ...env,
+    PORT: String(port),
+  });
   started.app = app;
   const url = `http://127.0.0.1:${port}`;
   const startupMs = await waitReady(app, `${url}/health/ready`, 120_000);
