@@ -222,9 +222,20 @@ describe('PostgreSQL restarted mid-run', () => {
       string,
       { order?: string; refused: number; replayed: boolean; other: string[] }
     >();
+    // The stop lands mid-stream whatever the machine's speed (a fixed delay let a fast machine
+    // finish all 30 first): once FIRST_ORDERS clients have their order, the database is
+    // stopped, and no worker starts its next client before the stop is done, while the
+    // checkouts already under way race it.
+    const FIRST_ORDERS = 5;
+    let ordered = 0;
+    let reachedFirst: () => void = () => undefined;
+    const firstOrders = new Promise<void>((resolve) => (reachedFirst = resolve));
+    let markDown: () => void = () => undefined;
+    const databaseDown = new Promise<void>((resolve) => (markDown = resolve));
     // Three clients' worth of workers, each retrying its checkout (same key) on 503, as told.
     const worker = async (mine: TestUser[]) => {
       for (const user of mine) {
+        if (ordered >= FIRST_ORDERS) await databaseDown;
         const outcome = { refused: 0, replayed: false, other: [] as string[] } as {
           order?: string;
           refused: number;
@@ -238,6 +249,8 @@ describe('PostgreSQL restarted mid-run', () => {
           if (res.status === 201) {
             outcome.order = (res.body as { id: string }).id;
             outcome.replayed = res.headers['idempotent-replayed'] === 'true';
+            ordered += 1;
+            if (ordered === FIRST_ORDERS) reachedFirst();
           } else if (res.status === 503) {
             expectUnavailable(res);
             outcome.refused += 1;
@@ -250,8 +263,9 @@ describe('PostgreSQL restarted mid-run', () => {
       }
     };
     const stream = Promise.all([0, 1, 2].map((w) => worker(users.filter((_, i) => i % 3 === w))));
-    await sleep(300);
+    await firstOrders;
     await db.stop();
+    markDown();
     await sleep(500);
     await db.start();
     await stream;
