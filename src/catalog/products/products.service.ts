@@ -244,8 +244,8 @@ export class ProductsService {
   }
 
   /**
-   * How many rows `qb` finds: exact up to `exactCountLimit`, else the planner's estimate
-   * (`totalIsEstimate`).
+   * How many products the list of `query` in `scope` holds: exact up to `exactCountLimit`, else
+   * the planner's estimate (`totalIsEstimate`).
    *
    * Counting costs work in proportion to the rows counted, on every request of an uncached
    * list: 1–1.5 ms for a category's price range or a brand in stock at 100,000 products
@@ -267,13 +267,12 @@ export class ProductsService {
     // The ids of the category and brand slugs, which the list resolves in its statements (see
     // `applyListFilters`): the estimate is asked with the id itself, whose share of the catalog
     // the statistics know (for a subquery's result, the planner assumes an average one).
-    const slugs = { categoryId: query.category, brandId: query.brand };
     const lookups = [
-      !scope.categoryId && slugs.categoryId !== undefined
-        ? `(SELECT id FROM categories WHERE slug = $${parameters.push(slugs.categoryId)}) AS "categoryId"`
+      !scope.categoryId && query.category !== undefined
+        ? `(SELECT id FROM categories WHERE slug = $${parameters.push(query.category)}) AS "categoryId"`
         : `NULL AS "categoryId"`,
-      !scope.brandId && slugs.brandId !== undefined
-        ? `(SELECT id FROM brands WHERE slug = $${parameters.push(slugs.brandId)}) AS "brandId"`
+      !scope.brandId && query.brand !== undefined
+        ? `(SELECT id FROM brands WHERE slug = $${parameters.push(query.brand)}) AS "brandId"`
         : `NULL AS "brandId"`,
     ];
     const [row] = await manager.query<
