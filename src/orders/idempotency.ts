@@ -38,7 +38,8 @@ export function requestHash(body: object): string {
  * holds the key row's lock until it commits: the insert waits (at most IDEMPOTENCY_WAIT, set
  * by the same statement), then sees its outcome. The rest of the checkout waits for its locks
  * as long as any statement may (the pool's `lock_timeout`): the first request must be able to
- * outwait its replays.
+ * outwait its replays. The same statement puts the pool's value back once it has claimed the
+ * key (`RETURNING` runs after the wait); a replay, which claims nothing, takes no lock after.
  */
 export async function claimKey<T>(
   manager: EntityManager,
@@ -50,21 +51,21 @@ export async function claimKey<T>(
   const owner = OWNER_COLUMN[table];
   const claimed = await manager
     .query<unknown[]>(
-      `WITH bound AS MATERIALIZED (SELECT set_config('lock_timeout', '${IDEMPOTENCY_WAIT}', true))
+      `WITH pool AS MATERIALIZED (SELECT current_setting('lock_timeout') AS lock_timeout),
+            bound AS MATERIALIZED (SELECT set_config('lock_timeout', '${IDEMPOTENCY_WAIT}', true) FROM pool)
        INSERT INTO ${table} (${owner}, key, request_hash)
        SELECT $1::uuid, $2, $3 FROM bound
        ON CONFLICT (${owner}, key) DO UPDATE
          SET request_hash = EXCLUDED.request_hash, response_status = NULL, response_body = NULL,
              created_at = now()
          WHERE ${table}.created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
-       RETURNING 1`,
+       RETURNING set_config('lock_timeout', (SELECT lock_timeout FROM pool), true)`,
       [scope.owner, key, hash],
     )
     .catch((error: unknown) => {
       if (isPgError(error, PgError.LOCK_NOT_AVAILABLE)) throw new IdempotencyInProgressError();
       throw error;
     });
-  await manager.query(`SET LOCAL lock_timeout = DEFAULT`);
   if (claimed.length > 0) return undefined;
   const [existing] = await manager.query<Array<{ request_hash: string; response_body: T }>>(
     `SELECT request_hash, response_body FROM ${table} WHERE ${owner} = $1 AND key = $2`,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { claimKey } from '@/orders/idempotency.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ADDRESS, orderBuilders, type OrderBuilders, type OrderView } from './order-builders.js';
 import { expectError, expectStatus } from './order-expect.js';
@@ -199,5 +200,23 @@ describe('checkout with an Idempotency-Key', () => {
     await b.addToCart(user, product.id, 1);
     expectStatus(await b.checkout(user), 201);
     expect(await ordersOf(user.id)).toBe(2);
+  });
+
+  it("claims a key with the replays' wait, then gives the rest of the checkout the pool's lock_timeout", async () => {
+    const user = await b.customer();
+    const scope = { table: 'idempotency_keys', owner: user.id } as const;
+    const key = randomUUID();
+    const timeouts = await t.dataSource.transaction(async (manager) => {
+      const [pool] = await manager.query<Array<{ v: string }>>(
+        `SELECT current_setting('lock_timeout') AS v`,
+      );
+      expect(await claimKey(manager, scope, key, 'h')).toBeUndefined();
+      const [after] = await manager.query<Array<{ v: string }>>(
+        `SELECT current_setting('lock_timeout') AS v`,
+      );
+      return { pool: pool?.v, after: after?.v };
+    });
+    expect(timeouts.pool).toBe('10s'); // data-source-options.ts
+    expect(timeouts.after).toBe(timeouts.pool);
   });
 });
