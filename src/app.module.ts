@@ -37,7 +37,11 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: config.databaseUrl, poolSize: config.databasePoolSize }),
+          ...dataSourceOptions({
+            url: config.databaseUrl,
+            poolSize: config.databasePoolSize,
+            preparedStatements: config.databasePreparedStatements,
+          }),
           migrationsRun: false,
         }),
         RedisModule,

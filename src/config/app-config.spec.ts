@@ -41,6 +41,11 @@ describe('loadConfig: bad values', () => {
     ['DEMO_ENABLED', 'perhaps', /^DEMO_ENABLED must be true or false/],
     ['RETENTION_NOTIFICATIONS', '0', /^RETENTION_NOTIFICATIONS must be a duration/],
     ['CATALOG_CACHE', 'sometimes', /^CATALOG_CACHE must be true or false/],
+    [
+      'DATABASE_PREPARED_STATEMENTS',
+      'yes please',
+      /^DATABASE_PREPARED_STATEMENTS must be true or false/,
+    ],
     ['CURRENCY', 'dollars', /^CURRENCY must be an ISO 4217 code/],
     ['CORS_ORIGINS', 'shop.example', /^CORS_ORIGINS entries must be origins like https:\/\//],
     ['CORS_ORIGINS', 'https://shop.example/path', /^CORS_ORIGINS entries must be origins/],

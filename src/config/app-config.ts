@@ -27,6 +27,8 @@ export interface AppConfig {
   /** Directory of the embedded PostgreSQL cluster. */
   readonly embeddedDataDir: string;
   readonly databasePoolSize: number;
+  /** Name parameterised statements, parsed and planned once per connection (off behind PgBouncer < 1.21 in transaction mode). */
+  readonly databasePreparedStatements: boolean;
   readonly redisUrl: string | undefined;
   readonly jwtSecret: string;
   /** Seconds. */
@@ -275,6 +277,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     embeddedDataDir,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 20, 1, 500),
+    databasePreparedStatements: r.bool('DATABASE_PREPARED_STATEMENTS', true),
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     jwtSecret,
     jwtAccessTtl: r.duration('JWT_ACCESS_TTL', '15m'),

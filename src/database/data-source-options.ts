@@ -1,11 +1,14 @@
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
 import { entities } from './entities.js';
+import { PreparingClient } from './prepared-statements.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export interface DatabaseOptions {
   url: string;
   poolSize?: number;
+  /** Name parameterised statements so PostgreSQL parses and plans them once (prepared-statements.ts). */
+  preparedStatements?: boolean;
   /** Log every query (debugging only). */
   logging?: boolean;
 }
@@ -37,6 +40,7 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
       lock_timeout: 10_000,
       idle_in_transaction_session_timeout: 30_000,
       application_name: 'shop-api',
+      ...(options.preparedStatements ? { Client: PreparingClient } : {}),
     },
   };
 }

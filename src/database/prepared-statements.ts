@@ -1,0 +1,74 @@
+import pg from 'pg';
+
+/**
+ * Named prepared statements for the application's pool (`DATABASE_PREPARED_STATEMENTS`, on by
+ * default). TypeORM sends every statement unnamed, so PostgreSQL parses, analyses and plans
+ * each one again: in the checkout profile (bench/README.md, round 3) planning alone was 47 % of
+ * the statements' time in PostgreSQL. This pool's connections instead give each parameterised
+ * statement text a name the first time it runs on the connection (`Parse` once), and later
+ * executions bind and run the statement PostgreSQL already knows; after five executions
+ * PostgreSQL keeps a generic plan when it costs no more than the custom ones (`plan_cache_mode`).
+ *
+ * Left unnamed, as before:
+ * - statements without parameters (they may hold several commands; `BEGIN`, `COMMIT`);
+ * - statements whose result columns come from a `*` (`SELECT *`, `RETURNING *`, `t.*`): a
+ *   prepared one fails with "cached plan must not change result type" once a migration adds a
+ *   column to its table, on every connection that prepared it;
+ * - new texts once a connection holds {@link MAX_PREPARED_PER_CONNECTION} (texts that vary
+ *   with a list's length, `IN ($1, …, $n)`, must not grow the server's memory without end).
+ *
+ * Turn it off behind a connection pooler in transaction mode that does not track prepared
+ * statements (PgBouncer before 1.21, or with `max_prepared_statements = 0`): there the next
+ * transaction may run on a server connection that never saw the `Parse`.
+ */
+export const MAX_PREPARED_PER_CONNECTION = 256;
+
+/** A result column list that is, or contains, a `*`: `SELECT *`, `RETURNING *`, `, t.*`. */
+const STAR_COLUMNS =
+  /\b(?:select|returning)\s+(?:distinct\s+)?(?:[\w"]+\.)?\*|,\s*(?:[\w"]+\.)?\*/i;
+
+/** Statement names by text, shared by the connections (each still parses a text once itself). */
+const names = new Map<string, string | null>();
+/** Bounds `names`: a process that keeps meeting new texts stops remembering them. */
+const MAX_KNOWN_TEXTS = 4_096;
+
+/** The name of `text`'s prepared statement, or null when it must stay unnamed. */
+export function statementName(text: string): string | null {
+  const known = names.get(text);
+  if (known !== undefined) return known;
+  if (names.size >= MAX_KNOWN_TEXTS) return null;
+  const name = STAR_COLUMNS.test(text) ? null : `shop_${names.size.toString(36)}`;
+  names.set(text, name);
+  return name;
+}
+
+/** A `pg` client that names its parameterised statements (see the module comment). */
+export class PreparingClient extends pg.Client {
+  /** Names this connection has prepared (or is preparing). */
+  readonly preparedHere = new Set<string>();
+}
+
+type AnyQuery = (this: pg.Client, ...args: unknown[]) => unknown;
+// Always called with a client as `this` (below).
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const plainQuery = pg.Client.prototype.query as AnyQuery;
+
+/** `query(text, values[, callback])` becomes `query({ name, text, values }[, callback])`. */
+function namingQuery(this: PreparingClient, ...args: unknown[]): unknown {
+  const [text, values, callback] = args;
+  if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+    const name = statementName(text);
+    const here = this.preparedHere;
+    if (name !== null && (here.has(name) || here.size < MAX_PREPARED_PER_CONNECTION)) {
+      here.add(name);
+      const config = { name, text, values };
+      return callback === undefined
+        ? plainQuery.call(this, config)
+        : plainQuery.call(this, config, callback);
+    }
+  }
+  return plainQuery.apply(this, args);
+}
+
+// The overloads of Client.query cannot be restated in a subclass; the behaviour is the above.
+PreparingClient.prototype.query = namingQuery as pg.Client['query'];
