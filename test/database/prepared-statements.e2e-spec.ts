@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { dataSourceOptions } from '@/database/data-source-options.js';
+import { SEARCH_QUERY_SQL } from '@/catalog/products/product-page.js';
 import {
   MAX_PREPARED_PER_CONNECTION,
+  PLAN_PER_EXECUTION,
   PreparingClient,
   statementName,
 } from '@/database/prepared-statements.js';
@@ -81,6 +83,19 @@ describe('prepared statements (named, once per connection)', () => {
     await client.query(`ALTER TABLE ${table} ADD COLUMN extra int`);
     expect((await client.query(listed, [2])).rows).toEqual([{ id: 2, label: 'two' }]);
     expect(statementName('SELECT count(*) FROM t WHERE id = $1')).not.toBeNull();
+  });
+
+  it('leaves statements marked PLAN_PER_EXECUTION unnamed, catalog search among them', async () => {
+    const search = `SELECT id FROM ${table} WHERE to_tsvector('simple', label) @@ ${SEARCH_QUERY_SQL('$1')}`;
+    expect(search).toContain(PLAN_PER_EXECUTION);
+    expect(statementName(search)).toBeNull();
+    for (const q of ['two:*', 'two:*', 'uno:*', 'two:*', 'two:*', 'two:*', 'two:*']) {
+      await client.query(search, [q]);
+    }
+    expect((await client.query<{ id: number }>(search, ['two:*'])).rows).toEqual([{ id: 2 }]);
+    expect(await preparedOn(client)).not.toEqual(
+      expect.arrayContaining([expect.stringContaining('to_tsquery')]),
+    );
   });
 
   it(`prepares at most ${MAX_PREPARED_PER_CONNECTION} statements per connection; later new texts run unnamed`, async () => {

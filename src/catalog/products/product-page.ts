@@ -1,4 +1,5 @@
 import type { SelectQueryBuilder } from 'typeorm';
+import { PLAN_PER_EXECUTION } from '@/database/prepared-statements.js';
 import { attributeFilterCondition, parseAttributeFilter } from '../variants/attribute-filter.js';
 import type { ProductPageDto } from './dto/list-products-query.dto.js';
 import { toProductDto } from './dto/product.mapper.js';
@@ -19,9 +20,11 @@ import type { Product } from './product.entity.js';
 /**
  * `q`'s prefix terms against stemmed words (`runs` finds `running`) or plain ones (`runn` finds
  * `running`, `demo-000001` finds that SKU); the search vector holds both forms of every field.
+ * Every statement that embeds it is planned for its words each time (PLAN_PER_EXECUTION): how
+ * many products a word matches decides the plan.
  */
 export const SEARCH_QUERY_SQL = (param: string): string =>
-  `(to_tsquery('english', ${param}) || to_tsquery('simple', ${param}))`;
+  `${PLAN_PER_EXECUTION}(to_tsquery('english', ${param}) || to_tsquery('simple', ${param}))`;
 const SEARCH_QUERY = SEARCH_QUERY_SQL(':tsquery');
 /**
  * Search runs on `product_search` (alias `s`, one narrow row per product: see its migration):
