@@ -38,7 +38,7 @@ const STAR_COLUMNS =
 /** Statement names by text, shared by the connections (each still parses a text once itself). */
 const names = new Map<string, string | null>();
 /** Bounds `names`: a process that keeps meeting new texts stops remembering them. */
-const MAX_KNOWN_TEXTS = 4_096;
+const MAX_KNOWN_TEXTS = 1_024;
 
 /** The name of `text`'s prepared statement, or null when it must stay unnamed. */
 export function statementName(text: string): string | null {
