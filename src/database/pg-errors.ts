@@ -9,6 +9,8 @@ export const PgError = {
   CONNECTION_DOES_NOT_EXIST: '08003',
   /** 08006: the connection failed mid-use. */
   CONNECTION_FAILURE: '08006',
+  /** 0A000: not supported; among others, a prepared statement whose result type changed. */
+  FEATURE_NOT_SUPPORTED: '0A000',
   /** 22003: a value does not fit its column (an integer sum past 2^31 − 1, say). */
   NUMERIC_VALUE_OUT_OF_RANGE: '22003',
   /** 23503: a row still refers to the one being deleted (or to a missing one). */
@@ -17,6 +19,8 @@ export const PgError = {
   UNIQUE_VIOLATION: '23505',
   /** 23514: a CHECK constraint refused the row (stock below zero, say). */
   CHECK_VIOLATION: '23514',
+  /** 26000: no prepared statement of that name on this connection. */
+  INVALID_SQL_STATEMENT_NAME: '26000',
   /** 40001: a serializable transaction lost a race; retry it. */
   SERIALIZATION_FAILURE: '40001',
   /** 40P01: two transactions waited for each other; one was chosen to fail; retry it. */

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isPgError, PgError } from './pg-errors.js';
 
 /**
  * Named prepared statements for the application's pool (`DATABASE_PREPARED_STATEMENTS`, on by
@@ -22,6 +23,13 @@ import pg from 'pg';
  *   rare one the GIN index, and the generic plan PostgreSQL settled on for the bench's searches
  *   at 100,000 products took 27 ms on average where planning each took 11 ms.
  *
+ * A prepared statement goes stale when a migration changes the type of a column in its result
+ * (`ALTER COLUMN … TYPE`, "cached plan must not change result type") or when the server forgot
+ * it (26000). The first execution that meets that gives the text a new name, so every
+ * connection prepares it anew: outside a transaction the statement is run again at once under
+ * the new name; inside one the error aborts the transaction, which `withTransactionRetry` runs
+ * again (other transactions fail once, per text and process).
+ *
  * Turn it off behind a connection pooler in transaction mode that does not track prepared
  * statements (PgBouncer before 1.21, or with `max_prepared_statements = 0`): there the next
  * transaction may run on a server connection that never saw the `Parse`.
@@ -39,6 +47,8 @@ const STAR_COLUMNS =
 const names = new Map<string, string | null>();
 /** Bounds `names`: a process that keeps meeting new texts stops remembering them. */
 const MAX_KNOWN_TEXTS = 1_024;
+let lastName = 0;
+const freshName = (): string => `shop_${(lastName += 1).toString(36)}`;
 
 /** The name of `text`'s prepared statement, or null when it must stay unnamed. */
 export function statementName(text: string): string | null {
@@ -46,9 +56,26 @@ export function statementName(text: string): string | null {
   if (known !== undefined) return known;
   if (names.size >= MAX_KNOWN_TEXTS) return null;
   const unnamed = STAR_COLUMNS.test(text) || text.includes(PLAN_PER_EXECUTION);
-  const name = unnamed ? null : `shop_${names.size.toString(36)}`;
+  const name = unnamed ? null : freshName();
   names.set(text, name);
   return name;
+}
+
+/** The server cannot run `name` any more (see the module comment): `text` gets a new one. */
+function renameStale(text: string, name: string): void {
+  if (names.get(text) === name) names.set(text, freshName());
+}
+
+/**
+ * Whether `error` says a prepared statement went stale: its result type changed under it, or
+ * the server does not know its name. Transactions that met it are worth running again.
+ */
+export function isStalePreparedStatement(error: unknown): boolean {
+  if (isPgError(error, PgError.INVALID_SQL_STATEMENT_NAME)) return true;
+  return (
+    isPgError(error, PgError.FEATURE_NOT_SUPPORTED) &&
+    /cached plan must not change result type/i.test((error as Error).message)
+  );
 }
 
 /** A `pg` client that names its parameterised statements (see the module comment). */
@@ -57,6 +84,7 @@ export class PreparingClient extends pg.Client {
   readonly preparedHere = new Set<string>();
 }
 
+type Callback = (error: Error | null, result?: unknown) => void;
 type AnyQuery = (this: pg.Client, ...args: unknown[]) => unknown;
 // Always called with a client as `this` (below).
 // eslint-disable-next-line @typescript-eslint/unbound-method
@@ -65,18 +93,30 @@ const plainQuery = pg.Client.prototype.query as AnyQuery;
 /** `query(text, values[, callback])` becomes `query({ name, text, values }[, callback])`. */
 function namingQuery(this: PreparingClient, ...args: unknown[]): unknown {
   const [text, values, callback] = args;
-  if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-    const name = statementName(text);
-    const here = this.preparedHere;
-    if (name !== null && (here.has(name) || here.size < MAX_PREPARED_PER_CONNECTION)) {
-      here.add(name);
-      const config = { name, text, values };
-      return callback === undefined
-        ? plainQuery.call(this, config)
-        : plainQuery.call(this, config, callback);
-    }
+  if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0)
+    return plainQuery.apply(this, args);
+  const name = statementName(text);
+  const here = this.preparedHere;
+  if (name === null || (!here.has(name) && here.size >= MAX_PREPARED_PER_CONNECTION))
+    return plainQuery.apply(this, args);
+  here.add(name);
+  const config = { name, text, values };
+  /** A stale statement is renamed; outside a transaction (nothing aborted) it runs again. */
+  const again = (error: unknown): boolean => {
+    if (!isStalePreparedStatement(error)) return false;
+    renameStale(text, name);
+    return this.getTransactionStatus() === 'I';
+  };
+  if (typeof callback === 'function') {
+    return plainQuery.call(this, config, (error: Error | null, result?: unknown) => {
+      if (error && again(error)) namingQuery.call(this, text, values, callback);
+      else (callback as Callback)(error, result);
+    });
   }
-  return plainQuery.apply(this, args);
+  return (plainQuery.call(this, config) as Promise<unknown>).catch((error: unknown) => {
+    if (again(error)) return namingQuery.call(this, text, values);
+    throw error;
+  });
 }
 
 // The overloads of Client.query cannot be restated in a subclass; the behaviour is the above.

@@ -1,4 +1,5 @@
 import { PgError, isPgError } from './pg-errors.js';
+import { isStalePreparedStatement } from './prepared-statements.js';
 
 /**
  * Thrown inside a transaction run by `withTransactionRetry` when something it read at the start
@@ -9,8 +10,8 @@ export class RetryTransaction extends Error {}
 
 /**
  * Runs `work` (a whole transaction) again when PostgreSQL aborted it for a serialization
- * failure or a deadlock, or it threw `RetryTransaction`, with a short jittered backoff; other
- * errors pass through.
+ * failure, a deadlock or a prepared statement gone stale (prepared-statements.ts), or it threw
+ * `RetryTransaction`, with a short jittered backoff; other errors pass through.
  */
 export async function withTransactionRetry<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
@@ -20,7 +21,8 @@ export async function withTransactionRetry<T>(work: () => Promise<T>, attempts =
       const retryable =
         error instanceof RetryTransaction ||
         isPgError(error, PgError.SERIALIZATION_FAILURE) ||
-        isPgError(error, PgError.DEADLOCK_DETECTED);
+        isPgError(error, PgError.DEADLOCK_DETECTED) ||
+        isStalePreparedStatement(error);
       if (!retryable || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt + Math.random() * 10));
     }

@@ -39,7 +39,7 @@ export function requestHash(body: object): string {
  * by the same statement), then sees its outcome. The rest of the checkout waits for its locks
  * as long as any statement may (the pool's `lock_timeout`): the first request must be able to
  * outwait its replays. The same statement puts the pool's value back once it has claimed the
- * key (`RETURNING` runs after the wait); a replay, which claims nothing, takes no lock after.
+ * key (`RETURNING` runs after the wait); a replay, which claims nothing, puts it back itself.
  */
 export async function claimKey<T>(
   manager: EntityManager,
@@ -67,6 +67,8 @@ export async function claimKey<T>(
       throw error;
     });
   if (claimed.length > 0) return undefined;
+  // A replay claimed nothing, so `RETURNING` did not run: the pool's lock_timeout back.
+  await manager.query(`SET LOCAL lock_timeout = DEFAULT`);
   const [existing] = await manager.query<Array<{ request_hash: string; response_body: T }>>(
     `SELECT request_hash, response_body FROM ${table} WHERE ${owner} = $1 AND key = $2`,
     [scope.owner, key],

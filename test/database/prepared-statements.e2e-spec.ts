@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { dataSourceOptions } from '@/database/data-source-options.js';
 import { SEARCH_QUERY_SQL } from '@/catalog/products/product-page.js';
+import { withTransactionRetry } from '@/database/transaction-retry.js';
 import {
+  isStalePreparedStatement,
   MAX_PREPARED_PER_CONNECTION,
   PLAN_PER_EXECUTION,
   PreparingClient,
@@ -83,6 +85,55 @@ describe('prepared statements (named, once per connection)', () => {
     await client.query(`ALTER TABLE ${table} ADD COLUMN extra int`);
     expect((await client.query(listed, [2])).rows).toEqual([{ id: 2, label: 'two' }]);
     expect(statementName('SELECT count(*) FROM t WHERE id = $1')).not.toBeNull();
+  });
+
+  it('prepares a statement anew once a migration changed its result type (ALTER COLUMN … TYPE)', async () => {
+    const other = new PreparingClient({ connectionString: url() });
+    await other.connect();
+    const changing = `prep_type_${process.pid}`;
+    try {
+      await other.query(`CREATE TEMP TABLE ${changing} (id int PRIMARY KEY, code varchar(8))`);
+      await other.query(`INSERT INTO ${changing} VALUES (1, 'a'), (2, 'b')`);
+      const read = `SELECT id, code FROM ${changing} WHERE id = $1`;
+      const readTwice = `SELECT code FROM ${changing} WHERE id = $1 OR id = $2 ORDER BY id`;
+      await other.query(read, [1]);
+      await other.query(readTwice, [1, 2]);
+      const before = statementName(read);
+      await other.query(`ALTER TABLE ${changing} ALTER COLUMN code TYPE varchar(40)`);
+
+      // Outside a transaction: run again at once under a new name, nothing surfaces.
+      expect((await other.query(read, [2])).rows).toEqual([{ id: 2, code: 'b' }]);
+      expect(statementName(read)).not.toBe(before);
+
+      // Inside one: the transaction fails once (a stale statement), and runs again.
+      let attempts = 0;
+      const codes = await withTransactionRetry(async () => {
+        attempts += 1;
+        await other.query('BEGIN');
+        try {
+          const { rows } = await other.query<{ code: string }>(readTwice, [1, 2]);
+          await other.query('COMMIT');
+          return rows.map((r) => r.code);
+        } catch (error) {
+          await other.query('ROLLBACK');
+          if (attempts === 1) expect(isStalePreparedStatement(error)).toBe(true);
+          throw error;
+        }
+      });
+      expect(codes).toEqual(['a', 'b']);
+      expect(attempts).toBe(2);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('forgets a statement the server no longer knows (26000) and prepares it again', async () => {
+    const text = `SELECT label FROM ${table} WHERE id = $1 AND $2::int = 2`;
+    await client.query(text, [2, 2]);
+    const name = statementName(text);
+    await client.query(`DEALLOCATE ${name}`);
+    expect((await client.query<{ label: string }>(text, [2, 2])).rows).toEqual([{ label: 'two' }]);
+    expect(statementName(text)).not.toBe(name);
   });
 
   it('leaves statements marked PLAN_PER_EXECUTION unnamed, catalog search among them', async () => {

@@ -218,5 +218,15 @@ describe('checkout with an Idempotency-Key', () => {
     });
     expect(timeouts.pool).toBe('10s'); // data-source-options.ts
     expect(timeouts.after).toBe(timeouts.pool);
+
+    // A replay (the key already claimed and answered) claims nothing: the pool's value too.
+    const replayed = await t.dataSource.transaction(async (manager) => {
+      await claimKey(manager, scope, key, 'h');
+      const [after] = await manager.query<Array<{ v: string }>>(
+        `SELECT current_setting('lock_timeout') AS v`,
+      );
+      return after?.v;
+    });
+    expect(replayed).toBe(timeouts.pool);
   });
 });
