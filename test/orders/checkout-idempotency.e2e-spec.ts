@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { claimKey } from '@/orders/idempotency.js';
+import { claimKey, requestHash } from '@/orders/idempotency.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ADDRESS, orderBuilders, type OrderBuilders, type OrderView } from './order-builders.js';
 import { expectError, expectStatus } from './order-expect.js';
@@ -206,11 +206,12 @@ describe('checkout with an Idempotency-Key', () => {
     const user = await b.customer();
     const scope = { table: 'idempotency_keys', owner: user.id } as const;
     const key = randomUUID();
+    const hash = requestHash({ notes: 'lock_timeout' });
     const timeouts = await t.dataSource.transaction(async (manager) => {
       const [pool] = await manager.query<Array<{ v: string }>>(
         `SELECT current_setting('lock_timeout') AS v`,
       );
-      expect(await claimKey(manager, scope, key, 'h')).toBeUndefined();
+      expect(await claimKey(manager, scope, key, hash)).toBeUndefined();
       const [after] = await manager.query<Array<{ v: string }>>(
         `SELECT current_setting('lock_timeout') AS v`,
       );
@@ -221,7 +222,7 @@ describe('checkout with an Idempotency-Key', () => {
 
     // A replay (the key already claimed and answered) claims nothing: the pool's value too.
     const replayed = await t.dataSource.transaction(async (manager) => {
-      await claimKey(manager, scope, key, 'h');
+      await claimKey(manager, scope, key, hash);
       const [after] = await manager.query<Array<{ v: string }>>(
         `SELECT current_setting('lock_timeout') AS v`,
       );
